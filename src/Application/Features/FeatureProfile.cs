@@ -1,0 +1,74 @@
+namespace EmotionRecognition.Application.Features;
+
+/// <summary>
+/// Every parameter that turns audio into features, in one value. Models carry the
+/// profile they were trained with (in their manifest), and the Api extracts audio
+/// with that stored profile, so training and serving can never drift.
+/// Defaults are librosa 0.11's (n_fft 2048, hop 512, periodic Hann, centred frames
+/// with zero padding, 128 Slaney mels from 0 Hz to sr/2, power 2, power_to_db with
+/// ref 1, amin 1e-10, top_db 80, orthonormal DCT-II).
+/// </summary>
+/// <param name="Name">"compat" or "full".</param>
+/// <param name="Version">Bumped whenever any computation behind the numbers changes; a model with another version must be retrained.</param>
+/// <param name="SampleRateHz">Audio is resampled to this rate (resampy kaiser_fast) before framing.</param>
+/// <param name="OffsetSeconds">Start of the analysed window, cut at the file's native rate.</param>
+/// <param name="DurationSeconds">Length of the analysed window; null for the whole clip.</param>
+/// <param name="FftSize">Frame length in samples (n_fft).</param>
+/// <param name="HopLength">Samples between frame starts.</param>
+/// <param name="MelBands">Number of mel filters.</param>
+/// <param name="MinFrequencyHz">Lowest mel-filter edge.</param>
+/// <param name="MaxFrequencyHz">Highest mel-filter edge; null for the Nyquist frequency.</param>
+/// <param name="CoefficientCount">MFCCs kept per frame.</param>
+/// <param name="TopDb">Decibels below the loudest bin where power_to_db clips.</param>
+public sealed record FeatureProfile(
+    string Name,
+    int Version,
+    int SampleRateHz,
+    double OffsetSeconds,
+    double? DurationSeconds,
+    int FftSize,
+    int HopLength,
+    int MelBands,
+    double MinFrequencyHz,
+    double? MaxFrequencyHz,
+    int CoefficientCount,
+    double TopDb)
+{
+    /// <summary>The version of the extraction code; part of every profile so stale models are refused.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>The number of MFCCs in the original contract: the length of <c>{"mfccs":[…]}</c>.</summary>
+    public const int ContractMfccCount = 25;
+
+    /// <summary>
+    /// The original service's vector: librosa.load(sr=22050, res_type='kaiser_fast',
+    /// offset=1.0, duration=2.5), then mfcc(n_mfcc=25).mean(axis=1).
+    /// </summary>
+    public static FeatureProfile Compat { get; } = new(
+        Name: "compat",
+        Version: CurrentVersion,
+        SampleRateHz: 22050,
+        OffsetSeconds: 1.0,
+        DurationSeconds: 2.5,
+        FftSize: 2048,
+        HopLength: 512,
+        MelBands: 128,
+        MinFrequencyHz: 0,
+        MaxFrequencyHz: null,
+        CoefficientCount: ContractMfccCount,
+        TopDb: 80);
+
+    /// <summary>The same as <see cref="Compat"/> over the whole clip.</summary>
+    public static FeatureProfile Full { get; } = Compat with { Name = "full", OffsetSeconds = 0, DurationSeconds = null };
+
+    public static IReadOnlyList<FeatureProfile> Known { get; } = [Compat, Full];
+
+    public static bool TryGet(string? name, out FeatureProfile profile)
+    {
+        profile = Known.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))!;
+        return profile is not null;
+    }
+
+    /// <summary>The upper mel edge in Hz: <see cref="MaxFrequencyHz"/> or Nyquist.</summary>
+    public double EffectiveMaxFrequencyHz => MaxFrequencyHz ?? SampleRateHz / 2.0;
+}
