@@ -20,7 +20,14 @@ namespace EmotionRecognition.Application.Audio;
 /// table and the signal reach. Downsampling by ratio ρ &lt; 1 stretches the filter (table
 /// stepped by ⌊ρ·512⌋ instead of 512, weights scaled by ρ) so its cut-off falls to the new Nyquist.
 /// resampy produces ⌊n·sr_out/sr_in⌋ samples; librosa then zero-pads or cuts to
-/// ⌈n·sr_out/sr_in⌉, and so do we. Sums are kept in double precision.
+/// ⌈n·sr_out/sr_in⌉, and so do we.
+/// </para>
+/// <para>
+/// Precision: the table, the interpolated weights and each product are double, but resampy's output
+/// buffer has the input's dtype (float32), so its running sum <c>y[t] += w·x</c> is rounded to float32
+/// after every term. We do the same: on the golden 16 kHz tone this reproduces resampy's samples
+/// bit for bit, where a double accumulator left differences of one float32 ulp that moved the MFCCs
+/// by up to 6.5e-5 (relative) instead of 8e-6.
 /// </para>
 /// The table is built once and never written again, so calls may run on any thread.
 /// </summary>
@@ -98,11 +105,11 @@ public static class Resampler
             var offset = (int)indexFrac;
             var eta = indexFrac - offset;   // linear interpolation between table points
             var leftCount = Math.Min(n + 1, (tableLength - offset) / indexStep);
-            var sum = 0.0;
+            float sum = 0;   // float32, rounded after every term, as resampy's y[t] += …
             for (var i = 0; i < leftCount; i++)
             {
                 var tap = offset + i * indexStep;
-                sum += (window[tap] + eta * delta[tap]) * x[n - i];
+                sum = (float)(sum + (window[tap] + eta * delta[tap]) * x[n - i]);
             }
 
             // Right wing: x[n+1], x[n+2], … at distances (1 − frac), (2 − frac), …
@@ -114,10 +121,10 @@ public static class Resampler
             for (var k = 0; k < rightCount; k++)
             {
                 var tap = offset + k * indexStep;
-                sum += (window[tap] + eta * delta[tap]) * x[n + k + 1];
+                sum = (float)(sum + (window[tap] + eta * delta[tap]) * x[n + k + 1]);
             }
 
-            y[t] = (float)sum;
+            y[t] = sum;
         }
     }
 
