@@ -41,6 +41,8 @@ public sealed record DataOptions(string SourcePath, string CachePath)
 /// <param name="Folds">k of the k-fold cross-validation by actor.</param>
 /// <param name="ValidationActors">Training actors held out for early stopping in each fold and in the final fit.</param>
 /// <param name="Threads">torch threads while training; fixed so results are reproducible.</param>
+/// <param name="WeightDecay">Adam's L2 penalty on the weights.</param>
+/// <param name="LabelSmoothing">Share of each target spread evenly over all classes in the training loss.</param>
 public sealed record TrainingOptions(
     int Seed,
     int Epochs,
@@ -49,12 +51,15 @@ public sealed record TrainingOptions(
     double LearningRate,
     int Folds,
     int ValidationActors,
-    int Threads)
+    int Threads,
+    double WeightDecay,
+    double LabelSmoothing)
 {
     public const string Section = "training";
 
     public static TrainingOptions Default { get; } = new(
-        Seed: 20180516, Epochs: 300, Patience: 30, BatchSize: 32, LearningRate: 1e-3, Folds: 5, ValidationActors: 2, Threads: 1);
+        Seed: 20180516, Epochs: 300, Patience: 30, BatchSize: 32, LearningRate: 1e-3, Folds: 5, ValidationActors: 2, Threads: 1,
+        WeightDecay: 0, LabelSmoothing: 0);
 
     public static TrainingOptions From(IConfiguration configuration)
     {
@@ -67,7 +72,9 @@ public sealed record TrainingOptions(
             LearningRate: Settings.Real(configuration, Section, "learning_rate", d.LearningRate),
             Folds: Settings.Integer(configuration, Section, "folds", d.Folds, min: 2),
             ValidationActors: Settings.Integer(configuration, Section, "validation_actors", d.ValidationActors, min: 1),
-            Threads: Settings.Integer(configuration, Section, "threads", d.Threads, min: 1));
+            Threads: Settings.Integer(configuration, Section, "threads", d.Threads, min: 1),
+            WeightDecay: Settings.Real(configuration, Section, "weight_decay", d.WeightDecay, allowZero: true),
+            LabelSmoothing: Settings.Real(configuration, Section, "label_smoothing", d.LabelSmoothing, allowZero: true, max: 0.5));
     }
 }
 
@@ -90,16 +97,17 @@ internal static class Settings
         return value;
     }
 
-    public static double Real(IConfiguration configuration, string section, string key, double fallback)
+    public static double Real(IConfiguration configuration, string section, string key, double fallback, bool allowZero = false, double max = double.MaxValue)
     {
         var text = configuration[$"{section}:{key}"];
         if (string.IsNullOrWhiteSpace(text))
         {
             return fallback;
         }
-        if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value > 0) || double.IsInfinity(value))
+        if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(allowZero ? value >= 0 : value > 0) || !(value <= max))
         {
-            throw new InvalidConfigurationException($"[{section}] {key} = '{text}' is not a positive number.");
+            var range = (allowZero ? "a number >= 0" : "a number > 0") + (max < double.MaxValue ? $" and <= {max}" : "");
+            throw new InvalidConfigurationException($"[{section}] {key} = '{text}' is not {range}.");
         }
         return value;
     }

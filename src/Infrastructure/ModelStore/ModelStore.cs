@@ -56,10 +56,10 @@ public sealed class ModelStore(string root)
 
     /// <summary>
     /// Writes the draft as a new set, points <c>current</c> at it and prunes older sets (keeping the
-    /// previous one). <paramref name="writeExtras"/> may add files (reports) to the set folder before
-    /// it is published. Returns the new set id.
+    /// previous one). <paramref name="writeExtras"/> (folder, set id) may add files such as reports to the
+    /// set folder before it is published. Returns the new set id.
     /// </summary>
-    public string Save(ModelSetDraft draft, Action<string>? writeExtras = null)
+    public string Save(ModelSetDraft draft, Action<string, string>? writeExtras = null)
     {
         Directory.CreateDirectory(Root);
         var createdAt = DateTimeOffset.UtcNow;
@@ -84,7 +84,7 @@ public sealed class ModelStore(string root)
                 network.Training,
                 network.Metrics));
         }
-        writeExtras?.Invoke(staging);
+        writeExtras?.Invoke(staging, setId);
         var manifest = new ModelManifest(
             ModelManifest.CurrentFormatVersion, setId, createdAt, draft.Seed, draft.DataFingerprint,
             draft.Profile, Emotions.AllLabels.ToArray(), entries);
