@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using EmotionRecognition.Application.Features;
+using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Trainer.Cli;
+using EmotionRecognition.Trainer.Corpus;
+using EmotionRecognition.Trainer.Sequence;
+using EmotionRecognition.Trainer.Training;
+
+// Usage: CrnnLab key=value ... (see the defaults below).
+var a = args.Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+string S(string k, string d) => a.TryGetValue(k, out var v) ? v : d;
+double D(string k, double d) => double.Parse(S(k, d.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+int I(string k, int d) => int.Parse(S(k, d.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+int seed = I("seed", 20180516);
+var profile = FeatureProfile.Full with
+{
+    Name = "sequence", FftSize = I("nfft", 1024), HopLength = I("hop", 512), MelBands = I("mels", 64), CoefficientCount = 20,
+};
+var aug = new SequenceAugmentation(I("crop", 128), D("speed", 0.1), D("warp", 2), I("fmasks", 2), I("fwidth", 8), I("tmasks", 2), I("twidth", 12));
+var opt = new SequenceTrainingOptions(I("epochs", 40), I("batch", 32), D("lr", 3e-3), D("wd", 1e-2), D("ls", 0.1), D("dropout", 0.3),
+    S("balanced", "true") == "true", D("mixup", 0), I("warmup", 2), I("threads", 2), aug)
+{
+    Channels = S("channels", "16,32,64").Split(',').Select(int.Parse).ToArray(),
+    Hidden = I("hidden", 64),
+};
+if (S("stop", "") == "bench")
+{
+    TorchSharp.torch.set_num_threads(opt.Threads);
+    using var mm = new EmotionRecognition.Infrastructure.Models.EmotionCrnn(profile.MelBands, 8, 0.3, opt.Channels, opt.Hidden);
+    Console.WriteLine($"params {mm.parameters().Sum(p => p.numel())}");
+    using var o = TorchSharp.torch.optim.AdamW(mm.parameters());
+    var cpu = Process.GetCurrentProcess();
+    for (int rep = 0; rep < 3; rep++)
+    {
+        var t0 = cpu.TotalProcessorTime; var w = Stopwatch.StartNew();
+        for (int i = 0; i < 10; i++)
+        {
+            using var sc = TorchSharp.torch.NewDisposeScope();
+            var x = TorchSharp.torch.randn(32, profile.MelBands, aug.CropFrames);
+            o.zero_grad();
+            var l = TorchSharp.torch.nn.functional.cross_entropy(mm.forward(x), TorchSharp.torch.zeros(32, dtype: TorchSharp.torch.int64));
+            l.backward(); o.step();
+        }
+        cpu.Refresh();
+        Console.WriteLine($"10 steps of 32: cpu {(cpu.TotalProcessorTime - t0).TotalSeconds:F2}s wall {w.Elapsed.TotalSeconds:F2}s");
+    }
+    return;
+}
+var foldsToRun = S("folds", "1,2,3,4,5").Split(',').Select(int.Parse).ToArray();
+Console.WriteLine($"args: {string.Join(' ', args)}");
+Console.WriteLine($"profile: {profile}");
+Console.WriteLine($"options: {opt}");
+
+var progress = new PlainProgress(Console.Out);
+var scan = CorpusScan.Read(S("data", "/work/shared/ravdess"), includeSong: false);
+var set = new SequenceFeatureReader(profile, new SequenceFeatureCache(S("cache", "/work/wt-crnn/.cache/features"), profile)).Read(scan, progress, default);
+Console.WriteLine($"clips {set.Clips.Count}, hits {set.CacheHits}, extracted {set.Extracted}, skipped {set.Skipped.Count - scan.Skipped.Count}");
+var lengths = set.Clips.Select(c => c.Features.Frames).Order().ToArray();
+Console.WriteLine($"trimmed frames: min {lengths[0]} p10 {lengths[lengths.Length / 10]} median {lengths[lengths.Length / 2]} p90 {lengths[lengths.Length * 9 / 10]} max {lengths[^1]}");
+if (S("stop", "") == "features") return;
+
+var actors = set.Actors.ToArray();
+var testFolds = ActorSplits.Folds(actors, 5, seed);
+var truthAll = new List<int>();
+var predAll = new List<int>();
+var foldAcc = new List<double>();
+var foldF1 = new List<double>();
+var lastAcc = new List<double>();
+foreach (var f in foldsToRun)
+{
+    var test = testFolds[f - 1];
+    var rest = actors.Except(test).ToArray();
+    var validation = ActorSplits.Validation(rest, I("val", 2), seed + f);
+    var train = LabeledSequences.From(set.Clips.Where(c => rest.Contains(c.Actor) && !validation.Contains(c.Actor)));
+    var val = LabeledSequences.From(set.Clips.Where(c => validation.Contains(c.Actor)));
+    var tst = LabeledSequences.From(set.Clips.Where(c => test.Contains(c.Actor)));
+    var curve = new List<string>();
+    double last = 0;
+    var sw = Stopwatch.StartNew();
+    var fit = SequenceTrainer.Fit(train, val, opt, seed + f, default, (epoch, m) =>
+    {
+        if (epoch % I("every", 5) == 0 || epoch == opt.Epochs || epoch == 1)
+        {
+            var p = SequenceTrainer.PredictClasses(m, tst.Features);
+            last = p.Zip(tst.Classes).Count(z => z.First == z.Second) / (double)tst.Count;
+            curve.Add($"{epoch}:{last:F3}");
+            Console.WriteLine($"  fold {f} epoch {epoch} test {last:F3} ({sw.Elapsed.TotalSeconds:F0}s)");
+        }
+    });
+    using (fit.Module)
+    {
+        var pred = SequenceTrainer.PredictClasses(fit.Module, tst.Features);
+        var m = ClassificationMetrics.From(tst.Classes, pred, Emotions.Count);
+        truthAll.AddRange(tst.Classes);
+        predAll.AddRange(pred);
+        foldAcc.Add(m.Accuracy);
+        foldF1.Add(m.MacroF1);
+        lastAcc.Add(last);
+        Console.WriteLine($"fold {f} test [{string.Join(",", test)}] val [{string.Join(",", validation)}]: best epoch {fit.BestEpoch} val {fit.BestValidationAccuracy:F3} " +
+            $"test {m.Accuracy:F3} f1 {m.MacroF1:F3} | last-epoch test {last:F3} | {fit.SecondsPerEpoch:F1} s/epoch | curve {string.Join(' ', curve)}");
+    }
+}
+var pooled = ClassificationMetrics.From(truthAll, predAll, Emotions.Count);
+Console.WriteLine($"RESULT {S("name", "run")}: mean acc {foldAcc.Average():F4} (folds {string.Join(" ", foldAcc.Select(x => x.ToString("F3")))}) mean f1 {foldF1.Average():F4} pooled acc {pooled.Accuracy:F4} f1 {pooled.MacroF1:F4} | last-epoch mean {lastAcc.Average():F4}");
+Console.WriteLine("confusion (rows truth, label order): " + string.Join(" | ", pooled.ConfusionMatrix.Select(r => string.Join(",", r))));
