@@ -77,9 +77,9 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.reshape(input.shape[0], 1, melBands, input.shape[^1]);
-        x = pool.forward(nn.functional.relu(norm1.forward(conv1.forward(x))));
-        x = pool.forward(nn.functional.relu(norm2.forward(conv2.forward(x))));
-        x = pool.forward(nn.functional.relu(norm3.forward(conv3.forward(x))));
+        x = pool.forward(nn.functional.relu(Normalise(norm1, conv1.forward(x))));
+        x = pool.forward(nn.functional.relu(Normalise(norm2, conv2.forward(x))));
+        x = pool.forward(nn.functional.relu(Normalise(norm3, conv3.forward(x))));
         // [batch, channels, mels', steps] -> [batch, steps, channels·mels']
         x = x.permute(0, 3, 1, 2).flatten(2);
         var (sequence, _) = gru.forward(dropout.forward(x));
@@ -87,6 +87,15 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
         var pooled = (weights * sequence).sum(1);
         return output.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Batch norm through the functional form with the layer's own parameters and running statistics.
+    /// <see cref="BatchNorm2d"/>'s forward also counts batches with <c>num_batches_tracked.add_(1)</c>, which
+    /// failed intermittently in training ("Unknown scalar type" from libtorch); the count only matters for
+    /// momentum 0, and we use the default momentum 0.1, so skipping it changes nothing else.
+    /// </summary>
+    private Tensor Normalise(BatchNorm2d norm, Tensor x) =>
+        nn.functional.batch_norm(x, norm.running_mean, norm.running_var, norm.weight, norm.bias, training, momentum: 0.1, eps: 1e-5);
 
     protected override void Dispose(bool disposing)
     {
