@@ -49,6 +49,8 @@ public static class Resampler
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(toRateHz);
         if (fromRateHz == toRateHz)
             return samples.ToArray();
+        if ((long)toRateHz * TablePointsPerCrossing < fromRateHz)
+            throw new ArgumentOutOfRangeException(nameof(toRateHz), toRateHz, "Downsampling by more than 512:1 leaves the filter table no step.");
 
         // librosa.resample: ratio and target length in float64 exactly as Python computes them.
         var sampleRatio = (double)toRateHz / fromRateHz;
