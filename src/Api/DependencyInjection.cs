@@ -24,6 +24,7 @@ public static class DependencyInjection
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 
+        services.AddHostedService<LoadModelsAtStartup>();
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models", tags: [ModelsHealthCheck.ReadyTag]);
         services.AddOpenApi();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

@@ -57,7 +57,9 @@ public static class EmotionApi
 
     private static async Task<Ok<PredictionResponse>> Predict(string networkType, PredictionInput input, IMediator mediator, CancellationToken ct)
     {
-        var predictions = await mediator.Send(new PredictEmotion(networkType, input.Mfccs), ct);
+        var predictions = input.Wav is { } wav
+            ? await mediator.Send(new PredictFromAudio(networkType, wav), ct)
+            : await mediator.Send(new PredictEmotion(networkType, input.Mfccs), ct);
         return TypedResults.Ok(PredictionResponse.From(predictions));
     }
 

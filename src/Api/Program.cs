@@ -1,10 +1,15 @@
 using EmotionRecognition.Api;
 using EmotionRecognition.Application;
+using EmotionRecognition.Infrastructure;
+using EmotionRecognition.Infrastructure.Configuration;
 
 var builder = WebApplication.CreateBuilder(args).ListenOnOriginalUrlByDefault();
+// config.ini and EMOTION_ variables (shared with the Trainer); the command line still has the last word.
+builder.Configuration.AddEmotionConfigIni().AddCommandLine(args);
 
 builder.Services
     .AddApplication(builder.Configuration.PredictionOptions())
+    .AddInfrastructure(builder.Configuration)
     .AddApi(builder.Configuration);
 
 var app = builder.Build();

@@ -1,4 +1,5 @@
 using EmotionRecognition.Application.Abstractions;
+using EmotionRecognition.Application.Audio;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -23,6 +24,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             },
             // Kestrel's and ours: 413 body too large, 415 content type, 400 truncated body.
             BadHttpRequestException badRequest => Problem(badRequest.StatusCode, TitleOf(badRequest.StatusCode), badRequest.Message),
+            InvalidAudioException audio => Problem(StatusCodes.Status422UnprocessableEntity, "The audio could not be read.", audio.Message),
             ModelsUnavailableException unavailable => Problem(StatusCodes.Status503ServiceUnavailable, "No models are loaded.", unavailable.Message),
             NetworkNotAvailableException notServed => Problem(StatusCodes.Status404NotFound, "The model set serves no such network.", notServed.Message),
             _ => null,

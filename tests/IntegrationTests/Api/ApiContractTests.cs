@@ -26,6 +26,7 @@ public sealed class ApiContractTests
         _models = new FakeModelSet();
         _factory = ApiFactory.WithModels(_models);
         _client = _factory.CreateClient();
+        _models.Inputs.Clear(); // forget the warm-up passes of start-up
     }
 
     [TearDown]
@@ -82,6 +83,18 @@ public sealed class ApiContractTests
         await AssertJsonBody(response, DnnResults);
         Assert.That(expected, Has.Length.EqualTo(25));
         Assert.That(_models.Inputs.Single(), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Startup_RunsOneWarmUpPassPerNetwork_BeforeTheFirstRequest()
+    {
+        var models = new FakeModelSet();
+        using var factory = ApiFactory.WithModels(models);
+
+        factory.StartServer();
+
+        Assert.That(models.Inputs, Has.Count.EqualTo(2));
+        Assert.That(models.Inputs, Has.All.Length.EqualTo(25));
     }
 
     [Test]
