@@ -237,12 +237,13 @@ function formatPercent(p) {
 let analysing = false;
 
 /**
- * Sends one WAV to every network at once and shows each answer. Returns false if
- * another analysis is still running (live mode skips a window rather than queueing).
+ * Sends one WAV to every network at once and shows each answer. Returns null if
+ * another analysis is still running (live mode skips a window rather than queueing),
+ * otherwise the number of networks that failed.
  */
 async function analyse(wav, sourceText) {
   if (analysing) {
-    return false;
+    return null;
   }
   analysing = true;
   document.body.classList.add('is-busy');
@@ -271,7 +272,7 @@ async function analyse(wav, sourceText) {
     if (failures.size > 0 && [...failures.keys()].some(m => m.startsWith(HEADINGS_BY_STATUS[503]))) {
       checkReadiness();
     }
-    return true;
+    return [...failures.values()].reduce((count, networks) => count + networks.length, 0);
   } finally {
     analysing = false;
     document.body.classList.remove('is-busy');
@@ -312,8 +313,10 @@ async function analyseFile(file) {
     await stopLive('Live mode stopped to show the file.');
   }
   el.fileStatus.textContent = `Analysing ${file.name}…`;
-  const started = await analyse(file, `File: ${file.name} (${formatBytes(file.size)}).`);
-  el.fileStatus.textContent = started ? `Analysed ${file.name}.` : 'Busy with another request; try again in a moment.';
+  const failed = await analyse(file, `File: ${file.name} (${formatBytes(file.size)}).`);
+  el.fileStatus.textContent = failed === null
+    ? 'Busy with another request; try again in a moment.'
+    : failed === 0 ? `Analysed ${file.name}.` : `Could not analyse ${file.name}.`;
 }
 
 function formatBytes(bytes) {
@@ -352,13 +355,16 @@ el.dropzone.addEventListener('drop', event => {
 
 /** The running capture: { context, stream, node, ring, written, timer, windows, level } or null. */
 let live = null;
+let starting = false;
 
 async function startLive() {
   if (!window.isSecureContext || !navigator.mediaDevices?.getUserMedia) {
     showError('The browser allows the microphone only on a secure page (https, or http://localhost). Open the page that way, or analyse a WAV file instead.');
     return;
   }
-  el.liveToggle.disabled = true;
+  // Busy, not disabled: disabling the focused button would throw keyboard focus away.
+  starting = true;
+  el.liveToggle.setAttribute('aria-busy', 'true');
   el.liveStatus.textContent = 'Asking for the microphone…';
   let stream = null;
   let context = null;
@@ -392,7 +398,8 @@ async function startLive() {
     el.liveStatus.textContent = 'Microphone off.';
     showError(describeMicrophoneError(error));
   } finally {
-    el.liveToggle.disabled = false;
+    starting = false;
+    el.liveToggle.removeAttribute('aria-busy');
   }
 }
 
@@ -471,8 +478,8 @@ async function sendLiveWindow() {
   const current = live;
   const wav = encodeWav(lastWindow(), current.context.sampleRate);
   const number = current.windows + 1;
-  const sent = await analyse(wav, `Live microphone: window ${number}, the last ${LIVE_WINDOW_SECONDS} seconds at ${formatRate(current.context.sampleRate)}.`);
-  if (sent && live === current) {
+  const failed = await analyse(wav, `Live microphone: window ${number}, the last ${LIVE_WINDOW_SECONDS} seconds at ${formatRate(current.context.sampleRate)}.`);
+  if (failed !== null && live === current) {
     current.windows = number;
     el.liveStatus.textContent = `Listening at ${formatRate(current.context.sampleRate)}; ${number} ${number === 1 ? 'window' : 'windows'} analysed.`;
   }
@@ -483,6 +490,9 @@ function formatRate(hz) {
 }
 
 el.liveToggle.addEventListener('click', () => {
+  if (starting) {
+    return;
+  }
   if (live) {
     stopLive();
   } else {

@@ -8,7 +8,7 @@ const BYTES_PER_SAMPLE = 2;
 /**
  * @param {Float32Array} samples mono samples in [-1, 1] (louder values are clipped)
  * @param {number} sampleRateHz the rate the samples were captured at
- * @returns {Blob} an audio/wav blob
+ * @returns {ArrayBuffer} the whole file, ready to be a request body
  */
 export function encodeWav(samples, sampleRateHz) {
   const dataBytes = samples.length * BYTES_PER_SAMPLE;
@@ -35,7 +35,7 @@ export function encodeWav(samples, sampleRateHz) {
     const scaled = Math.round(samples[i] * 32768);
     view.setInt16(HEADER_BYTES + i * BYTES_PER_SAMPLE, Math.max(-32768, Math.min(32767, scaled)), true);
   }
-  return new Blob([buffer], { type: 'audio/wav' });
+  return buffer;
 }
 
 function writeAscii(view, offset, text) {
