@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using EmotionRecognition.Domain;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -186,6 +188,9 @@ public sealed class PageTests
         foreach (var model in models)
         {
             await Expect(alert).ToContainTextAsync(model.NetworkType);
+            var panel = _page.Locator($".panel[data-network='{model.NetworkType}']");
+            await Expect(panel.Locator(".bar-row.is-top")).ToHaveCountAsync(0);
+            await Expect(panel.Locator(".summary")).ToHaveTextAsync("No result: see the message above.");
         }
         await Screenshots.SaveAsync(_page, "invalid-file");
     }
@@ -215,6 +220,29 @@ public sealed class PageTests
         await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Start live", Pressed = false })).ToBeVisibleAsync();
     }
 
+    [TestCase(ColorScheme.Light), TestCase(ColorScheme.Dark), CancelAfter(60_000)]
+    public async Task PageWithResultsAndAnError_HasNoWcagAaViolations(ColorScheme scheme, CancellationToken ct)
+    {
+        await _page.EmulateMediaAsync(new() { ColorScheme = scheme });
+        var models = await GetModelsAsync(ct);
+        await GoToPageAsync(models);
+        await _page.SetInputFilesAsync("#file-input", RepositoryPaths.SharedFile(SpeechClip));
+        await WaitForUpdatesAsync(1);
+        // Contrast is checked on settled colours, not mid-transition.
+        await _page.EmulateMediaAsync(new() { ReducedMotion = ReducedMotion.Reduce });
+
+        var withResults = await _page.RunAxe(WcagAa);
+
+        var notAudio = Path.Combine(TestContext.CurrentContext.WorkDirectory, "not-audio.wav");
+        await File.WriteAllBytesAsync(notAudio, "not a recording"u8.ToArray(), ct);
+        await _page.SetInputFilesAsync("#file-input", notAudio);
+        await Expect(_page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
+        var withError = await _page.RunAxe(WcagAa);
+
+        Assert.That(Describe(withResults.Violations), Is.Empty, "with results");
+        Assert.That(Describe(withError.Violations), Is.Empty, "with an error");
+    }
+
     [Test, CancelAfter(60_000)]
     public async Task Page_RequestsNothingButTheService(CancellationToken ct)
     {
@@ -241,6 +269,15 @@ public sealed class PageTests
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /// <summary>axe-core's WCAG 2.0 and 2.1 level A and AA rules (contrast, names, roles, structure).</summary>
+    private static readonly AxeRunOptions WcagAa = new()
+    {
+        RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    };
+
+    private static string[] Describe(AxeResultItem[] violations) =>
+        [.. violations.Select(v => $"{v.Id}: {v.Help} ({v.Nodes.Length} elements, e.g. {v.Nodes.FirstOrDefault()?.Target})")];
 
     private async Task GoToPageAsync(IReadOnlyList<ModelInfo> models)
     {

@@ -216,10 +216,18 @@ function showResults(network, results) {
   panel.summary.textContent = top ? `Most likely: ${top.emotionType} (${formatPercent(top.prediction)}).` : 'No result.';
 }
 
+/** A network that failed shows no result at all, so stale bars never sit beside an error. */
 function showPanelFailure(network) {
   const panel = panels.get(network);
   if (!panel) {
     return;
+  }
+  for (const row of panel.rows.values()) {
+    delete row.item.dataset.probability;
+    row.fill.style.width = '0';
+    row.value.textContent = '–';
+    row.item.classList.remove('is-top');
+    row.topNote.textContent = '';
   }
   panel.root.classList.add('is-failed');
   panel.summary.textContent = 'No result: see the message above.';
