@@ -169,6 +169,25 @@ public sealed class PageTests
         await Expect(_page.Locator("#level-meter")).ToHaveAttributeAsync("aria-valuenow", "0");
     }
 
+    [Test]
+    public async Task WavEncoder_ScalesByTwoToThe15_ClipsAndWritesA44ByteHeader()
+    {
+        await _page.GotoAsync(_baseAddress.ToString());
+        var base64 = await _page.EvaluateAsync<string>(
+            """
+            async () => {
+              const { encodeWav } = await import('/wav.js');
+              const bytes = new Uint8Array(encodeWav(new Float32Array([-1, -0.5, 0, 0.25, 0.5, 0.999, 1, 1.5, -2]), 16000));
+              return btoa(String.fromCharCode(...bytes));
+            }
+            """);
+
+        var (sampleRateHz, channels, bitsPerSample, samples) = ParsePcmWav(Convert.FromBase64String(base64));
+        Assert.That((sampleRateHz, channels, bitsPerSample), Is.EqualTo((16000, 1, 16)));
+        // The reader decodes v / 2^15, so v = round(x * 2^15), clipped to [-32768, 32767].
+        Assert.That(samples, Is.EqualTo(new short[] { -32768, -16384, 0, 8192, 16384, 32735, 32767, 32767, -32768 }));
+    }
+
     [Test, CancelAfter(60_000)]
     public async Task UploadNonAudioFile_ShowsTheServicesProblemDetailAsAlert(CancellationToken ct)
     {

@@ -8,9 +8,10 @@ import { encodeWav } from './wav.js';
 const FALLBACK_NETWORKS = ['CNN', 'DNN'];
 /** The eight RAVDESS emotions in the service's label order. */
 const FALLBACK_LABELS = ['angry', 'calm', 'disgust', 'fearful', 'happy', 'neutral', 'sad', 'surprised'];
-/** Live mode: the window sent and the interval between sends, as in the mobile app. */
+/** Live mode: every 2 s of captured audio, the last 2 s go out, as in the mobile app. */
 const LIVE_WINDOW_SECONDS = 2;
-const LIVE_INTERVAL_MS = 2000;
+/** How often live mode looks whether a window is due (the audio clock decides, not this timer). */
+const LIVE_POLL_MS = 100;
 /** No request may leave the page waiting forever. */
 const REQUEST_TIMEOUT_MS = 20000;
 /** While models are not ready, look again this often. */
@@ -361,7 +362,10 @@ el.dropzone.addEventListener('drop', event => {
 
 // ------------------------------------------------------------------- live ----
 
-/** The running capture: { context, stream, node, ring, written, timer, windows, level } or null. */
+/**
+ * The running capture or null: the audio context, stream and worklet node; a ring buffer of
+ * the last window; samples written so far and the count at which the next window is due.
+ */
 let live = null;
 let starting = false;
 
@@ -391,13 +395,13 @@ async function startLive() {
     await context.resume();
 
     const windowSamples = Math.round(LIVE_WINDOW_SECONDS * context.sampleRate);
-    live = { context, stream, node, ring: new Float32Array(windowSamples), written: 0, windows: 0, level: 0, timer: 0 };
+    live = { context, stream, node, ring: new Float32Array(windowSamples), written: 0, nextSendAt: windowSamples, windows: 0, level: 0, timer: 0 };
     node.port.onmessage = event => receiveChunk(event.data);
-    live.timer = setInterval(sendLiveWindow, LIVE_INTERVAL_MS);
+    live.timer = setInterval(sendLiveWindowIfDue, LIVE_POLL_MS);
 
     el.liveToggle.textContent = 'Stop live';
     el.liveToggle.setAttribute('aria-pressed', 'true');
-    el.liveStatus.textContent = `Listening at ${formatRate(context.sampleRate)}; the first window goes out in ${LIVE_WINDOW_SECONDS} seconds.`;
+    el.liveStatus.textContent = `Listening at ${formatRate(context.sampleRate)}. The first window goes out in ${LIVE_WINDOW_SECONDS} seconds.`;
     document.body.classList.add('is-live');
   } catch (error) {
     stream?.getTracks().forEach(track => track.stop());
@@ -479,17 +483,23 @@ function lastWindow() {
   return window;
 }
 
-async function sendLiveWindow() {
-  if (!live || live.written < live.ring.length) {
+/**
+ * Sends the last window once 2 s of audio have arrived since the previous one. Timed by samples
+ * captured, so a late timer never sends a window with a gap; while a request is still running
+ * the window waits and then goes out with the freshest audio.
+ */
+async function sendLiveWindowIfDue() {
+  if (!live || analysing || live.written < live.nextSendAt) {
     return;
   }
   const current = live;
+  current.nextSendAt = current.written + current.ring.length;
   const wav = encodeWav(lastWindow(), current.context.sampleRate);
   const number = current.windows + 1;
   const failed = await analyse(wav, `Live microphone: window ${number}, the last ${LIVE_WINDOW_SECONDS} seconds at ${formatRate(current.context.sampleRate)}.`);
+  // The count goes to the (silent) source line: announcing it every 2 s would drown a screen reader.
   if (failed !== null && live === current) {
     current.windows = number;
-    el.liveStatus.textContent = `Listening at ${formatRate(current.context.sampleRate)}; ${number} ${number === 1 ? 'window' : 'windows'} analysed.`;
   }
 }
 
