@@ -17,9 +17,6 @@ namespace EmotionRecognition.BrowserTests;
 [NonParallelizable]
 public sealed class PageTests
 {
-    /// <summary>Actor 01, angry, strong intensity: loud speech, so the level meter has something to show.</summary>
-    private static readonly string[] SpeechClip = ["ravdess", "Actor_01", "03-01-05-02-01-01-01.wav"];
-
     private ApiServer _api = null!;
     private Uri _baseAddress = null!;
     private HttpClient _http = null!;
@@ -31,7 +28,7 @@ public sealed class PageTests
     public async Task StartApiAndBrowser()
     {
         SetDefaultExpectTimeout(Chromium.ActionTimeoutMs);
-        var microphoneWav = RepositoryPaths.SharedFile(SpeechClip);
+        var microphoneWav = RepositoryPaths.LoudSpeechClip();
         _api = new ApiServer();
         _baseAddress = _api.Start();
         _http = new HttpClient { BaseAddress = _baseAddress, Timeout = TimeSpan.FromSeconds(30) };
@@ -70,7 +67,7 @@ public sealed class PageTests
     [Test, CancelAfter(60_000)]
     public async Task UploadRavdessClip_ShowsEightBarsPerServedNetwork_AsTheServiceAnswers(CancellationToken ct)
     {
-        var clip = RepositoryPaths.SharedFile(SpeechClip);
+        var clip = RepositoryPaths.LoudSpeechClip();
         var models = await GetModelsAsync(ct);
         await GoToPageAsync(models);
 
@@ -90,7 +87,7 @@ public sealed class PageTests
     [Test, CancelAfter(60_000)]
     public async Task DropWavFileOnDropZone_AnalysesIt(CancellationToken ct)
     {
-        var clip = RepositoryPaths.SharedFile(SpeechClip);
+        var clip = RepositoryPaths.LoudSpeechClip();
         var bytes = await File.ReadAllBytesAsync(clip, ct);
         var models = await GetModelsAsync(ct);
         await GoToPageAsync(models);
@@ -245,7 +242,7 @@ public sealed class PageTests
         await _page.EmulateMediaAsync(new() { ColorScheme = scheme });
         var models = await GetModelsAsync(ct);
         await GoToPageAsync(models);
-        await _page.SetInputFilesAsync("#file-input", RepositoryPaths.SharedFile(SpeechClip));
+        await _page.SetInputFilesAsync("#file-input", RepositoryPaths.LoudSpeechClip());
         await WaitForUpdatesAsync(1);
         // Contrast is checked on settled colours, not mid-transition.
         await _page.EmulateMediaAsync(new() { ReducedMotion = ReducedMotion.Reduce });
@@ -275,7 +272,7 @@ public sealed class PageTests
         };
         var models = await GetModelsAsync(ct);
         await GoToPageAsync(models);
-        await _page.SetInputFilesAsync("#file-input", RepositoryPaths.SharedFile(SpeechClip));
+        await _page.SetInputFilesAsync("#file-input", RepositoryPaths.LoudSpeechClip());
         await WaitForUpdatesAsync(1);
 
         string[] urls;
@@ -347,7 +344,10 @@ public sealed class PageTests
 
     private async Task<IReadOnlyList<ModelInfo>> GetModelsAsync(CancellationToken ct)
     {
-        var list = await _http.GetFromJsonAsync<ModelList>("models", ct);
+        using var response = await _http.GetAsync("models", ct);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK),
+            $"these tests need the repository's trained models/ served; GET /models answered {await response.Content.ReadAsStringAsync(ct)}");
+        var list = await response.Content.ReadFromJsonAsync<ModelList>(ct);
         Assert.That(list?.Models, Is.Not.Null.And.Not.Empty, "GET /models lists the served networks");
         return list!.Models;
     }
