@@ -1,0 +1,89 @@
+using System.Text.Json;
+using EmotionRecognition.Application.Audio;
+
+namespace EmotionRecognition.UnitTests.Audio;
+
+public sealed class ResamplerTests
+{
+    [TestCase(16000, 22050, 40000, 55125)]
+    [TestCase(48000, 22050, 120000, 55125)]
+    [TestCase(44100, 22050, 110250, 55125)]
+    [TestCase(8000, 22050, 7, 20)]       // ⌈7·2.75625⌉ = 20 while resampy yields ⌊19.29⌋ = 19: zero-padded
+    [TestCase(48000, 22050, 1, 1)]       // resampy yields 0 samples; librosa pads to ⌈0.46⌉ = 1
+    public void Resample_Length_IsCeilingOfScaledLength(int fromHz, int toHz, int inputLength, int expectedLength)
+    {
+        var output = Resampler.Resample(new float[inputLength], fromHz, toHz);
+
+        Assert.That(output, Has.Length.EqualTo(expectedLength));
+    }
+
+    [Test]
+    public void Resample_EmptyInput_IsEmpty()
+    {
+        Assert.That(Resampler.Resample([], 16000, 22050), Is.Empty);
+    }
+
+    [Test]
+    public void Resample_SameRate_ReturnsACopy()
+    {
+        float[] input = [0.1f, -0.2f, 0.3f];
+
+        var output = Resampler.Resample(input, 22050, 22050);
+
+        Assert.That(output, Is.EqualTo(input));
+        Assert.That(output, Is.Not.SameAs(input));
+    }
+
+    [TestCase(16000, 22050)]
+    [TestCase(48000, 22050)]
+    [TestCase(44100, 22050)]
+    public void Resample_LowSine_KeepsAmplitudeAndPhase(int fromHz, int toHz)
+    {
+        // A 440 Hz sine is far below both Nyquist frequencies: away from the edges the output is the
+        // same sine sampled at the new rate, up to the filter's passband ripple.
+        const double frequencyHz = 440;
+        var input = Enumerable.Range(0, fromHz).Select(n => (float)Math.Sin(2 * Math.PI * frequencyHz * n / fromHz)).ToArray();
+
+        var output = Resampler.Resample(input, fromHz, toHz);
+
+        var worst = 0.0;
+        for (var t = toHz / 10; t < toHz * 9 / 10; t++)
+            worst = Math.Max(worst, Math.Abs(output[t] - Math.Sin(2 * Math.PI * frequencyHz * t / toHz)));
+        Assert.That(worst, Is.LessThan(2e-3));
+    }
+
+    [Test]
+    public void Resample_Downsampling_RemovesToneAboveNewNyquist()
+    {
+        // 15 kHz at 48 kHz lies above 22.05 kHz's Nyquist (11.025 kHz): the filter must remove it.
+        var input = Enumerable.Range(0, 48000).Select(n => (float)Math.Sin(2 * Math.PI * 15000 * n / 48000.0)).ToArray();
+
+        var output = Resampler.Resample(input, 48000, 22050);
+
+        var rms = Math.Sqrt(output.Skip(2205).Take(17640).Average(v => (double)v * v));
+        Assert.That(rms, Is.LessThan(1e-3));
+    }
+
+    [Test]
+    public void Resample_Tone16kHzSlice_MatchesResampyDump()
+    {
+        // The compat window of tone_16000_s16.wav, resampled by resampy inside librosa (debug dump).
+        using var json = JsonDocument.Parse(File.ReadAllText(
+            Path.Combine(TestData.GoldenJsonDirectory, "debug", "tone_16000_s16.sr22050.orig.constant.json")));
+        var signal = json.RootElement.GetProperty("signal");
+        var clip = WavReader.ReadFile(TestData.GoldenWav("tone_16000_s16.wav"));
+
+        var output = Resampler.Resample(clip.Samples.AsSpan(16000, 40000), 16000, 22050);
+
+        Assert.That(output, Has.Length.EqualTo(signal.GetProperty("n_samples").GetInt32()));
+        var first = signal.GetProperty("first16").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var last = signal.GetProperty("last16").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        for (var i = 0; i < 16; i++)
+        {
+            Assert.That(output[i], Is.EqualTo(first[i]).Within(1e-7), $"sample {i}");
+            Assert.That(output[^(16 - i)], Is.EqualTo(last[i]).Within(1e-7), $"sample {output.Length - 16 + i}");
+        }
+
+        Assert.That(output.Sum(v => (double)v), Is.EqualTo(signal.GetProperty("sum_f64").GetDouble()).Within(1e-9));
+    }
+}
