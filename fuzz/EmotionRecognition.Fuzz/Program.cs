@@ -5,7 +5,12 @@ using SharpFuzz;
 // One harness for the whole untrusted-input path: bytes -> WavReader -> FeaturePipeline.
 // The contract under test: any input yields finite features or InvalidAudioException;
 // anything else (another exception, a hang, runaway memory) is a finding.
-var pipelines = FeatureProfile.Known.Select(p => new FeaturePipeline(p)).ToArray();
+//
+// SharpFuzz rewrites EmotionRecognition.Application.dll so every branch writes to AFL's
+// shared coverage map, and that map only exists once Fuzzer.Run has attached to it: touching
+// any instrumented type before then (even FeatureProfile.Known) is an access violation.
+// So the pipelines are built lazily, inside the first fuzzed call.
+FeaturePipeline[]? pipelines = null;
 
 // Fuzz inputs stay small; the Api caps audio bodies long before this.
 const int MaxInputBytes = 1 << 20;
@@ -18,11 +23,11 @@ Fuzzer.OutOfProcess.Run(stream =>
     {
         return;
     }
-    var bytes = buffer.ToArray();
+    pipelines ??= FeatureProfile.Known.Select(p => new FeaturePipeline(p)).ToArray();
     AudioClip clip;
     try
     {
-        clip = WavReader.Read(bytes);
+        clip = WavReader.Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
     catch (InvalidAudioException)
     {
@@ -30,7 +35,15 @@ Fuzzer.OutOfProcess.Run(stream =>
     }
     foreach (var pipeline in pipelines)
     {
-        var mean = pipeline.ExtractMean(clip);
+        float[] mean;
+        try
+        {
+            mean = pipeline.ExtractMean(clip);
+        }
+        catch (InvalidAudioException)
+        {
+            continue;
+        }
         if (mean.Length != pipeline.Profile.CoefficientCount || mean.Any(v => !float.IsFinite(v)))
         {
             throw new InvalidOperationException($"{pipeline.Profile.Name}: non-finite or wrongly sized features");
