@@ -52,6 +52,10 @@ public static class Resampler
 
         // librosa.resample: ratio and target length in float64 exactly as Python computes them.
         var sampleRatio = (double)toRateHz / fromRateHz;
+        // Down-sampling walks the filter table ⌊512·ratio⌋ points at a time; below 1:512 that step is 0.
+        if ((int)(Math.Min(1.0, sampleRatio) * TablePointsPerCrossing) == 0)
+            throw new ArgumentOutOfRangeException(
+                nameof(toRateHz), $"Cannot down-sample by more than {TablePointsPerCrossing}:1 ({fromRateHz} Hz to {toRateHz} Hz).");
         var paddedLength = checked((int)Math.Ceiling(samples.Length * sampleRatio));
         // resampy: int(n * sr_new // sr_orig), integer floor division.
         var resampledLength = (int)Math.Min(paddedLength, (long)samples.Length * toRateHz / fromRateHz);

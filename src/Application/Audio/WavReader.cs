@@ -151,8 +151,9 @@ public static class WavReader
             throw new InvalidAudioException("Invalid WAV file: zero channels.");
         if (sampleRateHz == 0)
             throw new InvalidAudioException("Invalid WAV file: zero sample rate.");
-        if (sampleRateHz > int.MaxValue)
-            throw new InvalidAudioException($"Invalid WAV file: sample rate {sampleRateHz} Hz is out of range.");
+        if (sampleRateHz is < AudioClip.MinSampleRateHz or > AudioClip.MaxSampleRateHz)
+            throw new InvalidAudioException(
+                $"Unsupported WAV file: sample rate {sampleRateHz} Hz is outside {AudioClip.MinSampleRateHz}..{AudioClip.MaxSampleRateHz} Hz.");
 
         var supportedBits = encoding == FormatPcm ? bitsPerSample is 8 or 16 or 24 or 32 : bitsPerSample is 32 or 64;
         if (!supportedBits)
