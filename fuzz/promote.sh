@@ -9,9 +9,9 @@ mkdir -p "$dest"
 n=0
 for f in "$out"/default/crashes/id:* "$out"/default/hangs/id:*; do
   [ -f "$f" ] || continue
-  kind=$(basename "$(dirname "$f")")
+  case "$(basename "$(dirname "$f")")" in crashes) kind=crash ;; *) kind=hang ;; esac
   sum=$(sha256sum "$f" | cut -c1-12)
-  cp "$f" "$dest/${kind%s}-$sum.wav"
+  cp "$f" "$dest/$kind-$sum.wav"
   n=$((n + 1))
 done
 echo "promoted $n finding(s) to $dest"
