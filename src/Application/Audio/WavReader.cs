@@ -99,8 +99,8 @@ public static class WavReader
             buffer.Write(chunk, 0, read);
         }
 
-        if (buffer.Length > maxBytes)
-            throw new InvalidAudioException($"Audio is larger than {maxBytes} bytes.");
+        if (buffer.Length > limit)
+            throw new InvalidAudioException($"Audio is larger than {limit} bytes.");
         return Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
@@ -151,9 +151,8 @@ public static class WavReader
             throw new InvalidAudioException("Invalid WAV file: zero channels.");
         if (sampleRateHz == 0)
             throw new InvalidAudioException("Invalid WAV file: zero sample rate.");
-        if (sampleRateHz is < AudioClip.MinSampleRateHz or > AudioClip.MaxSampleRateHz)
-            throw new InvalidAudioException(
-                $"Unsupported WAV file: sample rate {sampleRateHz} Hz is outside {AudioClip.MinSampleRateHz}..{AudioClip.MaxSampleRateHz} Hz.");
+        if (sampleRateHz > int.MaxValue)
+            throw new InvalidAudioException($"Invalid WAV file: sample rate {sampleRateHz} Hz is out of range.");
 
         var supportedBits = encoding == FormatPcm ? bitsPerSample is 8 or 16 or 24 or 32 : bitsPerSample is 32 or 64;
         if (!supportedBits)

@@ -43,7 +43,7 @@ public sealed class AudioPropertyTests
         Gen.Frequency((4, Gen.Int[1, 2]), (1, Gen.Int[0, 9])),
         Gen.Frequency(
             (3, Gen.OneOf(8000, 16000, 22050, 44100, 48000)),
-            (1, Gen.OneOf(0, 1, AudioClip.MinSampleRateHz - 1, AudioClip.MinSampleRateHz, AudioClip.MaxSampleRateHz, AudioClip.MaxSampleRateHz + 1, int.MaxValue)),
+            (1, Gen.OneOf(0, 1, FeaturePipeline.MinSampleRateHz - 1, FeaturePipeline.MinSampleRateHz, FeaturePipeline.MaxSampleRateHz, FeaturePipeline.MaxSampleRateHz + 1, int.MaxValue)),
             (1, Gen.Int[1, 1_000_000])),
         Gen.Frequency((4, Gen.OneOf(8, 16, 24, 32, 64)), (1, Gen.Int[0, 70])),
         Gen.Frequency((4, Gen.Const((int?)null)), (1, Gen.Int[0, 65535].Select(v => (int?)v))),
@@ -112,7 +112,7 @@ public sealed class AudioPropertyTests
             (1, finite.Array[0, 8192]));
         var rateHz = Gen.Frequency(
             (1, Gen.Const(FeatureProfile.Full.SampleRateHz)),
-            (2, Gen.Int[AudioClip.MinSampleRateHz, AudioClip.MaxSampleRateHz]));
+            (2, Gen.Int[FeaturePipeline.MinSampleRateHz, FeaturePipeline.MaxSampleRateHz]));
 
         Gen.Select(samples, rateHz).Sample((values, sampleRateHz) =>
         {

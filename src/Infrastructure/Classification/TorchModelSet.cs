@@ -1,0 +1,90 @@
+using EmotionRecognition.Application.Abstractions;
+using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.ModelStore;
+using static TorchSharp.torch;
+
+namespace EmotionRecognition.Infrastructure.Classification;
+
+/// <summary>One network of a loaded set, in eval mode, with the standardisation it was trained with.</summary>
+public sealed record LoadedNetwork(
+    NetworkType Network,
+    nn.Module<Tensor, Tensor> Module,
+    Standardization Standardization,
+    NetworkEntry Entry);
+
+/// <summary>
+/// An immutable, verified model set. Safe to share across threads: inference only reads the
+/// modules, and the dispose scope and no-grad mode it opens are per thread.
+/// </summary>
+public sealed class TorchModelSet : IModelSet
+{
+    private readonly IReadOnlyDictionary<NetworkType, LoadedNetwork> networks;
+
+    internal TorchModelSet(ModelManifest manifest, IReadOnlyDictionary<NetworkType, LoadedNetwork> networks)
+    {
+        Manifest = manifest;
+        this.networks = networks;
+        Models = networks.Values.OrderBy(n => n.Network).Select(Describe).ToArray();
+    }
+
+    public ModelManifest Manifest { get; }
+
+    public string Id => Manifest.SetId;
+
+    public IReadOnlyList<ModelDescription> Models { get; }
+
+    public ModelDescription Describe(NetworkType network) => Describe(Find(network));
+
+    public float[][] Predict(NetworkType network, IReadOnlyList<float[]> inputs)
+    {
+        var loaded = Find(network);
+        int size = loaded.Standardization.Size;
+        if (inputs.Count == 0)
+        {
+            return [];
+        }
+        var batch = new float[inputs.Count * size];
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            var row = inputs[i] ?? throw new ArgumentException($"Input {i} is missing.");
+            if (row.Length != size)
+            {
+                throw new ArgumentException($"Input {i} has {row.Length} features; the {network.Name()} network takes {size}.");
+            }
+            if (!row.All(float.IsFinite))
+            {
+                throw new ArgumentException($"Input {i} contains a value that is not a finite number.");
+            }
+            loaded.Standardization.Apply(row, batch.AsSpan(i * size, size));
+        }
+
+        float[] probabilities;
+        // Opened here, on the calling thread, and never awaited across: both are thread-local.
+        using (NewDisposeScope())
+        using (no_grad())
+        {
+            var logits = loaded.Module.forward(tensor(batch, [inputs.Count, size]));
+            probabilities = nn.functional.softmax(logits, 1).data<float>().ToArray();
+        }
+        int classes = probabilities.Length / inputs.Count;
+        var result = new float[inputs.Count][];
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            result[i] = probabilities.AsSpan(i * classes, classes).ToArray();
+        }
+        return result;
+    }
+
+    private LoadedNetwork Find(NetworkType network) =>
+        networks.TryGetValue(network, out var loaded)
+            ? loaded
+            : throw new NetworkNotAvailableException(
+                $"Model set '{Id}' has no {network.Name()} network; it has {string.Join(", ", networks.Keys.Order().Select(n => n.Name()))}.");
+
+    private ModelDescription Describe(LoadedNetwork loaded) => new(
+        loaded.Network,
+        Manifest.Profile,
+        Manifest.Labels,
+        loaded.Entry.Metrics is { } m ? new ModelMetrics(m.Pooled.Accuracy, m.Pooled.MacroF1, m.Protocol, m.Folds) : null,
+        Manifest.CreatedAt);
+}

@@ -1,0 +1,298 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EmotionRecognition.Application.Features;
+using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Classification;
+using EmotionRecognition.Infrastructure.Models;
+using static TorchSharp.torch;
+
+namespace EmotionRecognition.Infrastructure.ModelStore;
+
+/// <summary>A network ready to be saved: its trained module and what serving needs to use it.</summary>
+public sealed record TrainedNetwork(
+    NetworkType Network,
+    string Architecture,
+    nn.Module<Tensor, Tensor> Module,
+    Standardization Standardization,
+    TrainingRun Training,
+    CrossValidatedMetrics? Metrics);
+
+/// <summary>What the Trainer hands to <see cref="ModelStore.Save"/>.</summary>
+public sealed record ModelSetDraft(
+    int Seed,
+    string DataFingerprint,
+    FeatureProfile Profile,
+    IReadOnlyList<TrainedNetwork> Networks);
+
+/// <summary>A model set folder that cannot be served; the message says what is wrong and what to do.</summary>
+public sealed class ModelStoreException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The models folder: <c>&lt;set-id&gt;/manifest.json</c> plus one weights file per network, and
+/// <c>current</c>, a one-line file naming the set that is served. Saving writes a complete new set
+/// folder first (under a temporary name, flushed to disk, then renamed), and only then swaps
+/// <c>current</c> by renaming <c>current.tmp</c> over it; rename is atomic, so a crash at any point
+/// leaves <c>current</c> naming a complete set. Old sets are pruned, keeping the previous one.
+/// </summary>
+public sealed class ModelStore(string root)
+{
+    public const string PointerFile = "current";
+    private const string TemporaryPrefix = ".tmp-";
+
+    internal static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    /// <summary>Test seam: runs after the new set folder is complete and before <c>current</c> moves.</summary>
+    internal Action<string>? BeforePointerSwap { get; init; }
+
+    public static string WeightsFileName(NetworkType network) => network.Name().ToLowerInvariant() + ".bin";
+
+    /// <summary>
+    /// Writes the draft as a new set, points <c>current</c> at it and prunes older sets (keeping the
+    /// previous one). <paramref name="writeExtras"/> (folder, set id) may add files such as reports to the
+    /// set folder before it is published. Returns the new set id.
+    /// </summary>
+    public string Save(ModelSetDraft draft, Action<string, string>? writeExtras = null)
+    {
+        Directory.CreateDirectory(Root);
+        var createdAt = DateTimeOffset.UtcNow;
+        var setId = NewSetId(createdAt, draft.DataFingerprint);
+        var staging = Path.Combine(Root, TemporaryPrefix + setId);
+        Directory.CreateDirectory(staging);
+
+        var entries = new List<NetworkEntry>();
+        foreach (var network in draft.Networks)
+        {
+            var file = WeightsFileName(network.Network);
+            var path = Path.Combine(staging, file);
+            network.Module.save(path);
+            FlushToDisk(path);
+            entries.Add(new NetworkEntry(
+                network.Network.Name(),
+                network.Architecture,
+                file,
+                Sha256Hex(path),
+                network.Standardization.Size,
+                network.Standardization,
+                network.Training,
+                network.Metrics));
+        }
+        writeExtras?.Invoke(staging, setId);
+        var manifest = new ModelManifest(
+            ModelManifest.CurrentFormatVersion, setId, createdAt, draft.Seed, draft.DataFingerprint,
+            draft.Profile, Emotions.AllLabels.ToArray(), entries);
+        WriteDurably(Path.Combine(staging, ModelManifest.FileName), JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
+        foreach (var extra in Directory.EnumerateFiles(staging))
+        {
+            FlushToDisk(extra);
+        }
+
+        var previous = ReadPointer();
+        Directory.Move(staging, Path.Combine(Root, setId));
+        BeforePointerSwap?.Invoke(setId);
+        var pointerTemp = Path.Combine(Root, PointerFile + ".tmp");
+        WriteDurably(pointerTemp, Encoding.UTF8.GetBytes(setId + "\n"));
+        File.Move(pointerTemp, Path.Combine(Root, PointerFile), overwrite: true);
+        Prune(keep: [setId, previous]);
+        return setId;
+    }
+
+    /// <summary>The set id <c>current</c> names, or null when there is no pointer yet.</summary>
+    public string? ReadPointer()
+    {
+        var path = Path.Combine(Root, PointerFile);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        var id = File.ReadAllText(path).Trim();
+        if (id.Length == 0 || id.IndexOfAny(['/', '\\']) >= 0 || id is "." or ".." || id.StartsWith(TemporaryPrefix, StringComparison.Ordinal))
+        {
+            throw new ModelStoreException($"'{path}' does not name a model set folder ('{id}').");
+        }
+        return id;
+    }
+
+    /// <summary>Loads and verifies the set <c>current</c> names.</summary>
+    public TorchModelSet LoadCurrent()
+    {
+        var id = ReadPointer() ?? throw new ModelStoreException(
+            $"No trained models in '{Root}' (no '{PointerFile}' file). Train them with `dotnet run --project src/Trainer` or set [models] path.");
+        return Load(id);
+    }
+
+    /// <summary>Reads and checks a set's manifest without loading weights.</summary>
+    public ModelManifest ReadManifest(string setId)
+    {
+        var folder = Path.Combine(Root, setId);
+        var path = Path.Combine(folder, ModelManifest.FileName);
+        if (!File.Exists(path))
+        {
+            throw new ModelStoreException($"Model set '{setId}' in '{Root}' has no {ModelManifest.FileName}.");
+        }
+        ModelManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllBytes(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new ModelStoreException($"'{path}' is not a valid manifest: {e.Message}", e);
+        }
+        if (manifest is null || manifest.Profile is null || manifest.Labels is null || manifest.Networks is null)
+        {
+            throw new ModelStoreException($"'{path}' is not a valid manifest: required fields are missing.");
+        }
+        Verify(manifest, path);
+        return manifest;
+    }
+
+    /// <summary>Loads a set, verifying manifest, label order, feature version, architectures and weight hashes.</summary>
+    public TorchModelSet Load(string setId)
+    {
+        var manifest = ReadManifest(setId);
+        var folder = Path.Combine(Root, setId);
+        var networks = new Dictionary<NetworkType, LoadedNetwork>();
+        foreach (var entry in manifest.Networks)
+        {
+            NetworkTypes.TryParse(entry.Network, out var network);
+            var weights = Path.Combine(folder, entry.WeightsFile);
+            if (Path.GetFileName(entry.WeightsFile) != entry.WeightsFile || !File.Exists(weights))
+            {
+                throw new ModelStoreException($"Model set '{setId}': weights file '{entry.WeightsFile}' of {entry.Network} is missing.");
+            }
+            var actual = Sha256Hex(weights);
+            if (!string.Equals(actual, entry.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ModelStoreException(
+                    $"Model set '{setId}': {entry.WeightsFile} is corrupt (SHA-256 {actual}, manifest says {entry.Sha256}). Retrain or restore the folder.");
+            }
+            var module = NetworkArchitectures.Create(network, entry.Architecture, entry.InputSize, manifest.Labels.Count);
+            try
+            {
+                module.load(weights);
+            }
+            catch (Exception e)
+            {
+                module.Dispose();
+                throw new ModelStoreException($"Model set '{setId}': {entry.WeightsFile} does not fit architecture '{entry.Architecture}': {e.Message}", e);
+            }
+            module.eval();
+            networks[network] = new LoadedNetwork(network, module, entry.Standardization, entry);
+        }
+        return new TorchModelSet(manifest, networks);
+    }
+
+    private static void Verify(ModelManifest manifest, string path)
+    {
+        if (manifest.FormatVersion != ModelManifest.CurrentFormatVersion)
+        {
+            throw new ModelStoreException(
+                $"'{path}' has format version {manifest.FormatVersion}; this build reads version {ModelManifest.CurrentFormatVersion}. Retrain with `dotnet run --project src/Trainer`.");
+        }
+        if (!manifest.Labels.SequenceEqual(Emotions.AllLabels))
+        {
+            throw new ModelStoreException(
+                $"'{path}' has labels [{string.Join(", ", manifest.Labels)}]; this build expects [{string.Join(", ", Emotions.AllLabels)}]. Retrain with `dotnet run --project src/Trainer`.");
+        }
+        if (manifest.Profile.Version != FeatureProfile.CurrentVersion)
+        {
+            throw new ModelStoreException(
+                $"'{path}' was trained on feature profile version {manifest.Profile.Version}, but this build extracts version {FeatureProfile.CurrentVersion}. Retrain with `dotnet run --project src/Trainer`.");
+        }
+        if (manifest.Networks.Count == 0)
+        {
+            throw new ModelStoreException($"'{path}' lists no networks.");
+        }
+        var seen = new HashSet<NetworkType>();
+        foreach (var entry in manifest.Networks)
+        {
+            if (!NetworkTypes.TryParse(entry.Network, out var network))
+            {
+                throw new ModelStoreException($"'{path}' lists unknown network '{entry.Network}'; known: {NetworkTypes.ValidNames}.");
+            }
+            if (!seen.Add(network))
+            {
+                throw new ModelStoreException($"'{path}' lists {entry.Network} twice.");
+            }
+            if (!NetworkArchitectures.IsKnown(network, entry.Architecture))
+            {
+                throw new ModelStoreException(
+                    $"'{path}': {entry.Network} has architecture '{entry.Architecture}', which this build cannot run (it knows '{NetworkArchitectures.Default(network)}'). Retrain with `dotnet run --project src/Trainer`.");
+            }
+            if (entry.InputSize != manifest.Profile.CoefficientCount)
+            {
+                throw new ModelStoreException($"'{path}': {entry.Network} takes {entry.InputSize} inputs but the profile has {manifest.Profile.CoefficientCount} coefficients.");
+            }
+            var z = entry.Standardization;
+            if (z?.Mean is null || z.Std is null || z.Mean.Length != entry.InputSize || z.Std.Length != entry.InputSize
+                || z.Mean.Any(m => !float.IsFinite(m)) || z.Std.Any(s => !float.IsFinite(s) || s <= 0))
+            {
+                throw new ModelStoreException($"'{path}': {entry.Network} has no valid standardisation for {entry.InputSize} inputs.");
+            }
+        }
+    }
+
+    private string NewSetId(DateTimeOffset createdAt, string fingerprint)
+    {
+        var stem = $"{createdAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{fingerprint[..Math.Min(8, fingerprint.Length)]}";
+        var id = stem;
+        for (int n = 2; Directory.Exists(Path.Combine(Root, id)) || Directory.Exists(Path.Combine(Root, TemporaryPrefix + id)); n++)
+        {
+            id = $"{stem}-{n}";
+        }
+        return id;
+    }
+
+    /// <summary>Deletes set folders other than <paramref name="keep"/>, and staging folders of crashed saves.</summary>
+    private void Prune(IReadOnlyCollection<string?> keep)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Root))
+        {
+            var name = Path.GetFileName(dir);
+            bool isSet = File.Exists(Path.Combine(dir, ModelManifest.FileName));
+            bool isStaging = name.StartsWith(TemporaryPrefix, StringComparison.Ordinal);
+            if ((isSet || isStaging) && !keep.Contains(name))
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Pruning is housekeeping: a folder in use stays until the next save.
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+    }
+
+    internal static string Sha256Hex(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static void WriteDurably(string path, byte[] content)
+    {
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        stream.Write(content);
+        stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>fsync: the bytes are on disk before the set becomes visible through <c>current</c>.</summary>
+    private static void FlushToDisk(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        stream.Flush(flushToDisk: true);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json;
+using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Configuration;
+using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Trainer.Corpus;
+using Microsoft.Extensions.Configuration;
+
+namespace EmotionRecognition.Trainer.Cli;
+
+/// <summary>One network's result on an evaluation folder.</summary>
+public sealed record NetworkEvaluation(
+    double Accuracy,
+    double MacroF1,
+    IReadOnlyDictionary<string, double> RecallPerClass,
+    int[][] ConfusionMatrix);
+
+/// <summary>The JSON <c>evaluate --json</c> prints.</summary>
+public sealed record EvaluationResult(
+    string SetId,
+    string Data,
+    int Clips,
+    IReadOnlyList<int> Actors,
+    IReadOnlyList<string> Labels,
+    IReadOnlyList<SkippedFile> Skipped,
+    IReadOnlyDictionary<string, NetworkEvaluation> Networks);
+
+/// <summary>
+/// <c>evaluate</c>: the saved models on any RAVDESS-layout folder, with features extracted by the
+/// profile stored in the manifest.
+/// </summary>
+public sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progress, Func<Application.Features.FeatureProfile, ExtractFeatures> extractorFor)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public int Run(IConfiguration configuration, string dataFolder, bool json, bool includeSong, CancellationToken ct)
+    {
+        var set = new ModelStore(ModelsOptions.From(configuration).Path).LoadCurrent();
+        var profile = set.Manifest.Profile;
+        var scan = CorpusScan.Read(dataFolder, includeSong);
+        var cache = new FeatureCache(DataOptions.From(configuration).CachePath, profile);
+        var features = new ClipFeatureReader(profile, extractorFor(profile), cache).Read(scan, progress, ct);
+        if (features.Clips.Count == 0)
+        {
+            throw new InvalidDataException($"'{scan.Root}' has no usable RAVDESS clips ({features.Skipped.Count} file(s) skipped).");
+        }
+        var inputs = features.Clips.Select(c => c.Features).ToArray();
+        var truth = features.Clips.Select(c => (int)c.Emotion).ToArray();
+        var networks = new Dictionary<string, NetworkEvaluation>();
+        foreach (var model in set.Models)
+        {
+            var predicted = set.Predict(model.Network, inputs).Select(ArgMax).ToArray();
+            var m = ClassificationMetrics.From(truth, predicted, Emotions.Count);
+            networks[model.Network.Name()] = new NetworkEvaluation(
+                m.Accuracy, m.MacroF1,
+                Emotions.AllLabels.Select((label, i) => (label, i)).ToDictionary(x => x.label, x => m.RecallPerClass[x.i]),
+                m.ConfusionMatrix);
+        }
+        var result = new EvaluationResult(set.Id, scan.Root, features.Clips.Count, features.Actors, Emotions.AllLabels,
+            features.Skipped.Select(s => s with { Path = Path.GetRelativePath(scan.Root, s.Path) }).ToArray(), networks);
+        if (json)
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(result, Json));
+        }
+        else
+        {
+            WriteText(result);
+        }
+        return 0;
+    }
+
+    private void WriteText(EvaluationResult r)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        stdout.WriteLine($"Model set {r.SetId} on {r.Data}: {r.Clips} clips from actors {string.Join(",", r.Actors.Select(a => a.ToString("00")))}, {r.Skipped.Count} file(s) skipped");
+        foreach (var s in r.Skipped)
+        {
+            stdout.WriteLine($"  skipped {s.Path}: {s.Reason}");
+        }
+        foreach (var (network, e) in r.Networks)
+        {
+            stdout.WriteLine();
+            stdout.WriteLine(string.Create(inv, $"{network}: accuracy {e.Accuracy:P1}, macro-F1 {e.MacroF1:F3}"));
+            stdout.WriteLine($"  {"true \\ predicted",-16}" + string.Concat(r.Labels.Select(l => $"{l,10}")) + $"{"recall",9}");
+            for (int i = 0; i < r.Labels.Count; i++)
+            {
+                stdout.WriteLine($"  {r.Labels[i],-16}" + string.Concat(e.ConfusionMatrix[i].Select(c => $"{c,10}"))
+                    + string.Create(inv, $"{e.RecallPerClass[r.Labels[i]],9:P0}"));
+            }
+        }
+    }
+
+    internal static int ArgMax(float[] probabilities)
+    {
+        int best = 0;
+        for (int i = 1; i < probabilities.Length; i++)
+        {
+            if (probabilities[i] > probabilities[best])
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

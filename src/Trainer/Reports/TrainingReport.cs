@@ -1,0 +1,31 @@
+using EmotionRecognition.Application.Features;
+using EmotionRecognition.Infrastructure.Configuration;
+using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Trainer.Corpus;
+using EmotionRecognition.Trainer.Training;
+
+namespace EmotionRecognition.Trainer.Reports;
+
+/// <summary>
+/// Everything one <c>train</c> run did and measured; saved as report.json and report.md in the model
+/// set folder. Paths of data files are relative to the data folder.
+/// </summary>
+public sealed record TrainingReport(
+    string SetId,
+    DateTimeOffset CreatedAt,
+    string DataFolder,
+    string DataFingerprint,
+    FeatureProfile Profile,
+    TrainingOptions Options,
+    int WavFilesFound,
+    int ClipsUsed,
+    IReadOnlyList<int> Actors,
+    IReadOnlyList<SkippedFile> Skipped,
+    int FeatureCacheHits,
+    int FeaturesExtracted,
+    string Protocol,
+    IReadOnlyList<ActorFold> Folds,
+    IReadOnlyDictionary<string, CrossValidatedMetrics> CrossValidation,
+    IReadOnlyDictionary<string, TrainingRun> FinalModels,
+    IReadOnlyDictionary<string, double> Seconds,
+    IReadOnlyList<string> Labels);

@@ -1,0 +1,118 @@
+using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Configuration;
+using EmotionRecognition.Infrastructure.Models;
+using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Trainer.Cli;
+using EmotionRecognition.Trainer.Corpus;
+
+namespace EmotionRecognition.Trainer.Training;
+
+/// <summary>One fold: the actors it tests on, the ones that stop training early, and the rest.</summary>
+public sealed record ActorFold(int Index, int[] TestActors, int[] ValidationActors, int[] TrainingActors);
+
+/// <summary>Cross-validated metrics of every model (networks and baselines) plus the folds used.</summary>
+public sealed record CrossValidationResult(
+    string Protocol,
+    IReadOnlyList<ActorFold> Folds,
+    IReadOnlyDictionary<string, CrossValidatedMetrics> Models);
+
+/// <summary>
+/// k-fold cross-validation by actor: each fold trains on the other folds' actors (minus a few
+/// validation actors for early stopping), standardises with statistics of its own training actors
+/// only, and tests on actors no model in that fold has heard.
+/// </summary>
+public static class CrossValidation
+{
+    /// <summary>The model names in report order: the two networks, then the baselines.</summary>
+    public static IReadOnlyList<string> ModelNames { get; } = [.. NetworkTypes.All.Select(n => n.Name()), .. Baselines.Names];
+
+    public static CrossValidationResult Run(IReadOnlyList<LabeledClip> clips, TrainingOptions options, IProgressReporter progress, CancellationToken ct)
+    {
+        var actors = clips.Select(c => c.Actor).Distinct().Order().ToArray();
+        var testFolds = ActorSplits.Folds(actors, options.Folds, options.Seed);
+        var folds = testFolds.Select((test, i) =>
+        {
+            var rest = actors.Except(test).ToArray();
+            var validation = ActorSplits.Validation(rest, options.ValidationActors, options.Seed + i + 1);
+            return new ActorFold(i + 1, test, validation, rest.Except(validation).ToArray());
+        }).ToArray();
+
+        var predictions = ModelNames.ToDictionary(m => m, _ => new List<(int[] Truth, int[] Predicted)>());
+        progress.Run("Cross-validation", folds.Length * ModelNames.Count, advance =>
+        {
+            foreach (var fold in folds)
+            {
+                var split = Split(clips, fold);
+                var testRows = split.Test.Rows;
+                foreach (var network in NetworkTypes.All)
+                {
+                    var fit = NetworkTrainer.Fit(network, NetworkArchitectures.Default(network), split.Train, split.Validation,
+                        options, options.Seed + fold.Index, ct);
+                    using (fit.Module)
+                    {
+                        predictions[network.Name()].Add((split.Test.Classes, NetworkTrainer.PredictClasses(fit.Module, testRows)));
+                    }
+                    progress.Info($"  fold {fold.Index} {network.Name()}: best epoch {fit.BestEpoch} of {fit.EpochsRun}");
+                    advance(1);
+                }
+                // Baselines need no early stopping: they see all of the fold's training actors.
+                var all = Concat(split.Train, split.Validation);
+                foreach (var baseline in Baselines.Names)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    predictions[baseline].Add((split.Test.Classes, Baselines.FitPredict(baseline, all, testRows, Emotions.Count, options.Seed + fold.Index)));
+                    advance(1);
+                }
+            }
+        });
+
+        var protocol = Protocol(actors, folds.Length, options.ValidationActors);
+        var metrics = predictions.ToDictionary(kv => kv.Key, kv => Summarise(protocol, kv.Value));
+        return new CrossValidationResult(protocol, folds, metrics);
+    }
+
+    public static string Protocol(IReadOnlyList<int> actors, int folds, int validationActors) =>
+        $"{folds}-fold cross-validation by actor over actors {FormatActors(actors)} ({actors.Count} speakers; " +
+        $"each fold tests on {actors.Count / folds}-{(actors.Count + folds - 1) / folds} actors never seen in training, gender-balanced); " +
+        $"networks stop early on {validationActors} further held-out training actors; standardisation fitted on each fold's training actors only. " +
+        "Metrics pool the test predictions of all folds.";
+
+    public static string FormatActors(IReadOnlyList<int> actors) =>
+        IsContiguous(actors) ? $"{actors[0]:00}-{actors[^1]:00}" : string.Join(",", actors.Select(a => a.ToString("00")));
+
+    private static bool IsContiguous(IReadOnlyList<int> actors) =>
+        actors.Count > 1 && actors.Zip(actors.Skip(1)).All(p => p.Second == p.First + 1);
+
+    /// <summary>Standardised train, validation and test matrices of one fold (statistics from the train part).</summary>
+    internal static (LabeledMatrix Train, LabeledMatrix Validation, LabeledMatrix Test, Standardization Standardization) Split(
+        IReadOnlyList<LabeledClip> clips, ActorFold fold)
+    {
+        var train = clips.Where(c => fold.TrainingActors.Contains(c.Actor)).ToArray();
+        var standardization = Standardization.Fit(train.Select(c => c.Features).ToArray());
+        return (
+            Matrix(train, standardization),
+            Matrix(clips.Where(c => fold.ValidationActors.Contains(c.Actor)), standardization),
+            Matrix(clips.Where(c => fold.TestActors.Contains(c.Actor)), standardization),
+            standardization);
+    }
+
+    internal static LabeledMatrix Matrix(IEnumerable<LabeledClip> clips, Standardization standardization)
+    {
+        var list = clips.ToArray();
+        return new LabeledMatrix(
+            list.Select(c => standardization.Apply(c.Features)).ToArray(),
+            list.Select(c => (int)c.Emotion).ToArray());
+    }
+
+    private static LabeledMatrix Concat(LabeledMatrix a, LabeledMatrix b) =>
+        new([.. a.Rows, .. b.Rows], [.. a.Classes, .. b.Classes]);
+
+    private static CrossValidatedMetrics Summarise(string protocol, IReadOnlyList<(int[] Truth, int[] Predicted)> folds)
+    {
+        var perFold = folds.Select(f => ClassificationMetrics.From(f.Truth, f.Predicted, Emotions.Count)).ToArray();
+        var pooled = ClassificationMetrics.From(
+            folds.SelectMany(f => f.Truth).ToArray(), folds.SelectMany(f => f.Predicted).ToArray(), Emotions.Count);
+        return new CrossValidatedMetrics(protocol, folds.Count, pooled,
+            perFold.Select(m => m.Accuracy).ToArray(), perFold.Select(m => m.MacroF1).ToArray());
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using EmotionRecognition.Application.Features;
+using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Configuration;
+using EmotionRecognition.Infrastructure.Models;
+using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Trainer.Cli;
+using EmotionRecognition.Trainer.Corpus;
+using EmotionRecognition.Trainer.Reports;
+
+namespace EmotionRecognition.Trainer.Training;
+
+/// <summary>What <c>train</c> works with: resolved folders and training settings.</summary>
+public sealed record TrainSettings(DataOptions Data, ModelsOptions Models, TrainingOptions Training, bool IncludeSong);
+
+/// <summary>What <c>train</c> produced.</summary>
+public sealed record TrainOutcome(string SetId, string SetFolder, TrainingReport Report);
+
+/// <summary>
+/// The <c>train</c> use case: read the corpus, extract (or reuse cached) features, cross-validate every
+/// model by actor, train the final networks, and save them with their reports as a new model set.
+/// </summary>
+public sealed class TrainModels(FeatureProfile profile, ExtractFeatures extract, IProgressReporter progress)
+{
+    public TrainOutcome Run(TrainSettings settings, CancellationToken ct)
+    {
+        var options = settings.Training;
+        var seconds = new Dictionary<string, double>();
+        var total = Stopwatch.StartNew();
+        var step = Stopwatch.StartNew();
+
+        var scan = CorpusScan.Read(settings.Data.SourcePath, settings.IncludeSong);
+        progress.Info($"Data: {scan.Root}: {scan.Files.Count} RAVDESS clips, {scan.Skipped.Count} other WAV files skipped");
+        var cache = new FeatureCache(settings.Data.CachePath, profile);
+        var features = new ClipFeatureReader(profile, extract, cache).Read(scan, progress, ct);
+        seconds["features"] = Lap(step);
+        progress.Info($"Features: {features.CacheHits} from cache, {features.Extracted} extracted, {features.Skipped.Count} files skipped in total");
+        var actors = features.Actors;
+        if (actors.Count < options.Folds + options.ValidationActors)
+        {
+            throw new InvalidDataException(
+                $"'{scan.Root}' has usable clips from {actors.Count} actor(s); {options.Folds}-fold cross-validation by actor with " +
+                $"{options.ValidationActors} validation actor(s) needs at least {options.Folds + options.ValidationActors}.");
+        }
+
+        var cv = CrossValidation.Run(features.Clips, options, progress, ct);
+        seconds["cross-validation"] = Lap(step);
+
+        var validationActors = ActorSplits.Validation(actors.ToArray(), options.ValidationActors, options.Seed);
+        var fold = new ActorFold(0, [], validationActors, actors.Except(validationActors).ToArray());
+        var (train, validation, _, standardization) = CrossValidation.Split(features.Clips, fold);
+        var networks = new List<TrainedNetwork>();
+        progress.Run("Final networks", NetworkTypes.All.Count, advance =>
+        {
+            foreach (var network in NetworkTypes.All)
+            {
+                var architecture = NetworkArchitectures.Default(network);
+                var fit = NetworkTrainer.Fit(network, architecture, train, validation, options, options.Seed, ct);
+                var run = new TrainingRun(fold.TrainingActors, fold.ValidationActors, train.Count, fit.BestEpoch, fit.EpochsRun);
+                networks.Add(new TrainedNetwork(network, architecture, fit.Module, standardization, run, cv.Models[network.Name()]));
+                advance(1);
+            }
+        });
+        seconds["final networks"] = Lap(step);
+
+        try
+        {
+            var store = new ModelStore(settings.Models.Path);
+            var draft = new ModelSetDraft(options.Seed, features.Fingerprint, profile, networks);
+            TrainingReport? report = null;
+            var setId = store.Save(draft, (folder, id) =>
+            {
+                seconds["total"] = total.Elapsed.TotalSeconds;
+                report = new TrainingReport(
+                    id, DateTimeOffset.UtcNow, scan.Root, features.Fingerprint, profile, options,
+                    scan.Files.Count + scan.Skipped.Count,
+                    features.Clips.Count, actors,
+                    features.Skipped.Select(s => s with { Path = Path.GetRelativePath(scan.Root, s.Path) }).ToArray(),
+                    features.CacheHits, features.Extracted, cv.Protocol, cv.Folds, cv.Models,
+                    networks.ToDictionary(n => n.Network.Name(), n => n.Training),
+                    seconds, Emotions.AllLabels);
+                ReportWriter.Write(folder, report);
+            });
+            return new TrainOutcome(setId, Path.Combine(store.Root, setId), report!);
+        }
+        finally
+        {
+            foreach (var network in networks)
+            {
+                network.Module.Dispose();
+            }
+        }
+    }
+
+    private static double Lap(Stopwatch step)
+    {
+        var elapsed = step.Elapsed.TotalSeconds;
+        step.Restart();
+        return elapsed;
+    }
+}
