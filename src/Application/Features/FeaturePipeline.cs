@@ -43,10 +43,19 @@ public sealed class FeaturePipeline
         _dct = new Dct(profile.MelBands, profile.CoefficientCount);
     }
 
+    /// <summary>
+    /// Lowest accepted clip rate. Resampling up multiplies the sample count by profile rate / clip rate,
+    /// so a floor keeps memory proportional to the input (at most 22× for 22 050 Hz).
+    /// </summary>
+    public const int MinSampleRateHz = 1000;
+
+    /// <summary>Highest accepted clip rate (768 kHz, the fastest audio interfaces); far above any speech recording.</summary>
+    public const int MaxSampleRateHz = 768_000;
+
     public FeatureProfile Profile { get; }
 
     /// <summary>MFCCs, [CoefficientCount, frames]: the window is cut at the clip's rate, then resampled, then framed.</summary>
-    /// <exception cref="InvalidAudioException">The analysed samples are not all finite.</exception>
+    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
     public FeatureMatrix ExtractMfcc(AudioClip clip)
     {
         var signal = PrepareSignal(clip);
@@ -60,7 +69,7 @@ public sealed class FeaturePipeline
     /// The mean of each MFCC over all frames: <see cref="FeatureProfile.CoefficientCount"/> values,
     /// the vector the Api takes. Averaged in double precision before rounding to float.
     /// </summary>
-    /// <exception cref="InvalidAudioException">The analysed samples are not all finite.</exception>
+    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
     public float[] ExtractMean(AudioClip clip)
     {
         var signal = PrepareSignal(clip);
@@ -78,7 +87,7 @@ public sealed class FeaturePipeline
     public float[] ExtractMean(ReadOnlySpan<byte> wav) => ExtractMean(WavReader.Read(wav));
 
     /// <summary>The clipped log-mel spectrogram in dB, [MelBands, frames] (the input of the DCT; for sequence models).</summary>
-    /// <exception cref="InvalidAudioException">The analysed samples are not all finite.</exception>
+    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
     public FeatureMatrix ExtractLogMel(AudioClip clip)
     {
         var signal = PrepareSignal(clip);
@@ -110,8 +119,11 @@ public sealed class FeaturePipeline
     private ReadOnlyMemory<float> PrepareSignal(AudioClip clip)
     {
         ArgumentNullException.ThrowIfNull(clip);
-        if (clip.SampleRateHz <= 0)
-            throw new InvalidAudioException($"The audio has an invalid sample rate of {clip.SampleRateHz} Hz.");
+        if (clip.SampleRateHz is < MinSampleRateHz or > MaxSampleRateHz)
+        {
+            throw new InvalidAudioException(
+                $"The sample rate {clip.SampleRateHz} Hz is outside the supported range {MinSampleRateHz}–{MaxSampleRateHz} Hz.");
+        }
 
         // librosa.load cuts at the native rate: start = int(offset·sr), length = int(duration·sr).
         var length = (long)clip.Samples.Length;
@@ -127,9 +139,19 @@ public sealed class FeaturePipeline
                 throw new InvalidAudioException("The audio contains samples that are not finite (NaN or infinity).");
         }
 
-        return clip.SampleRateHz == Profile.SampleRateHz
-            ? slice
-            : Resampler.Resample(slice.Span, clip.SampleRateHz, Profile.SampleRateHz);
+        if (clip.SampleRateHz == Profile.SampleRateHz)
+            return slice;
+
+        // The resampler sums in float32 like resampy, so samples near float32's limit (±3.4e38, far
+        // beyond full scale ±1) can overflow to infinity there; refuse them instead of returning NaN features.
+        var resampled = Resampler.Resample(slice.Span, clip.SampleRateHz, Profile.SampleRateHz);
+        foreach (var sample in resampled)
+        {
+            if (!float.IsFinite(sample))
+                throw new InvalidAudioException("The audio's samples are too large to resample (far beyond full scale ±1).");
+        }
+
+        return resampled;
     }
 
     /// <summary>MFCCs of every frame, written to <paramref name="values"/> ([coefficient, frame]) and/or summed into <paramref name="means"/>.</summary>

@@ -129,8 +129,9 @@ public static class ReportWriter
         var positions = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels.ToArray());
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels.Reverse().ToArray());
-        plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 90;
         plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
         plot.Title(string.Create(CultureInfo.InvariantCulture,
             $"{model}: accuracy {metrics.Pooled.Accuracy:P1}, macro-F1 {metrics.Pooled.MacroF1:F3} ({metrics.Folds}-fold by actor)"));

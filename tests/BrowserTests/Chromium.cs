@@ -1,0 +1,82 @@
+using Microsoft.Playwright;
+
+namespace EmotionRecognition.BrowserTests;
+
+/// <summary>
+/// Debian's Chromium (apt-get install chromium), headless, driven by Playwright. Playwright's
+/// own browser download cannot work here, so the executable is the system one. Each session
+/// gets a fresh profile folder, deleted on dispose, and a fake microphone that plays a WAV file.
+/// </summary>
+internal sealed class Chromium : IAsyncDisposable
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    /// <summary>Upper bound for every Playwright action and wait, so no test can hang.</summary>
+    public const float ActionTimeoutMs = 15_000;
+
+    private readonly IPlaywright _playwright;
+    private readonly string _profileFolder;
+
+    public IBrowserContext Context { get; }
+
+    private Chromium(IPlaywright playwright, IBrowserContext context, string profileFolder)
+    {
+        _playwright = playwright;
+        Context = context;
+        _profileFolder = profileFolder;
+    }
+
+    /// <param name="fakeMicrophoneWav">Played in a loop as the microphone (16-bit PCM WAV).</param>
+    public static async Task<Chromium> LaunchAsync(string fakeMicrophoneWav)
+    {
+        if (!File.Exists(ExecutablePath))
+        {
+            Assert.Fail($"{ExecutablePath} is missing: install Debian's Chromium (apt-get install -y chromium); .ci/run does.");
+        }
+        var profileFolder = Directory.CreateTempSubdirectory("emotion-browser-profile-").FullName;
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            var context = await playwright.Chromium.LaunchPersistentContextAsync(profileFolder, new()
+            {
+                ExecutablePath = ExecutablePath,
+                Headless = true,
+                Timeout = 30_000,
+                Args =
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                    // Grant the microphone without a prompt and feed it from a file.
+                    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                    $"--use-file-for-fake-audio-capture={fakeMicrophoneWav}",
+                    // Audio may start without a user gesture; a test's click is one anyway.
+                    "--autoplay-policy=no-user-gesture-required",
+                ],
+                ViewportSize = new() { Width = 1200, Height = 900 },
+            });
+            context.SetDefaultTimeout(ActionTimeoutMs);
+            context.SetDefaultNavigationTimeout(ActionTimeoutMs);
+            return new Chromium(playwright, context, profileFolder);
+        }
+        catch
+        {
+            playwright.Dispose();
+            Directory.Delete(profileFolder, recursive: true);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Context.CloseAsync();
+        _playwright.Dispose();
+        try
+        {
+            Directory.Delete(_profileFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Chromium may still be releasing its profile; a leftover temp folder is harmless.
+        }
+    }
+}
