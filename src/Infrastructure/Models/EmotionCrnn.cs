@@ -1,3 +1,4 @@
+using EmotionRecognition.Application.Features;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -86,6 +87,26 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
         var weights = nn.functional.softmax(attention.forward(sequence), 1);
         var pooled = (weights * sequence).sum(1);
         return output.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>[1, bands, frames] for one clip; a clip shorter than <see cref="MinFrames"/> is repeated up to it.</summary>
+    public static Tensor ToInput(FeatureMatrix sequence)
+    {
+        int bands = sequence.Coefficients;
+        int frames = Math.Max(sequence.Frames, MinFrames);
+        if (frames == sequence.Frames)
+        {
+            return tensor(sequence.Values.ToArray(), [1, bands, frames]);
+        }
+        var values = new float[bands * frames];
+        for (int m = 0; m < bands; m++)
+        {
+            for (int t = 0; t < frames; t++)
+            {
+                values[m * frames + t] = sequence.Frames == 0 ? 0 : sequence[m, t % sequence.Frames];
+            }
+        }
+        return tensor(values, [1, bands, frames]);
     }
 
     /// <summary>

@@ -11,12 +11,16 @@ public static class NetworkArchitectures
     {
         NetworkType.Cnn => EmotionCnn.ArchitectureName,
         NetworkType.Dnn => EmotionDnn.ArchitectureName,
+        NetworkType.Crnn => EmotionCrnn.ArchitectureName,
         _ => throw new ArgumentOutOfRangeException(nameof(network), network, null),
     };
 
     public static bool IsKnown(NetworkType network, string architecture) => architecture == Default(network);
 
-    /// <summary>A freshly initialised module (uses torch's global generator: seed it first).</summary>
+    /// <summary>
+    /// A freshly initialised module (uses torch's global generator: seed it first). <paramref name="inputSize"/> is the
+    /// vector length for CNN and DNN, the number of mel bands for CRNN.
+    /// </summary>
     public static nn.Module<Tensor, Tensor> Create(NetworkType network, string architecture, int inputSize, int classes)
     {
         if (!IsKnown(network, architecture))
@@ -26,6 +30,7 @@ public static class NetworkArchitectures
         return network switch
         {
             NetworkType.Cnn => new EmotionCnn(inputSize, classes),
+            NetworkType.Crnn => new EmotionCrnn(inputSize, classes),
             _ => new EmotionDnn(inputSize, classes),
         };
     }
