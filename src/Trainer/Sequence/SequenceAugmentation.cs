@@ -26,7 +26,7 @@ public sealed record SequenceAugmentation(
     int TimeMaskFrames)
 {
     public static SequenceAugmentation Default { get; } = new(
-        CropFrames: 128, SpeedRange: 0.1, WarpBands: 2, FrequencyMasks: 2, FrequencyMaskBands: 8, TimeMasks: 2, TimeMaskFrames: 12);
+        CropFrames: 96, SpeedRange: 0.1, WarpBands: 2, FrequencyMasks: 2, FrequencyMaskBands: 8, TimeMasks: 2, TimeMaskFrames: 12);
 
     /// <summary>Writes one augmented window of <paramref name="clip"/> ([bands, <see cref="CropFrames"/>]) into <paramref name="destination"/>.</summary>
     public void Draw(FeatureMatrix clip, Random random, Span<float> destination)

@@ -21,7 +21,7 @@ public static class SequenceCrossValidation
         CancellationToken ct)
     {
         var results = new List<(int[] Truth, int[] Predicted)>();
-        progress.Run($"Cross-validation {"CRNN"}", folds.Count, advance =>
+        progress.Run($"Cross-validation {NetworkType.Crnn.Name()}", folds.Count, advance =>
         {
             foreach (var fold in folds)
             {
@@ -33,7 +33,7 @@ public static class SequenceCrossValidation
                 {
                     results.Add((test.Classes, SequenceTrainer.PredictClasses(fit.Module, test.Features)));
                 }
-                progress.Info($"  fold {fold.Index} {"CRNN"}: best epoch {fit.BestEpoch} of {fit.EpochsRun} " +
+                progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()}: best epoch {fit.BestEpoch} of {fit.EpochsRun} " +
                     $"(validation accuracy {fit.BestValidationAccuracy:P1}), test accuracy {Accuracy(results[^1]):P1}, {fit.SecondsPerEpoch:F1} s/epoch");
                 advance(1);
             }

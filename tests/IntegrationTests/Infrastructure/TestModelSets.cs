@@ -20,10 +20,16 @@ public static class TestModelSets
         var run = new TrainingRun([1, 2, 3], [4], 0, 0, 0);
         var metrics = new CrossValidatedMetrics("test protocol", 2,
             ClassificationMetrics.From([0, 1, 2], [0, 1, 1], Emotions.Count), [0.5, 1.0], [0.4, 0.8]);
-        var networks = NetworkTypes.All.Select(n => new TrainedNetwork(
+        var sequence = FeatureProfile.Sequence;
+        var networks = NetworkTypes.MfccVector.Select(n => new TrainedNetwork(
             n, NetworkArchitectures.Default(n),
             NetworkArchitectures.Create(n, NetworkArchitectures.Default(n), profile.CoefficientCount, Emotions.Count),
-            standardization, run, metrics)).ToArray();
+            standardization, run, metrics))
+            .Append(new TrainedNetwork(
+                NetworkType.Crnn, NetworkArchitectures.Default(NetworkType.Crnn),
+                NetworkArchitectures.Create(NetworkType.Crnn, NetworkArchitectures.Default(NetworkType.Crnn), sequence.MelBands, Emotions.Count),
+                null, run, metrics, sequence))
+            .ToArray();
         try
         {
             var draft = new ModelSetDraft(seed, $"{seed:x8}feedface", profile, networks);
