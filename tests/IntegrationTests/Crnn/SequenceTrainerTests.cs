@@ -81,7 +81,7 @@ public sealed class SequenceTrainerTests
         Assert.That(b.Keys, Is.EquivalentTo(a.Keys));
         foreach (var key in a.Keys)
         {
-            Assert.That(a[key].equal(b[key]), Is.True, key);
+            Assert.That(a[key].eq(b[key]).all().item<bool>(), Is.True, key);
         }
     }
 

@@ -141,6 +141,6 @@ public sealed class TorchEmotionClassifierTests
         var classifier = provider.GetRequiredService<IEmotionClassifier>();
         Assert.That(classifier, Is.SameAs(provider.GetRequiredService<TorchEmotionClassifier>()));
         Assert.That(provider.GetRequiredService<ModelsOptions>().Path, Is.EqualTo(folder.Combine("trained")));
-        Assert.That(classifier.Current.Models, Has.Count.EqualTo(2));
+        Assert.That(classifier.Current.Models, Has.Count.EqualTo(NetworkTypes.All.Count));
     }
 }
