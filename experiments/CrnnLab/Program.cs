@@ -54,10 +54,64 @@ Console.WriteLine($"args: {string.Join(' ', args)}");
 Console.WriteLine($"profile: {profile}");
 Console.WriteLine($"options: {opt}");
 
+if (S("stop", "") == "timing")
+{
+    // Inference time per clip as the Api pays it: WAV bytes -> log-mel (sequence profile) -> Prepare -> CRNN forward,
+    // one torch thread, the served model set's CRNN. Usage: CrnnLab stop=timing models=models data=../shared/ravdess clips=60
+    TorchSharp.torch.set_num_threads(1);
+    var served = new EmotionRecognition.Infrastructure.ModelStore.ModelStore(S("models", "models")).LoadCurrent();
+    var seqProfile = served.Describe(NetworkType.Crnn).Profile;
+    var pipe = new FeaturePipeline(seqProfile);
+    var files = CorpusScan.Read(S("data", "/work/shared/ravdess"), false).Files.Take(I("clips", 60)).Select(f => File.ReadAllBytes(f.Path)).ToArray();
+    var extractMs = new List<double>();
+    var forwardMs = new List<double>();
+    var frames = new List<int>();
+    var proc = Process.GetCurrentProcess();
+    proc.Refresh();
+    var cpu0 = proc.TotalProcessorTime;
+    var total = Stopwatch.StartNew();
+    for (int pass = 0; pass < 2; pass++)
+    {
+        foreach (var bytes in files)
+        {
+            var sw = Stopwatch.StartNew();
+            var seq = SequenceFeatures.Prepare(pipe.ExtractLogMel(EmotionRecognition.Application.Audio.WavReader.Read(bytes)));
+            var t1 = sw.Elapsed.TotalMilliseconds;
+            served.PredictSequence(NetworkType.Crnn, seq);
+            var t2 = sw.Elapsed.TotalMilliseconds;
+            if (pass == 1)
+            {
+                extractMs.Add(t1);
+                forwardMs.Add(t2 - t1);
+                frames.Add(seq.Frames);
+            }
+        }
+    }
+    proc.Refresh();
+    double Median(List<double> v) { var o = v.Order().ToArray(); return o[o.Length / 2]; }
+    double P90(List<double> v) { var o = v.Order().ToArray(); return o[o.Length * 9 / 10]; }
+    Console.WriteLine($"model set {served.Id}, {files.Length} clips (second of two passes timed), median {frames.Order().ElementAt(frames.Count / 2)} frames after trimming");
+    Console.WriteLine($"features (WAV -> log-mel -> Prepare): median {Median(extractMs):F1} ms, p90 {P90(extractMs):F1} ms");
+    Console.WriteLine($"CRNN forward:                        median {Median(forwardMs):F1} ms, p90 {P90(forwardMs):F1} ms");
+    var sum = extractMs.Zip(forwardMs, (x, y) => x + y).ToList();
+    Console.WriteLine($"per clip total:                      median {Median(sum):F1} ms, p90 {P90(sum):F1} ms");
+    Console.WriteLine($"process CPU {(proc.TotalProcessorTime - cpu0).TotalSeconds:F1} s over {total.Elapsed.TotalSeconds:F1} s wall for {2 * files.Length} clips");
+    return;
+}
 var progress = new PlainProgress(Console.Out);
 var scan = CorpusScan.Read(S("data", "/work/shared/ravdess"), includeSong: false);
 var set = new SequenceFeatureReader(profile, new SequenceFeatureCache(S("cache", "/work/wt-crnn/.cache/features"), profile)).Read(scan, progress, default);
 Console.WriteLine($"clips {set.Clips.Count}, hits {set.CacheHits}, extracted {set.Extracted}, skipped {set.Skipped.Count - scan.Skipped.Count}");
+if (S("norm", "utterance") == "global")
+{
+    // Ablation: trimmed log-mel without per-utterance normalisation; each fold standardises every band with
+    // the mean and standard deviation of its own training actors' frames (below).
+    var rawCache = new SequenceFeatureCache(S("cache", "/work/wt-crnn/.cache/features"), profile);
+    set = set with
+    {
+        Clips = set.Clips.Select(c => rawCache.TryGet(c.ContentHash, out var raw) ? c with { Features = SequenceFeatures.Trim(raw) } : throw new InvalidOperationException(c.Path)).ToArray(),
+    };
+}
 var lengths = set.Clips.Select(c => c.Features.Frames).Order().ToArray();
 Console.WriteLine($"trimmed frames: min {lengths[0]} p10 {lengths[lengths.Length / 10]} median {lengths[lengths.Length / 2]} p90 {lengths[lengths.Length * 9 / 10]} max {lengths[^1]}");
 if (S("stop", "") == "features") return;
@@ -77,6 +131,29 @@ foreach (var f in foldsToRun)
     var train = LabeledSequences.From(set.Clips.Where(c => rest.Contains(c.Actor) && !validation.Contains(c.Actor)));
     var val = LabeledSequences.From(set.Clips.Where(c => validation.Contains(c.Actor)));
     var tst = LabeledSequences.From(set.Clips.Where(c => test.Contains(c.Actor)));
+    if (S("norm", "utterance") == "global")
+    {
+        int bands = profile.MelBands;
+        var mean = new double[bands];
+        var sq = new double[bands];
+        long n = 0;
+        foreach (var m in train.Features)
+        {
+            for (int b = 0; b < bands; b++) foreach (var v in m.Row(b)) { mean[b] += v; sq[b] += (double)v * v; }
+            n += m.Frames;
+        }
+        var std = new double[bands];
+        for (int b = 0; b < bands; b++) { mean[b] /= n; std[b] = Math.Max(1.0, Math.Sqrt(sq[b] / n - mean[b] * mean[b])); }
+        FeatureMatrix Z(FeatureMatrix m)
+        {
+            var v = new float[m.Coefficients * m.Frames];
+            for (int b = 0; b < bands; b++) for (int t = 0; t < m.Frames; t++) v[b * m.Frames + t] = (float)((m[b, t] - mean[b]) / std[b]);
+            return new FeatureMatrix(m.Coefficients, m.Frames, v);
+        }
+        train = train with { Features = train.Features.Select(Z).ToArray() };
+        val = val with { Features = val.Features.Select(Z).ToArray() };
+        tst = tst with { Features = tst.Features.Select(Z).ToArray() };
+    }
     var curve = new List<string>();
     double last = 0;
     var sw = Stopwatch.StartNew();
