@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
 using EmotionRecognition.Application.Audio;
 
 namespace EmotionRecognition.Application.Features;
@@ -203,8 +204,7 @@ public sealed class FeaturePipeline
                 var validFrom = (int)Math.Clamp(-first, 0, fftSize);
                 var validTo = (int)Math.Clamp(signal.Length - first, validFrom, fftSize);
                 frame[..validFrom].Clear();
-                for (var j = validFrom; j < validTo; j++)
-                    frame[j] = _window[j] * signal[(int)(first + j)];
+                ApplyWindow(signal.Slice((int)(first + validFrom), validTo - validFrom), _window.AsSpan(validFrom, validTo - validFrom), frame[validFrom..validTo]);
                 frame[validTo..].Clear();
 
                 _fft.PowerSpectrum(frame, power);
@@ -217,6 +217,24 @@ public sealed class FeaturePipeline
         {
             ArrayPool<double>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>frame[j] = window[j] · samples[j] (float32 samples widened to double).</summary>
+    private static void ApplyWindow(ReadOnlySpan<float> samples, ReadOnlySpan<double> window, Span<double> frame)
+    {
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + 8 <= samples.Length; j += 8)
+            {
+                var (low, high) = Vector256.Widen(Vector256.Create(samples.Slice(j, 8)));
+                (low * Vector256.Create(window.Slice(j, 4))).CopyTo(frame.Slice(j, 4));
+                (high * Vector256.Create(window.Slice(j + 4, 4))).CopyTo(frame.Slice(j + 4, 4));
+            }
+        }
+
+        for (; j < samples.Length; j++)
+            frame[j] = window[j] * samples[j];
     }
 
     private static void Validate(FeatureProfile profile)
