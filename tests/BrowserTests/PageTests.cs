@@ -139,6 +139,10 @@ public sealed class PageTests
 
         // Every 2 s a window goes to every network; two rounds of updated bars prove the loop.
         await WaitForUpdatesAsync(2, timeoutMs: 20_000);
+        // Picture it while the voice is loud, as a person watching would see it.
+        await _page.WaitForFunctionAsync(
+            "() => Number(document.getElementById('level-meter').getAttribute('aria-valuenow')) >= 40",
+            null, new() { Timeout = 10_000, PollingInterval = 20 });
         await Screenshots.SaveAsync(_page, "live");
 
         foreach (var model in models)
@@ -334,6 +338,15 @@ public sealed class PageTests
             ? "Accuracy on unseen speakers: not measured"
             : $"Accuracy on unseen speakers: {Math.Round(model.Metrics.Accuracy * 100, MidpointRounding.AwayFromZero)}%";
         await Expect(panel.Locator(".accuracy")).ToContainTextAsync(accuracy);
+        if (model.Metrics is not null)
+        {
+            await Expect(panel.Locator(".protocol")).ToContainTextAsync(model.Metrics.Protocol);
+        }
+        var start = model.FeatureProfile.OffsetSeconds;
+        var listening = model.FeatureProfile.DurationSeconds is { } duration
+            ? FormattableString.Invariant($"Hears {start}–{start + duration} s of each clip")
+            : start == 0 ? "Hears the whole clip" : FormattableString.Invariant($"Hears each clip from {start} s");
+        await Expect(panel.Locator(".profile")).ToContainTextAsync(listening);
     }
 
     private Task<double[]> ProbabilitiesAsync(string network) =>
@@ -399,7 +412,14 @@ public sealed class PageTests
 
     private sealed record ModelList(string ModelSetId, IReadOnlyList<ModelInfo> Models);
 
-    private sealed record ModelInfo(string NetworkType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Labels, ModelMetricsInfo? Metrics);
+    private sealed record ModelInfo(
+        string NetworkType,
+        IReadOnlyList<string> Inputs,
+        FeatureProfileInfo FeatureProfile,
+        IReadOnlyList<string> Labels,
+        ModelMetricsInfo? Metrics);
+
+    private sealed record FeatureProfileInfo(double OffsetSeconds, double? DurationSeconds);
 
     private sealed record ModelMetricsInfo(double Accuracy, double MacroF1, string Protocol, int Folds);
 

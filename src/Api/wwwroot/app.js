@@ -145,6 +145,12 @@ function renderPanels(models) {
     title.id = titleId;
     title.textContent = model.networkType;
     root.querySelector('.accuracy').textContent = describeAccuracy(model);
+    if (model.metrics?.protocol) {
+      const protocol = root.querySelector('.protocol');
+      protocol.querySelector('p').textContent = model.metrics.protocol;
+      protocol.hidden = false;
+    }
+    root.querySelector('.profile').textContent = describeListening(model.featureProfile);
 
     const rows = new Map();
     const list = root.querySelector('.bars');
@@ -184,11 +190,24 @@ function describeAccuracy(model) {
   if (typeof m.macroF1 === 'number') {
     parts.push(`macro-F1 ${m.macroF1.toFixed(2)}`);
   }
-  if (m.protocol) {
-    parts.push(m.protocol);
+  if (typeof m.folds === 'number') {
+    parts.push(`${m.folds}-fold cross-validation by actor`);
   }
-  const how = parts.length ? ` (${parts.join(', ')})` : '';
+  const how = parts.length ? ` (${parts.join('; ')})` : '';
   return `Accuracy on unseen speakers: ${Math.round(m.accuracy * 100)}%${how}.`;
+}
+
+/** Which part of a clip the network hears, from the feature profile it was trained with. */
+function describeListening(profile) {
+  if (!profile) {
+    return '';
+  }
+  const seconds = value => value.toLocaleString('en', { maximumFractionDigits: 2 });
+  const start = profile.offsetSeconds ?? 0;
+  if (profile.durationSeconds == null) {
+    return start === 0 ? 'Hears the whole clip.' : `Hears each clip from ${seconds(start)} s to its end.`;
+  }
+  return `Hears ${seconds(start)}–${seconds(start + profile.durationSeconds)} s of each clip; the rest is ignored.`;
 }
 
 function showResults(network, results) {
@@ -401,7 +420,7 @@ async function startLive() {
 
     el.liveToggle.textContent = 'Stop live';
     el.liveToggle.setAttribute('aria-pressed', 'true');
-    el.liveStatus.textContent = `Listening at ${formatRate(context.sampleRate)}. The first window goes out in ${LIVE_WINDOW_SECONDS} seconds.`;
+    el.liveStatus.textContent = `Listening at ${formatRate(context.sampleRate)}; results every ${LIVE_WINDOW_SECONDS} seconds.`;
     document.body.classList.add('is-live');
   } catch (error) {
     stream?.getTracks().forEach(track => track.stop());
