@@ -10,6 +10,7 @@ namespace EmotionRecognition.Benchmarks;
 /// 22.05 kHz clip (no resampling). Pipelines are built once, as the Api and Trainer do.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class FeatureBenchmarks
 {
     private readonly FeaturePipeline _compat = new(FeatureProfile.Compat);
