@@ -216,6 +216,40 @@ public sealed class PageTests
     }
 
     [Test, CancelAfter(60_000)]
+    public async Task UploadFileOverTheSizeLimit_ShowsTheServicesTooLargeMessage(CancellationToken ct)
+    {
+        var models = await GetModelsAsync(ct);
+        // Over the Api's default audio limit (10 MiB); the service refuses it by its length alone.
+        var bytes = new byte[11 * 1024 * 1024];
+        var problem = await PostExpectingProblemAsync(models[0].NetworkType, bytes, HttpStatusCode.RequestEntityTooLarge, ct);
+        var path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "too-large.wav");
+        await File.WriteAllBytesAsync(path, bytes, ct);
+        await GoToPageAsync(models);
+
+        await _page.SetInputFilesAsync("#file-input", path);
+
+        var alert = _page.GetByRole(AriaRole.Alert);
+        await Expect(alert).ToContainTextAsync("The audio is too large");
+        await Expect(alert).ToContainTextAsync(problem.Detail!);
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task PageOnAPhoneWidth_FitsWithoutSidewaysScrolling(CancellationToken ct)
+    {
+        var models = await GetModelsAsync(ct);
+        await _page.SetViewportSizeAsync(375, 740);
+        await GoToPageAsync(models);
+        await _page.SetInputFilesAsync("#file-input", RepositoryPaths.LoudSpeechClip());
+        await WaitForUpdatesAsync(1);
+
+        var overflow = await _page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.That(overflow, Is.LessThanOrEqualTo(0));
+        var panelWidths = await _page.Locator(".panel").EvaluateAllAsync<double[]>("panels => panels.map(p => p.getBoundingClientRect().width)");
+        Assert.That(panelWidths, Is.All.LessThanOrEqualTo(375));
+        await Screenshots.SaveAsync(_page, "phone");
+    }
+
+    [Test, CancelAfter(60_000)]
     public async Task Page_IsOperableByKeyboardWithNamedControls(CancellationToken ct)
     {
         var models = await GetModelsAsync(ct);
