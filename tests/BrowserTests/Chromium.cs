@@ -46,6 +46,8 @@ internal sealed class Chromium : IAsyncDisposable
                 [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                    // Containers often give /dev/shm only 64 MiB; Chromium then crashes on large pages.
+                    "--disable-dev-shm-usage",
                     // Grant the microphone without a prompt and feed it from a file.
                     "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                     $"--use-file-for-fake-audio-capture={fakeMicrophoneWav}",

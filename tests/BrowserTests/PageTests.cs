@@ -139,6 +139,10 @@ public sealed class PageTests
 
         // Every 2 s a window goes to every network; two rounds of updated bars prove the loop.
         await WaitForUpdatesAsync(2, timeoutMs: 20_000);
+        // Picture it while the voice is loud, as a person watching would see it.
+        await _page.WaitForFunctionAsync(
+            "() => Number(document.getElementById('level-meter').getAttribute('aria-valuenow')) >= 40",
+            null, new() { Timeout = 10_000, PollingInterval = 20 });
         await Screenshots.SaveAsync(_page, "live");
 
         foreach (var model in models)
@@ -209,6 +213,40 @@ public sealed class PageTests
             await Expect(panel.Locator(".summary")).ToHaveTextAsync("No result: see the message above.");
         }
         await Screenshots.SaveAsync(_page, "invalid-file");
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task UploadFileOverTheSizeLimit_ShowsTheServicesTooLargeMessage(CancellationToken ct)
+    {
+        var models = await GetModelsAsync(ct);
+        // Over the Api's default audio limit (10 MiB); the service refuses it by its length alone.
+        var bytes = new byte[11 * 1024 * 1024];
+        var problem = await PostExpectingProblemAsync(models[0].NetworkType, bytes, HttpStatusCode.RequestEntityTooLarge, ct);
+        var path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "too-large.wav");
+        await File.WriteAllBytesAsync(path, bytes, ct);
+        await GoToPageAsync(models);
+
+        await _page.SetInputFilesAsync("#file-input", path);
+
+        var alert = _page.GetByRole(AriaRole.Alert);
+        await Expect(alert).ToContainTextAsync("The audio is too large");
+        await Expect(alert).ToContainTextAsync(problem.Detail!);
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task PageOnAPhoneWidth_FitsWithoutSidewaysScrolling(CancellationToken ct)
+    {
+        var models = await GetModelsAsync(ct);
+        await _page.SetViewportSizeAsync(375, 740);
+        await GoToPageAsync(models);
+        await _page.SetInputFilesAsync("#file-input", RepositoryPaths.LoudSpeechClip());
+        await WaitForUpdatesAsync(1);
+
+        var overflow = await _page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.That(overflow, Is.LessThanOrEqualTo(0));
+        var panelWidths = await _page.Locator(".panel").EvaluateAllAsync<double[]>("panels => panels.map(p => p.getBoundingClientRect().width)");
+        Assert.That(panelWidths, Is.All.LessThanOrEqualTo(375));
+        await Screenshots.SaveAsync(_page, "phone");
     }
 
     [Test, CancelAfter(60_000)]
@@ -334,6 +372,15 @@ public sealed class PageTests
             ? "Accuracy on unseen speakers: not measured"
             : $"Accuracy on unseen speakers: {Math.Round(model.Metrics.Accuracy * 100, MidpointRounding.AwayFromZero)}%";
         await Expect(panel.Locator(".accuracy")).ToContainTextAsync(accuracy);
+        if (model.Metrics is not null)
+        {
+            await Expect(panel.Locator(".protocol")).ToContainTextAsync(model.Metrics.Protocol);
+        }
+        var start = model.FeatureProfile.OffsetSeconds;
+        var listening = model.FeatureProfile.DurationSeconds is { } duration
+            ? FormattableString.Invariant($"Hears {start}–{start + duration} s of each clip")
+            : start == 0 ? "Hears the whole clip" : FormattableString.Invariant($"Hears each clip from {start} s");
+        await Expect(panel.Locator(".profile")).ToContainTextAsync(listening);
     }
 
     private Task<double[]> ProbabilitiesAsync(string network) =>
@@ -399,7 +446,14 @@ public sealed class PageTests
 
     private sealed record ModelList(string ModelSetId, IReadOnlyList<ModelInfo> Models);
 
-    private sealed record ModelInfo(string NetworkType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Labels, ModelMetricsInfo? Metrics);
+    private sealed record ModelInfo(
+        string NetworkType,
+        IReadOnlyList<string> Inputs,
+        FeatureProfileInfo FeatureProfile,
+        IReadOnlyList<string> Labels,
+        ModelMetricsInfo? Metrics);
+
+    private sealed record FeatureProfileInfo(double OffsetSeconds, double? DurationSeconds);
 
     private sealed record ModelMetricsInfo(double Accuracy, double MacroF1, string Protocol, int Folds);
 
