@@ -18,14 +18,24 @@ namespace EmotionRecognition.Application.Features;
 /// mfcc    = DCT-II_ortho(dB)[0 .. CoefficientCount)                   Dct
 /// </code>
 /// Everything runs in double precision on float32 input (which cannot overflow it: the largest
-/// float32 frame has power (2048 · 3.4e38)² ≈ 5e83), so finite samples give finite features. The tables (window, FFT twiddles,
-/// filterbank, DCT rows) are built once in the constructor and never written again; each call
-/// rents its own scratch, so one instance may be shared by any number of threads.
+/// float32 frame has power (2048 · 3.4e38)² ≈ 5e83), so finite samples give finite features.
+/// The tables (window, FFT twiddles, filterbank, DCT rows) are built once in the constructor and
+/// never written again; each call rents its own scratch, so one instance may be shared by any
+/// number of threads.
 /// An empty slice (offset past the end) is analysed as librosa does it: one all-zero frame,
 /// every band at −100 dB, giving c0 = −100·√128 ≈ −1131.37 and the other coefficients 0.
 /// </summary>
 public sealed class FeaturePipeline
 {
+    /// <summary>
+    /// Lowest accepted clip rate. Resampling up multiplies the sample count by profile rate / clip rate,
+    /// so a floor keeps memory proportional to the input (at most 22× for 22 050 Hz).
+    /// </summary>
+    public const int MinSampleRateHz = 1000;
+
+    /// <summary>Highest accepted clip rate (768 kHz, the fastest audio interfaces); far above any speech recording.</summary>
+    public const int MaxSampleRateHz = 768_000;
+
     private readonly double[] _window;
     private readonly RealFft _fft;
     private readonly MelFilterbank _melFilterbank;
@@ -43,15 +53,6 @@ public sealed class FeaturePipeline
             profile.SampleRateHz, profile.FftSize, profile.MelBands, profile.MinFrequencyHz, profile.EffectiveMaxFrequencyHz);
         _dct = new Dct(profile.MelBands, profile.CoefficientCount);
     }
-
-    /// <summary>
-    /// Lowest accepted clip rate. Resampling up multiplies the sample count by profile rate / clip rate,
-    /// so a floor keeps memory proportional to the input (at most 22× for 22 050 Hz).
-    /// </summary>
-    public const int MinSampleRateHz = 1000;
-
-    /// <summary>Highest accepted clip rate (768 kHz, the fastest audio interfaces); far above any speech recording.</summary>
-    public const int MaxSampleRateHz = 768_000;
 
     public FeatureProfile Profile { get; }
 
