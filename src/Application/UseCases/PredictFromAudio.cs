@@ -15,7 +15,8 @@ namespace EmotionRecognition.Application.UseCases;
 /// <param name="Wav">The file's bytes; anything but a WAV we can decode is an <see cref="InvalidAudioException"/>.</param>
 public sealed record PredictFromAudio(string NetworkType, byte[] Wav) : IQuery<IReadOnlyList<EmotionPrediction>>;
 
-public sealed class PredictFromAudioHandler(IEmotionClassifier classifier, FeaturePipelines pipelines, InferenceBatcher batcher, PredictionMetrics metrics)
+public sealed class PredictFromAudioHandler(
+    IEmotionClassifier classifier, FeaturePipelines pipelines, InferenceBatcher batcher, PredictionMetrics metrics, PredictionOptions options)
     : IQueryHandler<PredictFromAudio, IReadOnlyList<EmotionPrediction>>
 {
     public async ValueTask<IReadOnlyList<EmotionPrediction>> Handle(PredictFromAudio query, CancellationToken ct)
@@ -25,6 +26,10 @@ public sealed class PredictFromAudioHandler(IEmotionClassifier classifier, Featu
         var models = classifier.Current;
         var profile = models.Describe(network).Profile;
         var clip = WavReader.Read(query.Wav);
+        if (clip.DurationSeconds > options.MaxAudioSeconds)
+        {
+            throw new InvalidAudioException($"The audio lasts {clip.DurationSeconds:0.#} s, longer than the limit of {options.MaxAudioSeconds:0.#} s.");
+        }
         var probabilities = network.TakesMfccVector()
             ? await batcher.PredictAsync(models, network, pipelines.For(profile).ExtractMean(clip), ct)
             : models.PredictSequence(network, SequenceFeatures.Prepare(pipelines.For(profile).ExtractLogMel(clip)));

@@ -46,7 +46,7 @@ public sealed class RealAudioTests
         File.WriteAllBytes(corrupt, [.. "RIFF"u8, 0, 0, 0, 0, .. "WAVEjunk"u8]);
         File.WriteAllBytes(folder.Combine("take 2.wav"), TestWav.Tone(330));
 
-        var set = new ClipFeatureReader(FeatureProfile.Compat, FeatureExtractors.Mean(FeatureProfile.Compat), new FeatureCache(cache.Path, FeatureProfile.Compat))
+        var set = new ClipFeatureReader(FeatureProfile.Compat, FeatureExtractors.Mean(FeatureProfile.Compat, 1.0), new FeatureCache(cache.Path, FeatureProfile.Compat))
             .Read(CorpusScan.Read(folder.Path, false), new PlainProgress(TextWriter.Null), CancellationToken.None);
 
         Assert.That(set.Clips.Select(c => c.Path), Is.EquivalentTo(new[] { good, original }));
