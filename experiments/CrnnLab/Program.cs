@@ -98,6 +98,56 @@ if (S("stop", "") == "timing")
     Console.WriteLine($"process CPU {(proc.TotalProcessorTime - cpu0).TotalSeconds:F1} s over {total.Elapsed.TotalSeconds:F1} s wall for {2 * files.Length} clips");
     return;
 }
+if (S("stop", "") == "assemble")
+{
+    // Adds the CRNN (final weights + 5-fold results written by `final=true` and `out=`) to a CNN/DNN set saved by `train`,
+    // as a new set in the same store, with the report regenerated to include it. Same code path and seeds as `train`
+    // with [crnn] enabled, which reproduces it in one run.
+    var store = new EmotionRecognition.Infrastructure.ModelStore.ModelStore(S("models", "models"));
+    var baseId = S("base", store.ReadPointer() ?? throw new InvalidOperationException("no base set"));
+    var baseManifest = store.ReadManifest(baseId);
+    var baseFolder = Path.Combine(store.Root, baseId);
+    var folds = Enumerable.Range(1, 5).Select(f => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(S("cv", "/tmp/crnn/cv"), $"fold{f}.json"))).RootElement).ToArray();
+    int[] Ints(System.Text.Json.JsonElement e, string name) => e.GetProperty(name).EnumerateArray().Select(x => x.GetInt32()).ToArray();
+    var perFold = folds.Select(f => ClassificationMetrics.From(Ints(f, "truth"), Ints(f, "predicted"), Emotions.Count)).ToArray();
+    var pooledAll = ClassificationMetrics.From(folds.SelectMany(f => Ints(f, "truth")).ToArray(), folds.SelectMany(f => Ints(f, "predicted")).ToArray(), Emotions.Count);
+    var allActors = Enumerable.Range(1, 20).ToArray();
+    var actorFolds = folds.Select(f => new ActorFold(f.GetProperty("fold").GetInt32(), Ints(f, "testActors"), Ints(f, "validationActors"),
+        allActors.Except(Ints(f, "testActors")).Except(Ints(f, "validationActors")).ToArray())).ToArray();
+    var crnnMetrics = new CrossValidatedMetrics(SequenceCrossValidation.Protocol(allActors, actorFolds), 5, pooledAll,
+        perFold.Select(m => m.Accuracy).ToArray(), perFold.Select(m => m.MacroF1).ToArray());
+    var finalInfo = System.Text.Json.JsonDocument.Parse(File.ReadAllText(S("final", "/tmp/crnn/final-crnn.bin") + ".json")).RootElement;
+    var run = new TrainingRun(Ints(finalInfo, "trainingActors"), Ints(finalInfo, "validationActors"), finalInfo.GetProperty("examples").GetInt32(),
+        finalInfo.GetProperty("bestEpoch").GetInt32(), finalInfo.GetProperty("epochsRun").GetInt32());
+    var networks = new List<TrainedNetwork>();
+    foreach (var entry in baseManifest.Networks)
+    {
+        NetworkTypes.TryParse(entry.Network, out var nt);
+        var module = EmotionRecognition.Infrastructure.Models.NetworkArchitectures.Create(nt, entry.Architecture, entry.InputSize, Emotions.Count);
+        module.load(Path.Combine(baseFolder, entry.WeightsFile));
+        networks.Add(new TrainedNetwork(nt, entry.Architecture, module, entry.Standardization, entry.Training, entry.Metrics, entry.Profile));
+    }
+    var crnnModule = new EmotionRecognition.Infrastructure.Models.EmotionCrnn(FeatureProfile.Sequence.MelBands, Emotions.Count);
+    crnnModule.load(S("final", "/tmp/crnn/final-crnn.bin"));
+    networks.Add(new TrainedNetwork(NetworkType.Crnn, EmotionRecognition.Infrastructure.Models.EmotionCrnn.ArchitectureName, crnnModule, null, run, crnnMetrics, FeatureProfile.Sequence));
+    var jsonOptions = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+    var baseReport = System.Text.Json.JsonSerializer.Deserialize<EmotionRecognition.Trainer.Reports.TrainingReport>(
+        File.ReadAllText(Path.Combine(baseFolder, EmotionRecognition.Trainer.Reports.ReportWriter.JsonFile)), jsonOptions)!;
+    var newId = store.Save(new ModelSetDraft(baseManifest.Seed, baseManifest.DataFingerprint, baseManifest.Profile, networks), (folder, id) =>
+    {
+        var report = baseReport with
+        {
+            SetId = id,
+            CreatedAt = DateTimeOffset.UtcNow,
+            CrossValidation = new Dictionary<string, CrossValidatedMetrics>(baseReport.CrossValidation) { ["CRNN"] = crnnMetrics },
+            FinalModels = new Dictionary<string, TrainingRun>(baseReport.FinalModels) { ["CRNN"] = run },
+        };
+        EmotionRecognition.Trainer.Reports.ReportWriter.Write(folder, report);
+    });
+    foreach (var n in networks) n.Module.Dispose();
+    Console.WriteLine($"saved set {newId} = {baseId} + CRNN; CRNN pooled accuracy {pooledAll.Accuracy:F4}, macro-F1 {pooledAll.MacroF1:F4}, fold mean {crnnMetrics.AccuracyMean:F4}");
+    return;
+}
 var progress = new PlainProgress(Console.Out);
 var scan = CorpusScan.Read(S("data", "/work/shared/ravdess"), includeSong: false);
 var set = new SequenceFeatureReader(profile, new SequenceFeatureCache(S("cache", "/work/wt-crnn/.cache/features"), profile)).Read(scan, progress, default);
@@ -117,6 +167,25 @@ Console.WriteLine($"trimmed frames: min {lengths[0]} p10 {lengths[lengths.Length
 if (S("stop", "") == "features") return;
 
 var actors = set.Actors.ToArray();
+if (S("final", "") == "true")
+{
+    // The final network exactly as `train` fits it: validation actors ActorSplits.Validation(all, 2, seed), the rest train, run seed.
+    var finalValidation = ActorSplits.Validation(actors, I("val", 2), seed);
+    var finalTrain = LabeledSequences.From(set.Clips.Where(c => !finalValidation.Contains(c.Actor)));
+    var finalVal = LabeledSequences.From(set.Clips.Where(c => finalValidation.Contains(c.Actor)));
+    var finalFit = SequenceTrainer.Fit(finalTrain, finalVal, opt, seed, default);
+    using (finalFit.Module)
+    {
+        finalFit.Module.save(S("save", "/tmp/crnn/final-crnn.bin"));
+    }
+    File.WriteAllText(S("save", "/tmp/crnn/final-crnn.bin") + ".json", System.Text.Json.JsonSerializer.Serialize(new
+    {
+        trainingActors = actors.Except(finalValidation).ToArray(), validationActors = finalValidation, examples = finalTrain.Count,
+        bestEpoch = finalFit.BestEpoch, epochsRun = finalFit.EpochsRun, validationAccuracy = finalFit.BestValidationAccuracy, finalFit.SecondsPerEpoch,
+    }));
+    Console.WriteLine($"final: best epoch {finalFit.BestEpoch} of {finalFit.EpochsRun}, validation accuracy {finalFit.BestValidationAccuracy:F3}, {finalFit.SecondsPerEpoch:F1} s/epoch");
+    return;
+}
 var testFolds = ActorSplits.Folds(actors, 5, seed);
 var truthAll = new List<int>();
 var predAll = new List<int>();
@@ -176,6 +245,15 @@ foreach (var f in foldsToRun)
         foldAcc.Add(m.Accuracy);
         foldF1.Add(m.MacroF1);
         lastAcc.Add(last);
+        if (S("out", "") is { Length: > 0 } outFolder)
+        {
+            Directory.CreateDirectory(outFolder);
+            File.WriteAllText(Path.Combine(outFolder, $"fold{f}.json"), System.Text.Json.JsonSerializer.Serialize(new
+            {
+                fold = f, testActors = test, validationActors = validation, truth = tst.Classes, predicted = pred, bestEpoch = fit.BestEpoch,
+                validationAccuracy = fit.BestValidationAccuracy, fit.SecondsPerEpoch,
+            }));
+        }
         Console.WriteLine($"fold {f} test [{string.Join(",", test)}] val [{string.Join(",", validation)}]: best epoch {fit.BestEpoch} val {fit.BestValidationAccuracy:F3} " +
             $"test {m.Accuracy:F3} f1 {m.MacroF1:F3} | last-epoch test {last:F3} | {fit.SecondsPerEpoch:F1} s/epoch | curve {string.Join(' ', curve)}");
     }

@@ -16,7 +16,9 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// <param name="ClassBalanced">Weights the loss by inverse class frequency (RAVDESS has half as many neutral clips).</param>
 /// <param name="MixupAlpha">Mixup's Beta(α, α); 0 turns mixup off.</param>
 /// <param name="WarmupEpochs">Linear learning-rate warm-up.</param>
-/// <param name="Threads">torch threads; fixed so runs are reproducible.</param>
+/// <param name="Threads">torch threads; fixed so runs are reproducible. One is the fastest on a shared machine:
+/// libtorch's OpenMP workers spin while they wait for each other (measured at load ~17 on 2 cores: 108 s per
+/// epoch with 2 threads, 16.5 s with 1).</param>
 /// <param name="Augmentation">How training windows are drawn.</param>
 public sealed record SequenceTrainingOptions(
     int Epochs,
@@ -36,8 +38,8 @@ public sealed record SequenceTrainingOptions(
     public int Hidden { get; init; } = EmotionCrnn.Hidden;
 
     public static SequenceTrainingOptions Default { get; } = new(
-        Epochs: 40, BatchSize: 32, LearningRate: 3e-3, WeightDecay: 1e-2, LabelSmoothing: 0.1, Dropout: 0.3,
-        ClassBalanced: true, MixupAlpha: 0, WarmupEpochs: 2, Threads: 2, Augmentation: SequenceAugmentation.Default);
+        Epochs: 30, BatchSize: 32, LearningRate: 3e-3, WeightDecay: 1e-2, LabelSmoothing: 0.1, Dropout: 0.3,
+        ClassBalanced: true, MixupAlpha: 0, WarmupEpochs: 2, Threads: 1, Augmentation: SequenceAugmentation.Default);
 }
 
 /// <summary>Prepared sequences with their class indices (label order).</summary>
