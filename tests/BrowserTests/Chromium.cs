@@ -7,24 +7,14 @@ namespace EmotionRecognition.BrowserTests;
 /// own browser download cannot work here, so the executable is the system one. Each session
 /// gets a fresh profile folder, deleted on dispose, and a fake microphone that plays a WAV file.
 /// </summary>
-internal sealed class Chromium : IAsyncDisposable
+internal sealed class Chromium(IPlaywright playwright, IBrowserContext context, string profileFolder) : IAsyncDisposable
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 
     /// <summary>Upper bound for every Playwright action and wait, so no test can hang.</summary>
     public const float ActionTimeoutMs = 15_000;
 
-    private readonly IPlaywright _playwright;
-    private readonly string _profileFolder;
-
-    public IBrowserContext Context { get; }
-
-    private Chromium(IPlaywright playwright, IBrowserContext context, string profileFolder)
-    {
-        _playwright = playwright;
-        Context = context;
-        _profileFolder = profileFolder;
-    }
+    public IBrowserContext Context { get; } = context;
 
     /// <param name="fakeMicrophoneWav">Played in a loop as the microphone (16-bit PCM WAV).</param>
     public static async Task<Chromium> LaunchAsync(string fakeMicrophoneWav)
@@ -33,11 +23,11 @@ internal sealed class Chromium : IAsyncDisposable
         {
             Assert.Fail($"{ExecutablePath} is missing: install Debian's Chromium (apt-get install -y chromium); .ci/run does.");
         }
-        var profileFolder = Directory.CreateTempSubdirectory("emotion-browser-profile-").FullName;
-        var playwright = await Playwright.CreateAsync();
+        var folder = Directory.CreateTempSubdirectory("emotion-browser-profile-").FullName;
+        var driver = await Playwright.CreateAsync();
         try
         {
-            var context = await playwright.Chromium.LaunchPersistentContextAsync(profileFolder, new()
+            var browser = await driver.Chromium.LaunchPersistentContextAsync(folder, new()
             {
                 ExecutablePath = ExecutablePath,
                 Headless = true,
@@ -46,22 +36,23 @@ internal sealed class Chromium : IAsyncDisposable
                 [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                    // Containers often give /dev/shm only 64 MiB; Chromium then crashes on large pages.
+                    "--disable-dev-shm-usage",
                     // Grant the microphone without a prompt and feed it from a file.
                     "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                    // Loops the file; Debian's Chromium 156 takes RAVDESS's 22.05 kHz 16-bit mono WAVs as they are.
                     $"--use-file-for-fake-audio-capture={fakeMicrophoneWav}",
-                    // Audio may start without a user gesture; a test's click is one anyway.
-                    "--autoplay-policy=no-user-gesture-required",
                 ],
                 ViewportSize = new() { Width = 1200, Height = 900 },
             });
-            context.SetDefaultTimeout(ActionTimeoutMs);
-            context.SetDefaultNavigationTimeout(ActionTimeoutMs);
-            return new Chromium(playwright, context, profileFolder);
+            browser.SetDefaultTimeout(ActionTimeoutMs);
+            browser.SetDefaultNavigationTimeout(ActionTimeoutMs);
+            return new Chromium(driver, browser, folder);
         }
         catch
         {
-            playwright.Dispose();
-            Directory.Delete(profileFolder, recursive: true);
+            driver.Dispose();
+            Directory.Delete(folder, recursive: true);
             throw;
         }
     }
@@ -69,10 +60,10 @@ internal sealed class Chromium : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Context.CloseAsync();
-        _playwright.Dispose();
+        playwright.Dispose();
         try
         {
-            Directory.Delete(_profileFolder, recursive: true);
+            Directory.Delete(profileFolder, recursive: true);
         }
         catch (IOException)
         {

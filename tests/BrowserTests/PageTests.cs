@@ -17,64 +17,61 @@ namespace EmotionRecognition.BrowserTests;
 [NonParallelizable]
 public sealed class PageTests
 {
-    /// <summary>Actor 01, angry, strong intensity: loud speech, so the level meter has something to show.</summary>
-    private static readonly string[] SpeechClip = ["ravdess", "Actor_01", "03-01-05-02-01-01-01.wav"];
-
-    private ApiServer _api = null!;
-    private Uri _baseAddress = null!;
-    private HttpClient _http = null!;
-    private Chromium _chromium = null!;
-    private IPage _page = null!;
-    private readonly List<string> _pageErrors = [];
+    private ApiServer api = null!;
+    private Uri baseAddress = null!;
+    private HttpClient http = null!;
+    private Chromium chromium = null!;
+    private IPage page = null!;
+    private readonly List<string> pageErrors = [];
 
     [OneTimeSetUp]
     public async Task StartApiAndBrowser()
     {
         SetDefaultExpectTimeout(Chromium.ActionTimeoutMs);
-        var microphoneWav = RepositoryPaths.SharedFile(SpeechClip);
-        _api = new ApiServer();
-        _baseAddress = _api.Start();
-        _http = new HttpClient { BaseAddress = _baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        _chromium = await Chromium.LaunchAsync(microphoneWav);
+        var microphoneWav = RepositoryPaths.LoudSpeechClip();
+        api = new ApiServer();
+        baseAddress = api.Start();
+        http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        chromium = await Chromium.LaunchAsync(microphoneWav);
     }
 
     [OneTimeTearDown]
     public async Task StopApiAndBrowser()
     {
-        if (_chromium is not null)
+        if (chromium is not null)
         {
-            await _chromium.DisposeAsync();
+            await chromium.DisposeAsync();
         }
-        _http?.Dispose();
-        if (_api is not null)
+        http?.Dispose();
+        if (api is not null)
         {
-            await _api.DisposeAsync();
+            await api.DisposeAsync();
         }
     }
 
     [SetUp]
     public async Task OpenPage()
     {
-        _pageErrors.Clear();
-        _page = await _chromium.Context.NewPageAsync();
-        _page.PageError += (_, error) => _pageErrors.Add(error);
+        pageErrors.Clear();
+        page = await chromium.Context.NewPageAsync();
+        page.PageError += (_, error) => pageErrors.Add(error);
     }
 
     [TearDown]
     public async Task ClosePage()
     {
-        await _page.CloseAsync();
-        Assert.That(_pageErrors, Is.Empty, "uncaught JavaScript errors on the page");
+        await page.CloseAsync();
+        Assert.That(pageErrors, Is.Empty, "uncaught JavaScript errors on the page");
     }
 
     [Test, CancelAfter(60_000)]
     public async Task UploadRavdessClip_ShowsEightBarsPerServedNetwork_AsTheServiceAnswers(CancellationToken ct)
     {
-        var clip = RepositoryPaths.SharedFile(SpeechClip);
+        var clip = RepositoryPaths.LoudSpeechClip();
         var models = await GetModelsAsync(ct);
         await GoToPageAsync(models);
 
-        await _page.SetInputFilesAsync("#file-input", clip);
+        await page.SetInputFilesAsync("#file-input", clip);
         await WaitForUpdatesAsync(1);
 
         foreach (var model in models)
@@ -82,21 +79,21 @@ public sealed class PageTests
             var expected = await PredictAsync(model.NetworkType, await File.ReadAllBytesAsync(clip, ct), ct);
             await AssertPanelShowsAsync(model, expected);
         }
-        await Expect(_page.Locator("#source")).ToContainTextAsync(Path.GetFileName(clip));
-        await Expect(_page.GetByRole(AriaRole.Alert)).ToBeHiddenAsync();
-        await Screenshots.SaveAsync(_page, "upload");
+        await Expect(page.Locator("#source")).ToContainTextAsync(Path.GetFileName(clip));
+        await Expect(page.GetByRole(AriaRole.Alert)).ToBeHiddenAsync();
+        await Screenshots.SaveAsync(page, "upload");
     }
 
     [Test, CancelAfter(60_000)]
     public async Task DropWavFileOnDropZone_AnalysesIt(CancellationToken ct)
     {
-        var clip = RepositoryPaths.SharedFile(SpeechClip);
+        var clip = RepositoryPaths.LoudSpeechClip();
         var bytes = await File.ReadAllBytesAsync(clip, ct);
         var models = await GetModelsAsync(ct);
         await GoToPageAsync(models);
 
         // What a drag from the file manager delivers: a drop event whose DataTransfer holds the file.
-        var dataTransfer = await _page.EvaluateHandleAsync(
+        var dataTransfer = await page.EvaluateHandleAsync(
             """
             ([name, base64]) => {
               const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
@@ -106,7 +103,7 @@ public sealed class PageTests
             }
             """,
             new object[] { Path.GetFileName(clip), Convert.ToBase64String(bytes) });
-        await _page.DispatchEventAsync("#dropzone", "drop", new Dictionary<string, object> { ["dataTransfer"] = dataTransfer });
+        await page.DispatchEventAsync("#dropzone", "drop", new Dictionary<string, object> { ["dataTransfer"] = dataTransfer });
         await WaitForUpdatesAsync(1);
 
         foreach (var model in models)
@@ -121,7 +118,7 @@ public sealed class PageTests
         var models = await GetModelsAsync(ct);
         await GoToPageAsync(models);
         var windows = new List<byte[]>();
-        _page.Request += (_, request) =>
+        page.Request += (_, request) =>
         {
             if (request.Method == "POST" && request.PostDataBuffer is { } body)
             {
@@ -132,23 +129,27 @@ public sealed class PageTests
             }
         };
 
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Start live" }).ClickAsync();
-        await Expect(_page.Locator("#live-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start live" }).ClickAsync();
+        await Expect(page.Locator("#live-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
 
         // The fake microphone plays the clip in a loop: the meter must rise well above silence.
-        await _page.WaitForFunctionAsync(
+        await page.WaitForFunctionAsync(
             "() => Number(document.getElementById('level-meter').getAttribute('aria-valuenow')) >= 20",
             null, new() { Timeout = 10_000, PollingInterval = 50 });
 
         // Every 2 s a window goes to every network; two rounds of updated bars prove the loop.
         await WaitForUpdatesAsync(2, timeoutMs: 20_000);
-        await Screenshots.SaveAsync(_page, "live");
+        // Picture it while the voice is loud, as a person watching would see it.
+        await page.WaitForFunctionAsync(
+            "() => Number(document.getElementById('level-meter').getAttribute('aria-valuenow')) >= 40",
+            null, new() { Timeout = 10_000, PollingInterval = 20 });
+        await Screenshots.SaveAsync(page, "live");
 
         foreach (var model in models)
         {
             var probabilities = await ProbabilitiesAsync(model.NetworkType);
             Assert.That(probabilities.Sum(), Is.EqualTo(1).Within(1e-3), model.NetworkType);
-            await Expect(_page.Locator($".panel[data-network='{model.NetworkType}'] .bar-row.is-top")).ToHaveCountAsync(1);
+            await Expect(page.Locator($".panel[data-network='{model.NetworkType}'] .bar-row.is-top")).ToHaveCountAsync(1);
         }
         byte[][] sent;
         lock (windows)
@@ -164,16 +165,16 @@ public sealed class PageTests
             Assert.That(samples.Max(s => Math.Abs((int)s)), Is.GreaterThan(1000), "the window carries the microphone's speech, not silence");
         }
 
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Stop live" }).ClickAsync();
-        await Expect(_page.Locator("#live-toggle")).ToHaveAttributeAsync("aria-pressed", "false");
-        await Expect(_page.Locator("#level-meter")).ToHaveAttributeAsync("aria-valuenow", "0");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop live" }).ClickAsync();
+        await Expect(page.Locator("#live-toggle")).ToHaveAttributeAsync("aria-pressed", "false");
+        await Expect(page.Locator("#level-meter")).ToHaveAttributeAsync("aria-valuenow", "0");
     }
 
     [Test]
     public async Task WavEncoder_ScalesByTwoToThe15_ClipsAndWritesA44ByteHeader()
     {
-        await _page.GotoAsync(_baseAddress.ToString());
-        var base64 = await _page.EvaluateAsync<string>(
+        await page.GotoAsync(baseAddress.ToString());
+        var base64 = await page.EvaluateAsync<string>(
             """
             async () => {
               const { encodeWav } = await import('/wav.js');
@@ -198,20 +199,54 @@ public sealed class PageTests
         var problem = await PostExpectingProblemAsync(models[0].NetworkType, bytes, HttpStatusCode.UnprocessableEntity, ct);
         await GoToPageAsync(models);
 
-        await _page.SetInputFilesAsync("#file-input", path);
+        await page.SetInputFilesAsync("#file-input", path);
 
-        var alert = _page.GetByRole(AriaRole.Alert);
+        var alert = page.GetByRole(AriaRole.Alert);
         await Expect(alert).ToBeVisibleAsync();
         await Expect(alert).ToContainTextAsync("The audio could not be read");
         await Expect(alert).ToContainTextAsync(problem.Detail!);
         foreach (var model in models)
         {
             await Expect(alert).ToContainTextAsync(model.NetworkType);
-            var panel = _page.Locator($".panel[data-network='{model.NetworkType}']");
+            var panel = page.Locator($".panel[data-network='{model.NetworkType}']");
             await Expect(panel.Locator(".bar-row.is-top")).ToHaveCountAsync(0);
             await Expect(panel.Locator(".summary")).ToHaveTextAsync("No result: see the message above.");
         }
-        await Screenshots.SaveAsync(_page, "invalid-file");
+        await Screenshots.SaveAsync(page, "invalid-file");
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task UploadFileOverTheSizeLimit_ShowsTheServicesTooLargeMessage(CancellationToken ct)
+    {
+        var models = await GetModelsAsync(ct);
+        // Over the Api's default audio limit (10 MiB); the service refuses it by its length alone.
+        var bytes = new byte[11 * 1024 * 1024];
+        var problem = await PostExpectingProblemAsync(models[0].NetworkType, bytes, HttpStatusCode.RequestEntityTooLarge, ct);
+        var path = Path.Combine(TestContext.CurrentContext.WorkDirectory, "too-large.wav");
+        await File.WriteAllBytesAsync(path, bytes, ct);
+        await GoToPageAsync(models);
+
+        await page.SetInputFilesAsync("#file-input", path);
+
+        var alert = page.GetByRole(AriaRole.Alert);
+        await Expect(alert).ToContainTextAsync("The audio is too large");
+        await Expect(alert).ToContainTextAsync(problem.Detail!);
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task PageOnAPhoneWidth_FitsWithoutSidewaysScrolling(CancellationToken ct)
+    {
+        var models = await GetModelsAsync(ct);
+        await page.SetViewportSizeAsync(375, 740);
+        await GoToPageAsync(models);
+        await page.SetInputFilesAsync("#file-input", RepositoryPaths.LoudSpeechClip());
+        await WaitForUpdatesAsync(1);
+
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.That(overflow, Is.LessThanOrEqualTo(0));
+        var panelWidths = await page.Locator(".panel").EvaluateAllAsync<double[]>("panels => panels.map(p => p.getBoundingClientRect().width)");
+        Assert.That(panelWidths, Is.All.LessThanOrEqualTo(375));
+        await Screenshots.SaveAsync(page, "phone");
     }
 
     [Test, CancelAfter(60_000)]
@@ -220,43 +255,43 @@ public sealed class PageTests
         var models = await GetModelsAsync(ct);
         await GoToPageAsync(models);
 
-        await _page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
         Assert.That(await FocusedIdAsync(), Is.EqualTo("live-toggle"));
-        await _page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
         Assert.That(await FocusedIdAsync(), Is.EqualTo("file-input"));
 
-        await Expect(_page.GetByRole(AriaRole.Meter, new() { Name = "Microphone level" })).ToBeVisibleAsync();
-        await Expect(_page.GetByLabel("Choose a WAV file or drop it here")).ToHaveIdAsync("file-input");
+        await Expect(page.GetByRole(AriaRole.Meter, new() { Name = "Microphone level" })).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Choose a WAV file or drop it here")).ToHaveIdAsync("file-input");
         foreach (var model in models)
         {
-            await Expect(_page.GetByRole(AriaRole.Region, new() { Name = model.NetworkType, Exact = true })).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Region, new() { Name = model.NetworkType, Exact = true })).ToBeVisibleAsync();
         }
 
-        await _page.Locator("#live-toggle").FocusAsync();
-        await _page.Keyboard.PressAsync("Space");
-        await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Stop live", Pressed = true })).ToBeVisibleAsync();
-        await _page.Keyboard.PressAsync("Enter");
-        await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Start live", Pressed = false })).ToBeVisibleAsync();
+        await page.Locator("#live-toggle").FocusAsync();
+        await page.Keyboard.PressAsync("Space");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Stop live", Pressed = true })).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Start live", Pressed = false })).ToBeVisibleAsync();
     }
 
     [TestCase(ColorScheme.Light), TestCase(ColorScheme.Dark), CancelAfter(60_000)]
     public async Task PageWithResultsAndAnError_HasNoWcagAaViolations(ColorScheme scheme, CancellationToken ct)
     {
-        await _page.EmulateMediaAsync(new() { ColorScheme = scheme });
+        await page.EmulateMediaAsync(new() { ColorScheme = scheme });
         var models = await GetModelsAsync(ct);
         await GoToPageAsync(models);
-        await _page.SetInputFilesAsync("#file-input", RepositoryPaths.SharedFile(SpeechClip));
+        await page.SetInputFilesAsync("#file-input", RepositoryPaths.LoudSpeechClip());
         await WaitForUpdatesAsync(1);
         // Contrast is checked on settled colours, not mid-transition.
-        await _page.EmulateMediaAsync(new() { ReducedMotion = ReducedMotion.Reduce });
+        await page.EmulateMediaAsync(new() { ReducedMotion = ReducedMotion.Reduce });
 
-        var withResults = await _page.RunAxe(WcagAa);
+        var withResults = await page.RunAxe(WcagAa);
 
         var notAudio = Path.Combine(TestContext.CurrentContext.WorkDirectory, "not-audio.wav");
         await File.WriteAllBytesAsync(notAudio, "not a recording"u8.ToArray(), ct);
-        await _page.SetInputFilesAsync("#file-input", notAudio);
-        await Expect(_page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
-        var withError = await _page.RunAxe(WcagAa);
+        await page.SetInputFilesAsync("#file-input", notAudio);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
+        var withError = await page.RunAxe(WcagAa);
 
         Assert.That(Describe(withResults.Violations), Is.Empty, "with results");
         Assert.That(Describe(withError.Violations), Is.Empty, "with an error");
@@ -266,7 +301,7 @@ public sealed class PageTests
     public async Task Page_RequestsNothingButTheService(CancellationToken ct)
     {
         var requested = new List<string>();
-        _page.Request += (_, request) =>
+        page.Request += (_, request) =>
         {
             lock (requested)
             {
@@ -275,7 +310,7 @@ public sealed class PageTests
         };
         var models = await GetModelsAsync(ct);
         await GoToPageAsync(models);
-        await _page.SetInputFilesAsync("#file-input", RepositoryPaths.SharedFile(SpeechClip));
+        await page.SetInputFilesAsync("#file-input", RepositoryPaths.LoudSpeechClip());
         await WaitForUpdatesAsync(1);
 
         string[] urls;
@@ -284,7 +319,7 @@ public sealed class PageTests
             urls = [.. requested];
         }
         Assert.That(urls, Has.Some.EndsWith("/app.js"));
-        Assert.That(urls, Is.All.StartsWith(_baseAddress.GetLeftPart(UriPartial.Authority) + "/"), "no CDN, font or other host");
+        Assert.That(urls, Is.All.StartsWith(baseAddress.GetLeftPart(UriPartial.Authority) + "/"), "no CDN, font or other host");
     }
 
     // ------------------------------------------------------------------ helpers
@@ -300,24 +335,24 @@ public sealed class PageTests
 
     private async Task GoToPageAsync(IReadOnlyList<ModelInfo> models)
     {
-        await _page.GotoAsync(_baseAddress.ToString());
-        await Expect(_page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("EmotionRecognition"));
+        await page.GotoAsync(baseAddress.ToString());
+        await Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("EmotionRecognition"));
         foreach (var model in models)
         {
-            await Expect(_page.Locator($".panel[data-network='{model.NetworkType}']")).ToBeVisibleAsync();
+            await Expect(page.Locator($".panel[data-network='{model.NetworkType}']")).ToBeVisibleAsync();
         }
-        await Expect(_page.Locator(".panel")).ToHaveCountAsync(models.Count);
+        await Expect(page.Locator(".panel")).ToHaveCountAsync(models.Count);
     }
 
     /// <summary>Waits until every panel has drawn at least <paramref name="count"/> answers.</summary>
     private Task WaitForUpdatesAsync(int count, float timeoutMs = Chromium.ActionTimeoutMs) =>
-        _page.WaitForFunctionAsync(
+        page.WaitForFunctionAsync(
             "n => { const p = [...document.querySelectorAll('.panel')]; return p.length > 0 && p.every(x => Number(x.dataset.updates ?? 0) >= n); }",
             count, new() { Timeout = timeoutMs, PollingInterval = 100 });
 
     private async Task AssertPanelShowsAsync(ModelInfo model, IReadOnlyList<EmotionResult> expected)
     {
-        var panel = _page.Locator($".panel[data-network='{model.NetworkType}']");
+        var panel = page.Locator($".panel[data-network='{model.NetworkType}']");
         var rows = panel.Locator(".bar-row");
         await Expect(rows).ToHaveCountAsync(Emotions.Count);
         var labels = await rows.EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.emotion)");
@@ -337,17 +372,29 @@ public sealed class PageTests
             ? "Accuracy on unseen speakers: not measured"
             : $"Accuracy on unseen speakers: {Math.Round(model.Metrics.Accuracy * 100, MidpointRounding.AwayFromZero)}%";
         await Expect(panel.Locator(".accuracy")).ToContainTextAsync(accuracy);
+        if (model.Metrics is not null)
+        {
+            await Expect(panel.Locator(".protocol")).ToContainTextAsync(model.Metrics.Protocol);
+        }
+        var start = model.FeatureProfile.OffsetSeconds;
+        var listening = model.FeatureProfile.DurationSeconds is { } duration
+            ? FormattableString.Invariant($"Hears {start}–{start + duration} s of each clip")
+            : start == 0 ? "Hears the whole clip" : FormattableString.Invariant($"Hears each clip from {start} s");
+        await Expect(panel.Locator(".profile")).ToContainTextAsync(listening);
     }
 
     private Task<double[]> ProbabilitiesAsync(string network) =>
-        _page.Locator($".panel[data-network='{network}'] .bar-row")
+        page.Locator($".panel[data-network='{network}'] .bar-row")
             .EvaluateAllAsync<double[]>("rows => rows.map(r => Number(r.dataset.probability))");
 
-    private Task<string> FocusedIdAsync() => _page.EvaluateAsync<string>("() => document.activeElement?.id ?? ''");
+    private Task<string> FocusedIdAsync() => page.EvaluateAsync<string>("() => document.activeElement?.id ?? ''");
 
     private async Task<IReadOnlyList<ModelInfo>> GetModelsAsync(CancellationToken ct)
     {
-        var list = await _http.GetFromJsonAsync<ModelList>("models", ct);
+        using var response = await http.GetAsync("models", ct);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK),
+            $"these tests need the repository's trained models/ served; GET /models answered {await response.Content.ReadAsStringAsync(ct)}");
+        var list = await response.Content.ReadFromJsonAsync<ModelList>(ct);
         Assert.That(list?.Models, Is.Not.Null.And.Not.Empty, "GET /models lists the served networks");
         return list!.Models;
     }
@@ -374,7 +421,7 @@ public sealed class PageTests
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
-        return _http.PostAsync($"prediction/{network}", content, ct);
+        return http.PostAsync($"prediction/{network}", content, ct);
     }
 
     /// <summary>Reads the canonical 44-byte PCM header the page writes, and the 16-bit samples after it.</summary>
@@ -399,7 +446,14 @@ public sealed class PageTests
 
     private sealed record ModelList(string ModelSetId, IReadOnlyList<ModelInfo> Models);
 
-    private sealed record ModelInfo(string NetworkType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Labels, ModelMetricsInfo? Metrics);
+    private sealed record ModelInfo(
+        string NetworkType,
+        IReadOnlyList<string> Inputs,
+        FeatureProfileInfo FeatureProfile,
+        IReadOnlyList<string> Labels,
+        ModelMetricsInfo? Metrics);
+
+    private sealed record FeatureProfileInfo(double OffsetSeconds, double? DurationSeconds);
 
     private sealed record ModelMetricsInfo(double Accuracy, double MacroF1, string Protocol, int Folds);
 

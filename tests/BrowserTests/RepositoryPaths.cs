@@ -11,6 +11,12 @@ internal static class RepositoryPaths
     /// <summary>Where screenshots are copied for people to look at: &lt;root&gt;/TestResults/screenshots.</summary>
     public static string ScreenshotFolder => Path.Combine(Root, "TestResults", "screenshots");
 
+    /// <summary>
+    /// Actor 01, angry, strong intensity (03-01-05-02-01-01-01.wav): loud speech, so the level meter
+    /// has something to show when it plays as the fake microphone.
+    /// </summary>
+    public static string LoudSpeechClip() => SharedFile("ravdess", "Actor_01", "03-01-05-02-01-01-01.wav");
+
     /// <summary>A file under ../shared, or a failure that says what is missing.</summary>
     public static string SharedFile(params string[] parts)
     {

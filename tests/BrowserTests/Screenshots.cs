@@ -10,7 +10,14 @@ internal static class Screenshots
         var folder = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, name + ".png");
-        await page.ScreenshotAsync(new() { Path = path, FullPage = true, Timeout = Chromium.ActionTimeoutMs });
+        await page.ScreenshotAsync(new()
+        {
+            Path = path,
+            FullPage = true,
+            // Bars glide to new values; fast-forward so the picture shows the values the page settles on.
+            Animations = ScreenshotAnimations.Disabled,
+            Timeout = Chromium.ActionTimeoutMs,
+        });
         TestContext.AddTestAttachment(path, name);
 
         Directory.CreateDirectory(RepositoryPaths.ScreenshotFolder);

@@ -1,6 +1,7 @@
 // The page's behaviour: discover the served networks, capture audio (live microphone
 // windows or a WAV file), send it to POST /prediction/{network} and draw the answers.
-// Everything it talks to is the service that served it; nothing else is fetched.
+// Everything it talks to is the service that served it; nothing else is fetched. Paths are
+// relative, so the page also works behind a proxy that serves the service under a sub-path.
 
 import { encodeWav } from './wav.js';
 
@@ -40,7 +41,10 @@ const el = {
   panelTemplate: document.getElementById('panel-template'),
 };
 
-/** network name -> { root, rows: Map(label -> row parts), summary } */
+/** "CNN and DNN", "CNN, DNN, and CRNN". */
+const listFormat = new Intl.ListFormat('en', { type: 'conjunction' });
+
+/** network name -> { root, rows: Map(label -> row parts), summary, unknown } */
 const panels = new Map();
 let readinessTimer = 0;
 
@@ -92,7 +96,7 @@ async function readJson(response) {
 async function checkReadiness() {
   clearTimeout(readinessTimer);
   try {
-    await request('/health/ready');
+    await request('health/ready');
     setServiceStatus('ready', 'Service ready.');
     return true;
   } catch (error) {
@@ -111,14 +115,14 @@ async function refreshModels() {
   const ready = await checkReadiness();
   let models = null;
   try {
-    models = (await request('/models'))?.models ?? null;
+    models = (await request('models'))?.models ?? null;
   } catch {
     // Not ready or unreachable: readiness already says why.
   }
   if (models && models.length > 0) {
     renderPanels(models);
     if (ready) {
-      const names = models.map(m => m.networkType).join(' and ');
+      const names = listFormat.format(models.map(m => m.networkType));
       setServiceStatus('ready', `Service ready: ${names} loaded.`);
     }
   } else if (panels.size === 0) {
@@ -145,6 +149,12 @@ function renderPanels(models) {
     title.id = titleId;
     title.textContent = model.networkType;
     root.querySelector('.accuracy').textContent = describeAccuracy(model);
+    if (model.metrics?.protocol) {
+      const protocol = root.querySelector('.protocol');
+      protocol.querySelector('p').textContent = model.metrics.protocol;
+      protocol.hidden = false;
+    }
+    root.querySelector('.profile').textContent = describeListening(model.featureProfile);
 
     const rows = new Map();
     const list = root.querySelector('.bars');
@@ -184,11 +194,24 @@ function describeAccuracy(model) {
   if (typeof m.macroF1 === 'number') {
     parts.push(`macro-F1 ${m.macroF1.toFixed(2)}`);
   }
-  if (m.protocol) {
-    parts.push(m.protocol);
+  if (typeof m.folds === 'number') {
+    parts.push(`${m.folds}-fold cross-validation by actor`);
   }
-  const how = parts.length ? ` (${parts.join(', ')})` : '';
+  const how = parts.length ? ` (${parts.join('; ')})` : '';
   return `Accuracy on unseen speakers: ${Math.round(m.accuracy * 100)}%${how}.`;
+}
+
+/** Which part of a clip the network hears, from the feature profile it was trained with. */
+function describeListening(profile) {
+  if (!profile) {
+    return '';
+  }
+  const seconds = value => value.toLocaleString('en', { maximumFractionDigits: 2 });
+  const start = profile.offsetSeconds ?? 0;
+  if (profile.durationSeconds == null) {
+    return start === 0 ? 'Hears the whole clip.' : `Hears each clip from ${seconds(start)} s to its end.`;
+  }
+  return `Hears ${seconds(start)}–${seconds(start + profile.durationSeconds)} s of each clip; the rest is ignored.`;
 }
 
 function showResults(network, results) {
@@ -259,7 +282,7 @@ async function analyse(wav, sourceText) {
   try {
     const networks = [...panels.keys()];
     const outcomes = await Promise.allSettled(networks.map(network =>
-      request(`/prediction/${encodeURIComponent(network)}`, {
+      request(`prediction/${encodeURIComponent(network)}`, {
         method: 'POST',
         headers: { 'Content-Type': 'audio/wav', Accept: 'application/json' },
         body: wav,
@@ -278,7 +301,8 @@ async function analyse(wav, sourceText) {
     });
     el.source.textContent = sourceText;
     showErrors(failures);
-    if (failures.size > 0 && [...failures.keys()].some(m => m.startsWith(HEADINGS_BY_STATUS[503]))) {
+    // Models went away (or never came): let the status line say why, and keep looking.
+    if (outcomes.some(outcome => outcome.reason?.status === 503)) {
       checkReadiness();
     }
     return [...failures.values()].reduce((count, networks) => count + networks.length, 0);
@@ -297,7 +321,7 @@ function showErrors(failures) {
   const lines = [...failures].map(([message, networks]) => {
     const line = document.createElement('p');
     const who = document.createElement('strong');
-    who.textContent = `${networks.join(' and ')}: `;
+    who.textContent = `${listFormat.format(networks)}: `;
     line.append(who, message);
     return line;
   });
@@ -401,7 +425,7 @@ async function startLive() {
 
     el.liveToggle.textContent = 'Stop live';
     el.liveToggle.setAttribute('aria-pressed', 'true');
-    el.liveStatus.textContent = `Listening at ${formatRate(context.sampleRate)}. The first window goes out in ${LIVE_WINDOW_SECONDS} seconds.`;
+    el.liveStatus.textContent = `Listening at ${formatRate(context.sampleRate)}; results every ${LIVE_WINDOW_SECONDS} seconds.`;
     document.body.classList.add('is-live');
   } catch (error) {
     stream?.getTracks().forEach(track => track.stop());

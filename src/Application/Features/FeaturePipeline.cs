@@ -141,9 +141,19 @@ public sealed class FeaturePipeline
                 throw new InvalidAudioException("The audio contains samples that are not finite (NaN or infinity).");
         }
 
-        return clip.SampleRateHz == Profile.SampleRateHz
-            ? slice
-            : Resampler.Resample(slice.Span, clip.SampleRateHz, Profile.SampleRateHz);
+        if (clip.SampleRateHz == Profile.SampleRateHz)
+            return slice;
+
+        // The resampler sums in float32 like resampy, so samples near float32's limit (±3.4e38, far
+        // beyond full scale ±1) can overflow to infinity there; refuse them instead of returning NaN features.
+        var resampled = Resampler.Resample(slice.Span, clip.SampleRateHz, Profile.SampleRateHz);
+        foreach (var sample in resampled)
+        {
+            if (!float.IsFinite(sample))
+                throw new InvalidAudioException("The audio's samples are too large to resample (far beyond full scale ±1).");
+        }
+
+        return resampled;
     }
 
     /// <summary>MFCCs of every frame, written to <paramref name="values"/> ([coefficient, frame]) and/or summed into <paramref name="means"/>.</summary>

@@ -17,7 +17,7 @@ public sealed class NetworkTrainerTests
     {
         var clips = Synthetic.Clips(actors: 7, clipsPerEmotion: 6, seed);
         var fold = new ActorFold(1, [6, 7], [5], [1, 2, 3, 4]);
-        var (train, validation, test, _) = CrossValidation.Split(clips, fold);
+        var (train, validation, test, _) = CrossValidation.Split(clips, [], fold);
         return (train, validation, test);
     }
 
@@ -76,13 +76,17 @@ public sealed class NetworkTrainerTests
         var clips = Synthetic.Clips(actors: 7, clipsPerEmotion: 2, seed: 3);
         var fold = new ActorFold(1, [6, 7], [5], [1, 2, 3, 4]);
 
-        var (train, _, test, standardization) = CrossValidation.Split(clips, fold);
+        var augmented = clips.Select(c => c with { Features = c.Features.Select(v => v * 1.1f).ToArray() }).ToArray();
+
+        var (train, validation, test, standardization) = CrossValidation.Split(clips, augmented, fold);
 
         var expected = Standardization.Fit(clips.Where(c => c.Actor <= 4).Select(c => c.Features).ToArray());
         Assert.That(standardization.Mean, Is.EqualTo(expected.Mean));
         Assert.That(standardization.Std, Is.EqualTo(expected.Std));
-        var columnMean = Enumerable.Range(0, Synthetic.Width).Select(j => train.Rows.Average(r => r[j])).ToArray();
-        Assert.That(columnMean, Has.All.EqualTo(0).Within(1e-4));
-        Assert.That(test.Count, Is.EqualTo(2 * 8 * 2));
+        // The plain training rows are centred; the augmented copies of actors 1-4 (only) follow them.
+        var plainMean = Enumerable.Range(0, Synthetic.Width).Select(j => train.Rows.Take(4 * 8 * 2).Average(r => r[j])).ToArray();
+        Assert.That(plainMean, Has.All.EqualTo(0).Within(1e-4));
+        Assert.That(train.Count, Is.EqualTo(2 * 4 * 8 * 2));
+        Assert.That((validation.Count, test.Count), Is.EqualTo((8 * 2, 2 * 8 * 2)));
     }
 }

@@ -72,6 +72,9 @@ public static class Synthetic
     }
 
     /// <summary>Distinct names for k below 8 (below 4 for neutral, which has no strong intensity), as in RAVDESS.</summary>
+    /// <summary>The extractor factory for synthetic files: a "speed" scales the vector, a stand-in for augmentation.</summary>
+    public static float[] ExtractAt(byte[] file, double speed) => Extract(file).Select(v => (float)(v * speed)).ToArray();
+
     public static RavdessFileName Name(Emotion emotion, int k, int actor) => emotion == Emotion.Neutral
         ? new(3, VocalChannel.Speech, emotion, Intensity.Normal, k % 2 + 1, k / 2 % 2 + 1, actor)
         : new(3, VocalChannel.Speech, emotion, k % 2 == 0 ? Intensity.Normal : Intensity.Strong, k / 2 % 2 + 1, k / 4 % 2 + 1, actor);

@@ -25,7 +25,7 @@ public sealed class TrainerCliTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = await new TrainerCli(stdout, stderr, interactive: false, _ => Synthetic.Extract).RunAsync(args);
+        int exit = await new TrainerCli(stdout, stderr, interactive: false, (_, speed) => bytes => Synthetic.ExtractAt(bytes, speed)).RunAsync(args);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
@@ -106,7 +106,9 @@ public sealed class TrainerCliTests
         Assert.That(Directory.Exists(Path.Combine(models, before!)), Is.True, "the previous set is kept");
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(models, current, ReportWriter.JsonFile)));
         Assert.That(report.RootElement.GetProperty("featuresExtracted").GetInt32(), Is.Zero);
-        Assert.That(report.RootElement.GetProperty("featureCacheHits").GetInt32(), Is.EqualTo(6 * 8 * 4));
+        // The plain vectors and the two default speed-perturbed copies.
+        Assert.That(report.RootElement.GetProperty("featureCacheHits").GetInt32(), Is.EqualTo(3 * 6 * 8 * 4));
+        Assert.That(report.RootElement.GetProperty("augmentedExamples").GetInt32(), Is.EqualTo(2 * 6 * 8 * 4));
         Assert.That(report.RootElement.GetProperty("options").GetProperty("epochs").GetInt32(), Is.EqualTo(2));
     }
 
