@@ -25,6 +25,7 @@ public static class DependencyInjection
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 
         services.AddHostedService<LoadModelsAtStartup>();
+        services.AddHostedService<ReloadModelsOnChange>();
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models", tags: [ModelsHealthCheck.ReadyTag]);
         services.AddOpenApi();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

@@ -1,4 +1,5 @@
 using EmotionRecognition.Api;
+using EmotionRecognition.Api.Limits;
 using EmotionRecognition.Application;
 using EmotionRecognition.Infrastructure;
 using EmotionRecognition.Infrastructure.Configuration;
@@ -10,12 +11,14 @@ builder.Configuration.AddEmotionConfigIni().AddCommandLine(args);
 builder.Services
     .AddApplication(builder.Configuration.PredictionOptions())
     .AddInfrastructure(builder.Configuration)
-    .AddApi(builder.Configuration);
+    .AddApi(builder.Configuration)
+    .AddServerLimits(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseServerLimits();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 

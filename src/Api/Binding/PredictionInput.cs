@@ -70,9 +70,22 @@ public sealed record PredictionInput(float[]? Mfccs, byte[]? Wav)
             throw Invalid("The multipart/form-data Content-Type has no boundary.");
         }
         var form = await RequestBody.ReadBytesAsync(context, maxBytes);
-        var reader = new MultipartReader(boundary, new MemoryStream(form, writable: false));
+        try
+        {
+            return await ReadSingleFileAsync(new MultipartReader(boundary, new MemoryStream(form, writable: false)), context.RequestAborted);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            // The form is already in memory, so these are its own faults (it ends before its closing
+            // boundary, or a part header is over MultipartReader's limits), not the connection's.
+            throw Invalid($"The multipart form is malformed: {e.Message}");
+        }
+    }
+
+    private static async ValueTask<byte[]> ReadSingleFileAsync(MultipartReader reader, CancellationToken ct)
+    {
         byte[]? file = null;
-        while (await reader.ReadNextSectionAsync(context.RequestAborted) is { } section)
+        while (await reader.ReadNextSectionAsync(ct) is { } section)
         {
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
             {
@@ -83,7 +96,7 @@ public sealed record PredictionInput(float[]? Mfccs, byte[]? Wav)
                 throw Invalid("The form holds more than one file; send exactly one WAV file.");
             }
             using var content = new MemoryStream();
-            await section.Body.CopyToAsync(content, context.RequestAborted);
+            await section.Body.CopyToAsync(content, ct);
             file = content.ToArray();
         }
         return file ?? throw Invalid("The form holds no file; send one WAV file part (e.g. curl -F file=@clip.wav).");

@@ -13,7 +13,8 @@ namespace EmotionRecognition.Application.UseCases;
 /// <param name="Wav">The file's bytes; anything but a WAV we can decode is an <see cref="InvalidAudioException"/>.</param>
 public sealed record PredictFromAudio(string NetworkType, byte[] Wav) : IQuery<IReadOnlyList<EmotionPrediction>>;
 
-public sealed class PredictFromAudioHandler(IEmotionClassifier classifier, FeaturePipelines pipelines, InferenceBatcher batcher, PredictionMetrics metrics)
+public sealed class PredictFromAudioHandler(
+    IEmotionClassifier classifier, FeaturePipelines pipelines, InferenceBatcher batcher, PredictionMetrics metrics, PredictionOptions options)
     : IQueryHandler<PredictFromAudio, IReadOnlyList<EmotionPrediction>>
 {
     public async ValueTask<IReadOnlyList<EmotionPrediction>> Handle(PredictFromAudio query, CancellationToken ct)
@@ -22,7 +23,12 @@ public sealed class PredictFromAudioHandler(IEmotionClassifier classifier, Featu
         // One snapshot for both steps, so a reload between them can never pair one set's features with another's weights.
         var models = classifier.Current;
         var profile = models.Describe(network).Profile;
-        var mfccs = pipelines.For(profile).ExtractMean(WavReader.Read(query.Wav));
+        var clip = WavReader.Read(query.Wav);
+        if (clip.DurationSeconds > options.MaxAudioSeconds)
+        {
+            throw new InvalidAudioException($"The audio lasts {clip.DurationSeconds:0.#} s, longer than the limit of {options.MaxAudioSeconds:0.#} s.");
+        }
+        var mfccs = pipelines.For(profile).ExtractMean(clip);
         var probabilities = await batcher.PredictAsync(models, network, mfccs, ct);
         metrics.Predicted(network, InputKind.Audio);
         return EmotionScores.InLabelOrder(probabilities);

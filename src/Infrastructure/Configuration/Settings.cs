@@ -10,9 +10,13 @@ public sealed class ModelsOptions
 
     public string Path { get; set; } = "";
 
+    /// <summary>How often the Api checks <c>current</c> for a newly published set (<c>reload_poll_seconds</c>); 0 turns reloading off.</summary>
+    public double ReloadPollSeconds { get; set; } = 2;
+
     public static ModelsOptions From(IConfiguration configuration) => new()
     {
         Path = configuration.ResolvePath(Settings.Text(configuration, Section, "path", "models")),
+        ReloadPollSeconds = Settings.Real(configuration, Section, "reload_poll_seconds", 2, allowZero: true),
     };
 }
 
@@ -43,6 +47,7 @@ public sealed record DataOptions(string SourcePath, string CachePath)
 /// <param name="Threads">torch threads while training; fixed so results are reproducible.</param>
 /// <param name="WeightDecay">Adam's L2 penalty on the weights.</param>
 /// <param name="LabelSmoothing">Share of each target spread evenly over all classes in the training loss.</param>
+/// <param name="SpeedPerturbation">Speed factors at which training actors' clips are added again (augmentation); empty for none.</param>
 public sealed record TrainingOptions(
     int Seed,
     int Epochs,
@@ -53,13 +58,14 @@ public sealed record TrainingOptions(
     int ValidationActors,
     int Threads,
     double WeightDecay,
-    double LabelSmoothing)
+    double LabelSmoothing,
+    IReadOnlyList<double> SpeedPerturbation)
 {
     public const string Section = "training";
 
     public static TrainingOptions Default { get; } = new(
         Seed: 20180516, Epochs: 300, Patience: 30, BatchSize: 32, LearningRate: 1e-3, Folds: 5, ValidationActors: 2, Threads: 1,
-        WeightDecay: 0, LabelSmoothing: 0);
+        WeightDecay: 0, LabelSmoothing: 0, SpeedPerturbation: [0.9, 1.1]);
 
     public static TrainingOptions From(IConfiguration configuration)
     {
@@ -74,7 +80,8 @@ public sealed record TrainingOptions(
             ValidationActors: Settings.Integer(configuration, Section, "validation_actors", d.ValidationActors, min: 1),
             Threads: Settings.Integer(configuration, Section, "threads", d.Threads, min: 1),
             WeightDecay: Settings.Real(configuration, Section, "weight_decay", d.WeightDecay, allowZero: true),
-            LabelSmoothing: Settings.Real(configuration, Section, "label_smoothing", d.LabelSmoothing, allowZero: true, max: 0.5));
+            LabelSmoothing: Settings.Real(configuration, Section, "label_smoothing", d.LabelSmoothing, allowZero: true, max: 0.5),
+            SpeedPerturbation: Settings.Factors(configuration, Section, "speed_perturbation", d.SpeedPerturbation));
     }
 }
 
@@ -95,6 +102,30 @@ internal static class Settings
             throw new InvalidConfigurationException($"[{section}] {key} = '{text}' is not a whole number >= {min}.");
         }
         return value;
+    }
+
+    /// <summary>A comma-separated list of speed factors between 0.5 and 2, other than 1; "none" or empty for none.</summary>
+    public static IReadOnlyList<double> Factors(IConfiguration configuration, string section, string key, IReadOnlyList<double> fallback)
+    {
+        var text = configuration[$"{section}:{key}"];
+        if (text is null)
+        {
+            return fallback;
+        }
+        if (string.IsNullOrWhiteSpace(text) || text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return [];
+        }
+        var factors = new List<double>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var factor) || !(factor is >= 0.5 and <= 2) || factor == 1)
+            {
+                throw new InvalidConfigurationException($"[{section}] {key} = '{text}' is not a list of speed factors between 0.5 and 2 other than 1 (or 'none').");
+            }
+            factors.Add(factor);
+        }
+        return factors.Distinct().Order().ToArray();
     }
 
     public static double Real(IConfiguration configuration, string section, string key, double fallback, bool allowZero = false, double max = double.MaxValue)

@@ -29,7 +29,7 @@ public sealed record EvaluationResult(
 /// <c>evaluate</c>: the saved models on any RAVDESS-layout folder, with features extracted by the
 /// profile stored in the manifest.
 /// </summary>
-public sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progress, Func<Application.Features.FeatureProfile, ExtractFeatures> extractorFor)
+public sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progress, ExtractorFactory extractorFor)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -39,7 +39,7 @@ public sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progres
         var profile = set.Manifest.Profile;
         var scan = CorpusScan.Read(dataFolder, includeSong);
         var cache = new FeatureCache(DataOptions.From(configuration).CachePath, profile);
-        var features = new ClipFeatureReader(profile, extractorFor(profile), cache).Read(scan, progress, ct);
+        var features = new ClipFeatureReader(profile, extractorFor(profile, 1.0), cache).Read(scan, progress, ct);
         if (features.Clips.Count == 0)
         {
             throw new InvalidDataException($"'{scan.Root}' has no usable RAVDESS clips ({features.Skipped.Count} file(s) skipped).");

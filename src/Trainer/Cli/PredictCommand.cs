@@ -15,13 +15,13 @@ namespace EmotionRecognition.Trainer.Cli;
 /// each value exactly the Api's response. A file that fails gets one line on stderr; the others are
 /// still predicted; the exit code is 1 if any failed.
 /// </summary>
-public sealed class PredictCommand(TextWriter stdout, TextWriter stderr, Func<FeatureProfile, ExtractFeatures> extractorFor)
+public sealed class PredictCommand(TextWriter stdout, TextWriter stderr, ExtractorFactory extractorFor)
 {
     public int Run(IConfiguration configuration, NetworkType network, IReadOnlyList<string> files, bool json, CancellationToken ct)
     {
         var set = new ModelStore(ModelsOptions.From(configuration).Path).LoadCurrent();
         set.Describe(network);
-        var extract = extractorFor(set.Manifest.Profile);
+        var extract = extractorFor(set.Manifest.Profile, 1.0);
         int failed = 0;
         using var output = new MemoryStream();
         using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 namespace EmotionRecognition.Trainer.Cli;
 
 /// <summary><c>train</c>: runs <see cref="TrainModels"/> with the configured settings and prints the summary.</summary>
-public sealed class TrainCommand(TextWriter stdout, IProgressReporter progress, Func<FeatureProfile, ExtractFeatures> extractorFor)
+public sealed class TrainCommand(TextWriter stdout, IProgressReporter progress, ExtractorFactory extractorFor)
 {
     public int Run(IConfiguration configuration, bool includeSong, CancellationToken ct)
     {
@@ -17,8 +17,8 @@ public sealed class TrainCommand(TextWriter stdout, IProgressReporter progress, 
         var profile = FeatureProfile.Compat;
         var o = settings.Training;
         progress.Info(string.Create(CultureInfo.InvariantCulture,
-            $"Training on {settings.Data.SourcePath} (profile {profile.Name} v{profile.Version}; seed {o.Seed}; {o.Folds} folds; ≤{o.Epochs} epochs; {o.Threads} torch thread(s))"));
-        var outcome = new TrainModels(profile, extractorFor(profile), progress).Run(settings, ct);
+            $"Training on {settings.Data.SourcePath} (profile {profile.Name} v{profile.Version}; seed {o.Seed}; {o.Folds} folds; ≤{o.Epochs} epochs; {o.Threads} torch thread(s); speed perturbation {(o.SpeedPerturbation.Count == 0 ? "none" : string.Join(", ", o.SpeedPerturbation))})"));
+        var outcome = new TrainModels(profile, extractorFor, progress).Run(settings, ct);
 
         var report = outcome.Report;
         stdout.WriteLine();

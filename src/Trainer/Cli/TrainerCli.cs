@@ -14,7 +14,7 @@ namespace EmotionRecognition.Trainer.Cli;
 /// input gets one line on stderr and a non-zero exit code (2 for usage, 1 for failures), never a
 /// stack trace.
 /// </summary>
-public sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool interactive, Func<FeatureProfile, ExtractFeatures> extractorFor)
+public sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool interactive, ExtractorFactory extractorFor)
 {
     public const int Failed = 1;
     public const int Usage = 2;
@@ -161,7 +161,7 @@ public sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool intera
         command.SetAction((result, ct) => Task.FromResult(Guard(() =>
         {
             FeatureProfile.TryGet(result.GetValue(profile), out var chosen);
-            return new FeaturesCommand(stdout, stderr, extractorFor(chosen)).Run(chosen, result.GetRequiredValue(files), result.GetValue(json), ct);
+            return new FeaturesCommand(stdout, stderr, extractorFor(chosen, 1.0)).Run(chosen, result.GetRequiredValue(files), result.GetValue(json), ct);
         })));
         return command;
     }

@@ -34,13 +34,13 @@ public delegate float[] ExtractFeatures(byte[] wav);
 /// </summary>
 public sealed class ClipFeatureReader(FeatureProfile profile, ExtractFeatures extract, FeatureCache? cache)
 {
-    public FeatureSet Read(CorpusScan scan, IProgressReporter progress, CancellationToken ct)
+    public FeatureSet Read(CorpusScan scan, IProgressReporter progress, CancellationToken ct, string step = "Features")
     {
         var results = new LabeledClip?[scan.Files.Count];
         var failures = new SkippedFile?[scan.Files.Count];
         int hits = 0;
         int extracted = 0;
-        progress.Run("Features", scan.Files.Count, advance =>
+        progress.Run(step, scan.Files.Count, advance =>
         {
             var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct };
             Parallel.For(0, scan.Files.Count, options, i =>

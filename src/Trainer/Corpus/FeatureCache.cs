@@ -11,9 +11,10 @@ namespace EmotionRecognition.Trainer.Corpus;
 /// bytes under a folder per feature profile (name, version and a hash of every parameter), so a
 /// changed file or a changed profile is never served a stale vector.
 /// </summary>
-public sealed class FeatureCache(string root, FeatureProfile profile)
+/// <param name="variant">Names an augmentation (e.g. "speed0.90"); null for the plain features.</param>
+public sealed class FeatureCache(string root, FeatureProfile profile, string? variant = null)
 {
-    public string Folder { get; } = Path.Combine(Path.GetFullPath(root), ProfileKey(profile));
+    public string Folder { get; } = Path.Combine(Path.GetFullPath(root), ProfileKey(profile) + (variant is null ? "" : "-" + variant));
 
     public static string ProfileKey(FeatureProfile profile)
     {

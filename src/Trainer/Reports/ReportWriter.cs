@@ -35,7 +35,7 @@ public static class ReportWriter
             $"feature profile `{r.Profile.Name}` v{r.Profile.Version} ({r.Profile.CoefficientCount} mean MFCCs).").AppendLine();
         md.AppendLine($"Data: `{r.DataFolder}`: {r.WavFilesFound} WAV files, {r.ClipsUsed} clips used from actors " +
             $"{Training.CrossValidation.FormatActors(r.Actors)}, {r.Skipped.Count} skipped; fingerprint `{r.DataFingerprint[..16]}…`; " +
-            $"features: {r.FeatureCacheHits} from cache, {r.FeaturesExtracted} extracted.").AppendLine();
+            $"feature vectors (incl. {r.AugmentedExamples} speed-perturbed copies): {r.FeatureCacheHits} from cache, {r.FeaturesExtracted} extracted.").AppendLine();
         md.AppendLine("## Speaker-independent cross-validation").AppendLine();
         md.AppendLine(r.Protocol).AppendLine();
         md.AppendLine("| model | accuracy (pooled) | accuracy per fold, mean ± sd | macro-F1 (pooled) | macro-F1 per fold, mean ± sd |");
@@ -87,7 +87,8 @@ public static class ReportWriter
         var o = r.Options;
         md.AppendLine(string.Create(inv,
             $"epochs ≤ {o.Epochs}, patience {o.Patience}, batch {o.BatchSize}, Adam lr {o.LearningRate}, weight decay {o.WeightDecay}, " +
-            $"label smoothing {o.LabelSmoothing}, {o.Folds} folds, {o.ValidationActors} validation actors.")).AppendLine();
+            $"label smoothing {o.LabelSmoothing}, {o.Folds} folds, {o.ValidationActors} validation actors, " +
+            $"speed perturbation {(o.SpeedPerturbation.Count == 0 ? "none" : string.Join(", ", o.SpeedPerturbation.Select(f => f.ToString(inv))))}.")).AppendLine();
         md.AppendLine("## Time").AppendLine();
         md.AppendLine("| step | seconds |").AppendLine("|---|---:|");
         foreach (var (step, seconds) in r.Seconds)
@@ -129,8 +130,9 @@ public static class ReportWriter
         var positions = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels.ToArray());
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels.Reverse().ToArray());
-        plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 90;
         plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
         plot.Title(string.Create(CultureInfo.InvariantCulture,
             $"{model}: accuracy {metrics.Pooled.Accuracy:P1}, macro-F1 {metrics.Pooled.MacroF1:F3} ({metrics.Folds}-fold by actor)"));

@@ -8,7 +8,8 @@ namespace EmotionRecognition.Trainer.Reports;
 
 /// <summary>
 /// Everything one <c>train</c> run did and measured; saved as report.json and report.md in the model
-/// set folder. Paths of data files are relative to the data folder.
+/// set folder. Paths of data files are relative to the data folder. Feature counts include the
+/// speed-perturbed copies (<see cref="AugmentedExamples"/> of them).
 /// </summary>
 public sealed record TrainingReport(
     string SetId,
@@ -23,6 +24,7 @@ public sealed record TrainingReport(
     IReadOnlyList<SkippedFile> Skipped,
     int FeatureCacheHits,
     int FeaturesExtracted,
+    int AugmentedExamples,
     string Protocol,
     IReadOnlyList<ActorFold> Folds,
     IReadOnlyDictionary<string, CrossValidatedMetrics> CrossValidation,

@@ -22,11 +22,12 @@ public static class Baselines
         var ml = new MLContext(seed);
         var schema = SchemaDefinition.Create(typeof(Row));
         schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, train.Width);
-        // Key values are 1-based (0 means missing) and span exactly the label order.
+        // A key column spanning exactly the label order. Loading from objects takes the class index
+        // (0-based); the predicted key read back is the raw key value, which is 1-based (0 = missing).
         schema[nameof(Row.Label)].ColumnType = new KeyDataViewType(typeof(uint), classes);
         var trainData = ml.Data.LoadFromEnumerable(
-            train.Rows.Select((r, i) => new Row { Features = r, Label = (uint)train.Classes[i] + 1 }), schema);
-        var testData = ml.Data.LoadFromEnumerable(test.Select(r => new Row { Features = r, Label = 1 }), schema);
+            train.Rows.Select((r, i) => new Row { Features = r, Label = (uint)train.Classes[i] }), schema);
+        var testData = ml.Data.LoadFromEnumerable(test.Select(r => new Row { Features = r, Label = 0 }), schema);
 
         IEstimator<ITransformer> trainer = name switch
         {

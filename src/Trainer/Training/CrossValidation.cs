@@ -26,7 +26,10 @@ public static class CrossValidation
     /// <summary>The model names in report order: the two networks, then the baselines.</summary>
     public static IReadOnlyList<string> ModelNames { get; } = [.. NetworkTypes.All.Select(n => n.Name()), .. Baselines.Names];
 
-    public static CrossValidationResult Run(IReadOnlyList<LabeledClip> clips, TrainingOptions options, IProgressReporter progress, CancellationToken ct)
+    /// <param name="clips">The clips as served: their features are what serving computes.</param>
+    /// <param name="augmented">Speed-perturbed copies; only those of a fold's training actors are trained on.</param>
+    public static CrossValidationResult Run(
+        IReadOnlyList<LabeledClip> clips, IReadOnlyList<LabeledClip> augmented, TrainingOptions options, IProgressReporter progress, CancellationToken ct)
     {
         var actors = clips.Select(c => c.Actor).Distinct().Order().ToArray();
         var testFolds = ActorSplits.Folds(actors, options.Folds, options.Seed);
@@ -42,7 +45,7 @@ public static class CrossValidation
         {
             foreach (var fold in folds)
             {
-                var split = Split(clips, fold);
+                var split = Split(clips, augmented, fold);
                 var testRows = split.Test.Rows;
                 foreach (var network in NetworkTypes.All)
                 {
@@ -74,7 +77,8 @@ public static class CrossValidation
     public static string Protocol(IReadOnlyList<int> actors, int folds, int validationActors) =>
         $"{folds}-fold cross-validation by actor over actors {FormatActors(actors)} ({actors.Count} speakers; " +
         $"each fold tests on {actors.Count / folds}-{(actors.Count + folds - 1) / folds} actors never seen in training, gender-balanced); " +
-        $"networks stop early on {validationActors} further held-out training actors; standardisation fitted on each fold's training actors only. " +
+        $"networks stop early on {validationActors} further held-out training actors; standardisation fitted on each fold's training actors only; " +
+        "speed-perturbed copies (if any) of training actors' clips only. " +
         "Metrics pool the test predictions of all folds.";
 
     public static string FormatActors(IReadOnlyList<int> actors) =>
@@ -83,14 +87,17 @@ public static class CrossValidation
     private static bool IsContiguous(IReadOnlyList<int> actors) =>
         actors.Count > 1 && actors.Zip(actors.Skip(1)).All(p => p.Second == p.First + 1);
 
-    /// <summary>Standardised train, validation and test matrices of one fold (statistics from the train part).</summary>
+    /// <summary>
+    /// Standardised train, validation and test matrices of one fold. The statistics come from the
+    /// training actors' plain clips; their augmented copies join the training matrix only.
+    /// </summary>
     internal static (LabeledMatrix Train, LabeledMatrix Validation, LabeledMatrix Test, Standardization Standardization) Split(
-        IReadOnlyList<LabeledClip> clips, ActorFold fold)
+        IReadOnlyList<LabeledClip> clips, IReadOnlyList<LabeledClip> augmented, ActorFold fold)
     {
         var train = clips.Where(c => fold.TrainingActors.Contains(c.Actor)).ToArray();
         var standardization = Standardization.Fit(train.Select(c => c.Features).ToArray());
         return (
-            Matrix(train, standardization),
+            Matrix(train.Concat(augmented.Where(c => fold.TrainingActors.Contains(c.Actor))), standardization),
             Matrix(clips.Where(c => fold.ValidationActors.Contains(c.Actor)), standardization),
             Matrix(clips.Where(c => fold.TestActors.Contains(c.Actor)), standardization),
             standardization);

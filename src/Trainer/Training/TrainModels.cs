@@ -20,7 +20,7 @@ public sealed record TrainOutcome(string SetId, string SetFolder, TrainingReport
 /// The <c>train</c> use case: read the corpus, extract (or reuse cached) features, cross-validate every
 /// model by actor, train the final networks, and save them with their reports as a new model set.
 /// </summary>
-public sealed class TrainModels(FeatureProfile profile, ExtractFeatures extract, IProgressReporter progress)
+public sealed class TrainModels(FeatureProfile profile, ExtractorFactory extractors, IProgressReporter progress)
 {
     public TrainOutcome Run(TrainSettings settings, CancellationToken ct)
     {
@@ -32,9 +32,10 @@ public sealed class TrainModels(FeatureProfile profile, ExtractFeatures extract,
         var scan = CorpusScan.Read(settings.Data.SourcePath, settings.IncludeSong);
         progress.Info($"Data: {scan.Root}: {scan.Files.Count} RAVDESS clips, {scan.Skipped.Count} other WAV files skipped");
         var cache = new FeatureCache(settings.Data.CachePath, profile);
-        var features = new ClipFeatureReader(profile, extract, cache).Read(scan, progress, ct);
-        seconds["features"] = Lap(step);
+        var features = new ClipFeatureReader(profile, extractors(profile, 1.0), cache).Read(scan, progress, ct);
         progress.Info($"Features: {features.CacheHits} from cache, {features.Extracted} extracted, {features.Skipped.Count} files skipped in total");
+        var augmented = Augment(scan.Root, features, settings, ct, out int augmentedHits, out int augmentedExtracted);
+        seconds["features"] = Lap(step);
         var actors = features.Actors;
         if (actors.Count < options.Folds + options.ValidationActors)
         {
@@ -43,12 +44,12 @@ public sealed class TrainModels(FeatureProfile profile, ExtractFeatures extract,
                 $"{options.ValidationActors} validation actor(s) needs at least {options.Folds + options.ValidationActors}.");
         }
 
-        var cv = CrossValidation.Run(features.Clips, options, progress, ct);
+        var cv = CrossValidation.Run(features.Clips, augmented, options, progress, ct);
         seconds["cross-validation"] = Lap(step);
 
         var validationActors = ActorSplits.Validation(actors.ToArray(), options.ValidationActors, options.Seed);
         var fold = new ActorFold(0, [], validationActors, actors.Except(validationActors).ToArray());
-        var (train, validation, _, standardization) = CrossValidation.Split(features.Clips, fold);
+        var (train, validation, _, standardization) = CrossValidation.Split(features.Clips, augmented, fold);
         var networks = new List<TrainedNetwork>();
         progress.Run("Final networks", NetworkTypes.All.Count, advance =>
         {
@@ -72,11 +73,12 @@ public sealed class TrainModels(FeatureProfile profile, ExtractFeatures extract,
             {
                 seconds["total"] = total.Elapsed.TotalSeconds;
                 report = new TrainingReport(
-                    id, DateTimeOffset.UtcNow, scan.Root, features.Fingerprint, profile, options,
+                    // Relative to the working directory, so a shipped report names no machine's paths.
+                    id, DateTimeOffset.UtcNow, Path.GetRelativePath(Directory.GetCurrentDirectory(), scan.Root), features.Fingerprint, profile, options,
                     scan.Files.Count + scan.Skipped.Count,
                     features.Clips.Count, actors,
                     features.Skipped.Select(s => s with { Path = Path.GetRelativePath(scan.Root, s.Path) }).ToArray(),
-                    features.CacheHits, features.Extracted, cv.Protocol, cv.Folds, cv.Models,
+                    features.CacheHits + augmentedHits, features.Extracted + augmentedExtracted, augmented.Count, cv.Protocol, cv.Folds, cv.Models,
                     networks.ToDictionary(n => n.Network.Name(), n => n.Training),
                     seconds, Emotions.AllLabels);
                 ReportWriter.Write(folder, report);
@@ -90,6 +92,25 @@ public sealed class TrainModels(FeatureProfile profile, ExtractFeatures extract,
                 network.Module.Dispose();
             }
         }
+    }
+
+    /// <summary>Speed-perturbed copies of every usable clip, through the same pipeline and cache (one cache folder per factor).</summary>
+    private List<LabeledClip> Augment(string root, FeatureSet features, TrainSettings settings, CancellationToken ct, out int hits, out int extracted)
+    {
+        var usable = new CorpusScan(root, features.Clips.Select(c => new CorpusFile(c.Path, c.Name)).ToArray(), []);
+        var augmented = new List<LabeledClip>();
+        hits = 0;
+        extracted = 0;
+        foreach (var speed in settings.Training.SpeedPerturbation)
+        {
+            var variant = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"speed{speed:0.00#}");
+            var cache = new FeatureCache(settings.Data.CachePath, profile, variant);
+            var copies = new ClipFeatureReader(profile, extractors(profile, speed), cache).Read(usable, progress, ct, $"Features ×{speed:0.00#}");
+            augmented.AddRange(copies.Clips);
+            hits += copies.CacheHits;
+            extracted += copies.Extracted;
+        }
+        return augmented;
     }
 
     private static double Lap(Stopwatch step)
