@@ -43,12 +43,18 @@ done
 curl -fsS "$base/health/ready" >/dev/null || { echo "the server never became ready; see $out/server.log" >&2; exit 1; }
 echo "# server pid $server on $base, models $models"
 
-echo "seconds,rss_mib" > "$out/rss.csv"
+# Every 10 s: resident memory and threads from /proc, and the managed heap after the last GC and the
+# memory the GC has committed, from the server's own /metrics, to tell managed from native growth.
+echo "seconds,rss_mib,gc_heap_mib,gc_committed_mib,threads" > "$out/rss.csv"
 (
   start=$(date +%s)
   while kill -0 "$server" 2>/dev/null; do
-    rss_kib=$(awk '/^VmRSS:/ { print $2 }' "/proc/$server/status")
-    echo "$(( $(date +%s) - start )),$(awk -v k="$rss_kib" 'BEGIN { printf "%.1f", k / 1024 }')" >> "$out/rss.csv"
+    status=$(cat "/proc/$server/status")
+    metrics=$(curl -fsS --max-time 5 "$base/metrics" || true)
+    echo "$(( $(date +%s) - start )),$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' <<<"$status"),$(awk '
+      /^dotnet_gc_last_collection_heap_size_bytes/ { heap += $NF }
+      /^dotnet_gc_last_collection_memory_committed_size_bytes/ { committed = $NF }
+      END { printf "%.1f,%.1f", heap / 1048576, committed / 1048576 }' <<<"$metrics"),$(awk '/^Threads:/ { print $2 }' <<<"$status")" >> "$out/rss.csv"
     sleep 10
   done
 ) &
