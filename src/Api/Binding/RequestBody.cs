@@ -93,6 +93,8 @@ internal static class RequestBody
         JsonException malformed => $"Malformed JSON: {malformed.Message}",
         // "Cannot get the value of a token type 'String' as a number."
         InvalidOperationException wrongType => $"Wrong type: {wrongType.Message}",
+        // AllowDuplicateProperties = false: "Duplicate property 'mfccs' encountered during deserialization of …".
+        _ when e.Message.StartsWith("Duplicate property", StringComparison.Ordinal) => "Duplicate key: each field may appear once in a JSON object.",
         _ when e.Path is null or "$" => "The body must be a JSON object.",
         _ => "Wrong type: this field does not take a value of that kind.",
     };

@@ -82,6 +82,8 @@ public static class LimitsExtensions
             problem = new ProblemDetails
             {
                 Status = StatusCodes.Status429TooManyRequests,
+                // ASP.NET Core has no default type for 429; RFC 6585 defines the status.
+                Type = "https://tools.ietf.org/html/rfc6585#section-4",
                 Title = "Too many requests from this client.",
                 Detail = $"This client has used its requests for this window; retry in {seconds} s.",
             };

@@ -153,6 +153,16 @@ public sealed class HostileInputTests
     }
 
     [Test]
+    public async Task DuplicateKey_ProblemNamesTheFieldAndSaysWhy()
+    {
+        var response = await _client.PostAsync(Dnn, Json($$"""{"mfccs":[{{Numbers(25)}}],"mfccs":[{{Numbers(25)}}]}"""));
+
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.That((int)response.StatusCode, Is.EqualTo(400));
+        Assert.That(problem.GetProperty("errors").GetProperty("mfccs")[0].GetString(), Is.EqualTo("Duplicate key: each field may appear once in a JSON object."));
+    }
+
+    [Test]
     public void Table_HasAtLeast50Cases()
     {
         Assert.That(Cases().Count() + SlowClientTests.CaseCount, Is.GreaterThanOrEqualTo(50));
