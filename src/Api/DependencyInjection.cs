@@ -57,6 +57,6 @@ public static class DependencyInjection
     }
 
     /// <summary>The options of the prediction use cases, from configuration section <c>Prediction</c>.</summary>
-    public static PredictionOptions PredictionOptions(this IConfiguration configuration) =>
-        configuration.GetSection(Application.UseCases.PredictionOptions.Section).Get<PredictionOptions>() ?? new PredictionOptions();
+    public static PredictionOptions GetPredictionOptions(this IConfiguration configuration) =>
+        configuration.GetSection(PredictionOptions.Section).Get<PredictionOptions>() ?? new PredictionOptions();
 }

@@ -24,18 +24,18 @@ public static class EmotionApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        app.MapPost("/prediction/{networkType}/batch", PredictBatch)
+        app.MapPost("/prediction/{networkType}/batch", PredictMany)
             .WithName("PredictBatch")
             .WithSummary("Emotion probabilities for many MFCC vectors, in request order")
             .DocumentsJsonBody<BatchPredictionRequest>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/init/configuration", GetConfiguration).WithName("GetConfiguration").WithSummary("The MFCC count the served models take")
+        app.MapGet("/init/configuration", Configuration).WithName("GetConfiguration").WithSummary("The MFCC count the served models take")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/configuration/init", GetConfiguration).WithName("GetConfigurationAlias").WithSummary("Alias of /init/configuration")
+        app.MapGet("/configuration/init", Configuration).WithName("GetConfigurationAlias").WithSummary("Alias of /init/configuration")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/models", ListModels).WithName("ListModels").WithSummary("The served model set: per network its feature profile, labels and metrics")
+        app.MapGet("/models", Models).WithName("ListModels").WithSummary("The served model set: per network its feature profile, labels and metrics")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
@@ -63,21 +63,21 @@ public static class EmotionApi
         return TypedResults.Ok(PredictionResponse.From(predictions));
     }
 
-    private static async Task<Ok<BatchPredictionResponse>> PredictBatch(string networkType, BatchInput input, IMediator mediator, CancellationToken ct)
+    private static async Task<Ok<BatchPredictionResponse>> PredictMany(string networkType, BatchInput input, IMediator mediator, CancellationToken ct)
     {
-        var predictions = await mediator.Send(new Application.UseCases.PredictBatch(networkType, input.Items), ct);
+        var predictions = await mediator.Send(new PredictBatch(networkType, input.Items), ct);
         return TypedResults.Ok(BatchPredictionResponse.From(predictions));
     }
 
-    private static async Task<Ok<ConfigurationResponse>> GetConfiguration(IMediator mediator, CancellationToken ct)
+    private static async Task<Ok<ConfigurationResponse>> Configuration(IMediator mediator, CancellationToken ct)
     {
-        var profile = await mediator.Send(new Application.UseCases.GetConfiguration(), ct);
+        var profile = await mediator.Send(new GetConfiguration(), ct);
         return TypedResults.Ok(new ConfigurationResponse(profile.CoefficientCount));
     }
 
-    private static async Task<Ok<ModelsResponse>> ListModels(IMediator mediator, CancellationToken ct)
+    private static async Task<Ok<ModelsResponse>> Models(IMediator mediator, CancellationToken ct)
     {
-        var catalog = await mediator.Send(new Application.UseCases.ListModels(), ct);
+        var catalog = await mediator.Send(new ListModels(), ct);
         return TypedResults.Ok(ModelsResponse.From(catalog));
     }
 }

@@ -9,7 +9,7 @@ var builder = WebApplication.CreateBuilder(args).ListenOnOriginalUrlByDefault();
 builder.Configuration.AddEmotionConfigIni().AddCommandLine(args);
 
 builder.Services
-    .AddApplication(builder.Configuration.PredictionOptions())
+    .AddApplication(builder.Configuration.GetPredictionOptions())
     .AddInfrastructure(builder.Configuration)
     .AddApi(builder.Configuration)
     .AddServerLimits(builder.Configuration);

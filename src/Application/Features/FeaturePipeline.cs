@@ -17,8 +17,10 @@ namespace EmotionRecognition.Application.Features;
 /// dB      = power_to_db(mel, ref 1, amin 1e-10, top_db) over the whole slice
 /// mfcc    = DCT-II_ortho(dB)[0 .. CoefficientCount)                   Dct
 /// </code>
-/// Everything runs in double precision on float32 input (which cannot overflow it: the largest
-/// float32 frame has power (2048 · 3.4e38)² ≈ 5e83), so finite samples give finite features.
+/// Everything after resampling runs in double precision on float32 input (which cannot overflow
+/// it: the largest float32 frame has power (2048 · 3.4e38)² ≈ 5e83). The resampler sums in float32
+/// like resampy, so samples near ±3.4e38 (far beyond full scale ±1) can overflow there; those
+/// are refused with <see cref="InvalidAudioException"/>. Finite features or that exception, never NaN.
 /// The tables (window, FFT twiddles, filterbank, DCT rows) are built once in the constructor and
 /// never written again; each call rents its own scratch, so one instance may be shared by any
 /// number of threads.

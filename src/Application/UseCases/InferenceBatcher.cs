@@ -11,6 +11,8 @@ namespace EmotionRecognition.Application.UseCases;
 /// <see cref="PredictionOptions.MaxInferenceBatch"/>), runs one pass per model set and network, and
 /// completes each request with its row. It never waits for a batch to fill: an idle server answers
 /// a lone request at once, and under load the queue fills by itself while the previous pass runs.
+/// (Measured here: about 15 requests per pass at 16 connections. Letting request threads run the
+/// passes themselves, flat-combining style, gave passes of 1 to 8 and no better throughput.)
 /// </summary>
 public sealed class InferenceBatcher : IDisposable
 {
@@ -28,6 +30,9 @@ public sealed class InferenceBatcher : IDisposable
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
+            // The only continuation is the idle batch thread's wake-up: run it on the writer's thread
+            // instead of a thread-pool hop first (on a 2-core machine every hop is scheduling latency).
+            AllowSynchronousContinuations = true,
         });
         if (_maxBatch > 1)
         {

@@ -16,7 +16,6 @@ public sealed class PredictEmotionHandler(IEmotionClassifier classifier, Inferen
     {
         var network = ServedProfile.ParseValidated(query.NetworkType);
         var models = classifier.Current;
-        _ = models.Describe(network); // an unserved network fails here, before it joins a batch
         var probabilities = await batcher.PredictAsync(models, network, query.Mfccs!, ct);
         metrics.Predicted(network, InputKind.Mfccs);
         return EmotionScores.InLabelOrder(probabilities);

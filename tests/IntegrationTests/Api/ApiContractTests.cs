@@ -158,6 +158,16 @@ public sealed class ApiContractTests
     }
 
     [Test]
+    public async Task Root_ServesTheWebPageFromWwwroot()
+    {
+        var response = await _client.GetAsync("/");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("<html"));
+    }
+
+    [Test]
     public async Task OpenApi_DocumentListsEveryRoute()
     {
         var response = await _client.GetAsync("/openapi/v1.json");

@@ -10,12 +10,12 @@ namespace EmotionRecognition.IntegrationTests.Trainer;
 [TestFixture]
 public sealed class NetworkTrainerTests
 {
-    private static readonly TrainingOptions Fast = TrainingOptions.Default with { Epochs = 40, Patience = 10, Threads = 1 };
+    private static readonly TrainingOptions Fast = TrainingOptions.Default with { Epochs = 30, Patience = 8, Threads = 1 };
 
     /// <summary>Actors 1-4 train, 5 stops early, 6 and 7 are never seen until the test.</summary>
     private static (LabeledMatrix Train, LabeledMatrix Validation, LabeledMatrix Test) Data(int seed = 11)
     {
-        var clips = Synthetic.Clips(actors: 7, clipsPerEmotion: 6, seed);
+        var clips = Synthetic.Clips(actors: 7, clipsPerEmotion: 4, seed);
         var fold = new ActorFold(1, [6, 7], [5], [1, 2, 3, 4]);
         var (train, validation, test, _) = CrossValidation.Split(clips, [], fold);
         return (train, validation, test);
@@ -45,7 +45,7 @@ public sealed class NetworkTrainerTests
 
         byte[] Train(int seed, string file)
         {
-            var fit = NetworkTrainer.Fit(network, NetworkArchitectures.Default(network), train, validation, Fast with { Epochs = 8 }, seed, CancellationToken.None);
+            var fit = NetworkTrainer.Fit(network, NetworkArchitectures.Default(network), train, validation, Fast with { Epochs = 3 }, seed, CancellationToken.None);
             using var module = fit.Module;
             module.save(folder.Combine(file));
             return File.ReadAllBytes(folder.Combine(file));

@@ -41,7 +41,7 @@ public sealed class TrainerCliTests
         config = folder.Combine("config.ini");
         File.WriteAllText(config,
             "[data]\nsource_path = corpus\ncache_path = cache\n" +
-            "[training]\nseed = 3\nepochs = 40\npatience = 10\nfolds = 2\nvalidation_actors = 1\n" +
+            "[training]\nseed = 3\nepochs = 30\npatience = 8\nfolds = 2\nvalidation_actors = 1\n" +
             "[models]\npath = models\n");
         trained = await Run("train", "--config", config);
         trainedSetId = new ModelStore(models).ReadPointer() ?? "";

@@ -16,11 +16,14 @@ internal sealed class FakeModelSet(string id = "fake-set", params NetworkType[] 
 
     public List<int> ForwardPassSizes { get; } = [];
 
+    /// <summary>The feature profile every model of the set "was trained with".</summary>
+    public FeatureProfile Profile { get; init; } = FeatureProfile.Compat;
+
     /// <summary>Runs inside every forward pass before it computes (e.g. to hold the batch thread).</summary>
     public Action? DuringForwardPass { get; set; }
 
     public IReadOnlyList<ModelDescription> Models =>
-        _networks.Select(n => new ModelDescription(n, FeatureProfile.Compat, Emotions.AllLabels,
+        _networks.Select(n => new ModelDescription(n, Profile, Emotions.AllLabels,
             new ModelMetrics(0.41, 0.39, "5 folds by actor", 5), new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero))).ToArray();
 
     public ModelDescription Describe(NetworkType network) =>
