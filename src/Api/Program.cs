@@ -1,3 +1,28 @@
-var builder = WebApplication.CreateBuilder(args);
+using EmotionRecognition.Api;
+using EmotionRecognition.Api.Limits;
+using EmotionRecognition.Application;
+using EmotionRecognition.Infrastructure;
+using EmotionRecognition.Infrastructure.Configuration;
+
+var builder = WebApplication.CreateBuilder(args).ListenOnOriginalUrlByDefault();
+// config.ini and EMOTION_ variables (shared with the Trainer); the command line still has the last word.
+builder.Configuration.AddEmotionConfigIni().AddCommandLine(args);
+
+builder.Services
+    .AddApplication(builder.Configuration.GetPredictionOptions())
+    .AddInfrastructure(builder.Configuration)
+    .AddApi(builder.Configuration)
+    .AddServerLimits(builder.Configuration);
+
 var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseServerLimits();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
+app.MapEmotionApi();
+app.MapOperations();
+
 app.Run();

@@ -49,6 +49,8 @@ public static class Resampler
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(toRateHz);
         if (fromRateHz == toRateHz)
             return samples.ToArray();
+        if ((long)toRateHz * TablePointsPerCrossing < fromRateHz)
+            throw new ArgumentOutOfRangeException(nameof(toRateHz), toRateHz, "Downsampling by more than 512:1 leaves the filter table no step.");
 
         // librosa.resample: ratio and target length in float64 exactly as Python computes them.
         var sampleRatio = (double)toRateHz / fromRateHz;
@@ -84,48 +86,127 @@ public static class Resampler
         return output;
     }
 
-    /// <summary>resampy's <c>_resample_loop</c>.</summary>
-    /// <param name="scale">min(1, ratio): the filter's time scale relative to the input rate.</param>
-    /// <param name="timeIncrement">Input samples per output sample, 1/ratio.</param>
-    private static void Interpolate(
-        ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<double> window, ReadOnlySpan<double> delta, double scale, double timeIncrement)
+    /// <summary>Where output sample t reads the filter: resampy's per-sample set-up in <c>_resample_loop</c>.</summary>
+    /// <param name="N">The input sample at or before the output instant.</param>
+    /// <param name="LeftOffset">Table index of the weight for x[N] (distance frac, in table points).</param>
+    /// <param name="LeftEta">Fraction between table points for the left wing (linear interpolation).</param>
+    /// <param name="LeftCount">Terms x[N], x[N−1], … that both the table and the signal reach.</param>
+    /// <param name="RightOffset">Table index of the weight for x[N+1] (distance scale − frac).</param>
+    /// <param name="RightEta">Fraction between table points for the right wing.</param>
+    /// <param name="RightCount">Terms x[N+1], x[N+2], … that both reach.</param>
+    private readonly record struct Taps(int N, int LeftOffset, double LeftEta, int LeftCount, int RightOffset, double RightEta, int RightCount)
     {
-        var tableLength = window.Length;
-        var indexStep = (int)(scale * TablePointsPerCrossing);
-        var inputLength = x.Length;
-
-        for (var t = 0; t < y.Length; t++)
+        public static Taps At(int t, double timeIncrement, double scale, int indexStep, int tableLength, int inputLength)
         {
             var time = t * timeIncrement;
-            var n = (int)time;   // the input sample at or before the output instant
+            var n = (int)time;
 
-            // Left wing: x[n], x[n−1], … weighted by the filter at distances frac, frac+1, … (in input samples).
+            // Left wing: x[n], x[n−1], … at distances frac, frac + 1, … input samples (frac scaled for downsampling).
             var frac = scale * (time - n);
             var indexFrac = frac * TablePointsPerCrossing;
-            var offset = (int)indexFrac;
-            var eta = indexFrac - offset;   // linear interpolation between table points
-            var leftCount = Math.Min(n + 1, (tableLength - offset) / indexStep);
-            float sum = 0;   // float32, rounded after every term, as resampy's y[t] += …
-            for (var i = 0; i < leftCount; i++)
-            {
-                var tap = offset + i * indexStep;
-                sum = (float)(sum + (window[tap] + eta * delta[tap]) * x[n - i]);
-            }
+            var leftOffset = (int)indexFrac;
+            var leftEta = indexFrac - leftOffset;
+            var leftCount = Math.Min(n + 1, (tableLength - leftOffset) / indexStep);
 
-            // Right wing: x[n+1], x[n+2], … at distances (1 − frac), (2 − frac), …
+            // Right wing: x[n+1], x[n+2], … at distances (scale − frac), …
             frac = scale - frac;
             indexFrac = frac * TablePointsPerCrossing;
-            offset = (int)indexFrac;
-            eta = indexFrac - offset;
-            var rightCount = Math.Min(inputLength - n - 1, (tableLength - offset) / indexStep);
-            for (var k = 0; k < rightCount; k++)
+            var rightOffset = (int)indexFrac;
+            var rightEta = indexFrac - rightOffset;
+            var rightCount = Math.Min(inputLength - n - 1, (tableLength - rightOffset) / indexStep);
+
+            return new Taps(n, leftOffset, leftEta, leftCount, rightOffset, rightEta, rightCount);
+        }
+    }
+
+    /// <summary>
+    /// resampy's <c>_resample_loop</c>: <c>y[t] = Σᵢ (h[o+i·step] + η·Δh[o+i·step])·x[n−i] + Σₖ (…)·x[n+1+k]</c>.
+    /// Each output's float32 running sum is a serial chain of convert–add–round steps, so four outputs
+    /// are summed in lockstep (each still strictly in resampy's order: left wing, then right wing)
+    /// to keep the core busy; the few terms where their counts differ are finished one by one.
+    /// </summary>
+    /// <param name="scale">min(1, ratio): the filter's time scale relative to the input rate.</param>
+    /// <param name="timeIncrement">Input samples per output sample, 1/ratio.</param>
+    private static unsafe void Interpolate(
+        ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<double> window, ReadOnlySpan<double> delta, double scale, double timeIncrement)
+    {
+        var tableLength = window.Length;
+        var step = (int)(scale * TablePointsPerCrossing);
+        var inputLength = input.Length;
+
+        fixed (float* x = input, y = output)
+        fixed (double* h = window, dh = delta)
+        {
+            var t = 0;
+            for (; t + 4 <= output.Length; t += 4)
             {
-                var tap = offset + k * indexStep;
-                sum = (float)(sum + (window[tap] + eta * delta[tap]) * x[n + k + 1]);
+                var a = Taps.At(t, timeIncrement, scale, step, tableLength, inputLength);
+                var b = Taps.At(t + 1, timeIncrement, scale, step, tableLength, inputLength);
+                var c = Taps.At(t + 2, timeIncrement, scale, step, tableLength, inputLength);
+                var d = Taps.At(t + 3, timeIncrement, scale, step, tableLength, inputLength);
+                float sa = 0, sb = 0, sc = 0, sd = 0;   // float32, rounded after every term, as resampy's y[t] += …
+
+                var common = Math.Min(Math.Min(a.LeftCount, b.LeftCount), Math.Min(c.LeftCount, d.LeftCount));
+                for (var i = 0; i < common; i++)
+                {
+                    var offset = i * step;
+                    sa = (float)(sa + (h[a.LeftOffset + offset] + a.LeftEta * dh[a.LeftOffset + offset]) * x[a.N - i]);
+                    sb = (float)(sb + (h[b.LeftOffset + offset] + b.LeftEta * dh[b.LeftOffset + offset]) * x[b.N - i]);
+                    sc = (float)(sc + (h[c.LeftOffset + offset] + c.LeftEta * dh[c.LeftOffset + offset]) * x[c.N - i]);
+                    sd = (float)(sd + (h[d.LeftOffset + offset] + d.LeftEta * dh[d.LeftOffset + offset]) * x[d.N - i]);
+                }
+
+                sa = LeftWing(sa, a, common, step, x, h, dh);
+                sb = LeftWing(sb, b, common, step, x, h, dh);
+                sc = LeftWing(sc, c, common, step, x, h, dh);
+                sd = LeftWing(sd, d, common, step, x, h, dh);
+
+                common = Math.Min(Math.Min(a.RightCount, b.RightCount), Math.Min(c.RightCount, d.RightCount));
+                for (var k = 0; k < common; k++)
+                {
+                    var offset = k * step;
+                    sa = (float)(sa + (h[a.RightOffset + offset] + a.RightEta * dh[a.RightOffset + offset]) * x[a.N + k + 1]);
+                    sb = (float)(sb + (h[b.RightOffset + offset] + b.RightEta * dh[b.RightOffset + offset]) * x[b.N + k + 1]);
+                    sc = (float)(sc + (h[c.RightOffset + offset] + c.RightEta * dh[c.RightOffset + offset]) * x[c.N + k + 1]);
+                    sd = (float)(sd + (h[d.RightOffset + offset] + d.RightEta * dh[d.RightOffset + offset]) * x[d.N + k + 1]);
+                }
+
+                y[t] = RightWing(sa, a, common, step, x, h, dh);
+                y[t + 1] = RightWing(sb, b, common, step, x, h, dh);
+                y[t + 2] = RightWing(sc, c, common, step, x, h, dh);
+                y[t + 3] = RightWing(sd, d, common, step, x, h, dh);
             }
 
-            y[t] = sum;
+            for (; t < output.Length; t++)
+            {
+                var taps = Taps.At(t, timeIncrement, scale, step, tableLength, inputLength);
+                y[t] = RightWing(LeftWing(0, taps, 0, step, x, h, dh), taps, 0, step, x, h, dh);
+            }
         }
+    }
+
+    /// <summary>Adds left-wing terms <paramref name="from"/>.. of one output to its running float32 sum.</summary>
+    private static unsafe float LeftWing(float sum, in Taps taps, int from, int step, float* x, double* h, double* dh)
+    {
+        for (var i = from; i < taps.LeftCount; i++)
+        {
+            var tap = taps.LeftOffset + i * step;
+            sum = (float)(sum + (h[tap] + taps.LeftEta * dh[tap]) * x[taps.N - i]);
+        }
+
+        return sum;
+    }
+
+    /// <summary>Adds right-wing terms <paramref name="from"/>.. of one output to its running float32 sum.</summary>
+    private static unsafe float RightWing(float sum, in Taps taps, int from, int step, float* x, double* h, double* dh)
+    {
+        for (var k = from; k < taps.RightCount; k++)
+        {
+            var tap = taps.RightOffset + k * step;
+            sum = (float)(sum + (h[tap] + taps.RightEta * dh[tap]) * x[taps.N + k + 1]);
+        }
+
+        return sum;
     }
 
     /// <summary>resampy's <c>sinc_window(num_zeros=24, precision=9, rolloff=0.868212, window=kaiser(β=9.90322))</c>.</summary>

@@ -99,8 +99,8 @@ public static class WavReader
             buffer.Write(chunk, 0, read);
         }
 
-        if (buffer.Length > maxBytes)
-            throw new InvalidAudioException($"Audio is larger than {maxBytes} bytes.");
+        if (buffer.Length > limit)
+            throw new InvalidAudioException($"Audio is larger than {limit} bytes.");
         return Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 

@@ -42,11 +42,7 @@ public sealed class Dct
         var matrix = _matrix.AsSpan();
         for (var k = 0; k < OutputCount; k++)
         {
-            var row = matrix.Slice(k * InputLength, InputLength);
-            var sum = 0.0;
-            for (var n = 0; n < row.Length; n++)
-                sum += row[n] * input[n];
-            output[k] = sum;
+            output[k] = VectorMath.Dot(matrix.Slice(k * InputLength, InputLength), input);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
 using EmotionRecognition.Application.Audio;
 
 namespace EmotionRecognition.Application.Features;
@@ -16,15 +17,27 @@ namespace EmotionRecognition.Application.Features;
 /// dB      = power_to_db(mel, ref 1, amin 1e-10, top_db) over the whole slice
 /// mfcc    = DCT-II_ortho(dB)[0 .. CoefficientCount)                   Dct
 /// </code>
-/// Everything runs in double precision on float32 input (which cannot overflow it: the largest
-/// float32 frame has power (2048 · 3.4e38)² ≈ 5e83), so finite samples give finite features. The tables (window, FFT twiddles,
-/// filterbank, DCT rows) are built once in the constructor and never written again; each call
-/// rents its own scratch, so one instance may be shared by any number of threads.
+/// Everything after resampling runs in double precision on float32 input (which cannot overflow
+/// it: the largest float32 frame has power (2048 · 3.4e38)² ≈ 5e83). The resampler sums in float32
+/// like resampy, so samples near ±3.4e38 (far beyond full scale ±1) can overflow there; those
+/// are refused with <see cref="InvalidAudioException"/>. Finite features or that exception, never NaN.
+/// The tables (window, FFT twiddles, filterbank, DCT rows) are built once in the constructor and
+/// never written again; each call rents its own scratch, so one instance may be shared by any
+/// number of threads.
 /// An empty slice (offset past the end) is analysed as librosa does it: one all-zero frame,
 /// every band at −100 dB, giving c0 = −100·√128 ≈ −1131.37 and the other coefficients 0.
 /// </summary>
 public sealed class FeaturePipeline
 {
+    /// <summary>
+    /// Lowest accepted clip rate. Resampling up multiplies the sample count by profile rate / clip rate,
+    /// so a floor keeps memory proportional to the input (at most 22× for 22 050 Hz).
+    /// </summary>
+    public const int MinSampleRateHz = 1000;
+
+    /// <summary>Highest accepted clip rate (768 kHz, the fastest audio interfaces); far above any speech recording.</summary>
+    public const int MaxSampleRateHz = 768_000;
+
     private readonly double[] _window;
     private readonly RealFft _fft;
     private readonly MelFilterbank _melFilterbank;
@@ -46,7 +59,7 @@ public sealed class FeaturePipeline
     public FeatureProfile Profile { get; }
 
     /// <summary>MFCCs, [CoefficientCount, frames]: the window is cut at the clip's rate, then resampled, then framed.</summary>
-    /// <exception cref="InvalidAudioException">The analysed samples are not all finite.</exception>
+    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
     public FeatureMatrix ExtractMfcc(AudioClip clip)
     {
         var signal = PrepareSignal(clip);
@@ -60,7 +73,7 @@ public sealed class FeaturePipeline
     /// The mean of each MFCC over all frames: <see cref="FeatureProfile.CoefficientCount"/> values,
     /// the vector the Api takes. Averaged in double precision before rounding to float.
     /// </summary>
-    /// <exception cref="InvalidAudioException">The analysed samples are not all finite.</exception>
+    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
     public float[] ExtractMean(AudioClip clip)
     {
         var signal = PrepareSignal(clip);
@@ -78,7 +91,7 @@ public sealed class FeaturePipeline
     public float[] ExtractMean(ReadOnlySpan<byte> wav) => ExtractMean(WavReader.Read(wav));
 
     /// <summary>The clipped log-mel spectrogram in dB, [MelBands, frames] (the input of the DCT; for sequence models).</summary>
-    /// <exception cref="InvalidAudioException">The analysed samples are not all finite.</exception>
+    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
     public FeatureMatrix ExtractLogMel(AudioClip clip)
     {
         var signal = PrepareSignal(clip);
@@ -110,8 +123,11 @@ public sealed class FeaturePipeline
     private ReadOnlyMemory<float> PrepareSignal(AudioClip clip)
     {
         ArgumentNullException.ThrowIfNull(clip);
-        if (clip.SampleRateHz <= 0)
-            throw new InvalidAudioException($"The audio has an invalid sample rate of {clip.SampleRateHz} Hz.");
+        if (clip.SampleRateHz is < MinSampleRateHz or > MaxSampleRateHz)
+        {
+            throw new InvalidAudioException(
+                $"The sample rate {clip.SampleRateHz} Hz is outside the supported range {MinSampleRateHz}–{MaxSampleRateHz} Hz.");
+        }
 
         // librosa.load cuts at the native rate: start = int(offset·sr), length = int(duration·sr).
         var length = (long)clip.Samples.Length;
@@ -127,9 +143,19 @@ public sealed class FeaturePipeline
                 throw new InvalidAudioException("The audio contains samples that are not finite (NaN or infinity).");
         }
 
-        return clip.SampleRateHz == Profile.SampleRateHz
-            ? slice
-            : Resampler.Resample(slice.Span, clip.SampleRateHz, Profile.SampleRateHz);
+        if (clip.SampleRateHz == Profile.SampleRateHz)
+            return slice;
+
+        // The resampler sums in float32 like resampy, so samples near float32's limit (±3.4e38, far
+        // beyond full scale ±1) can overflow to infinity there; refuse them instead of returning NaN features.
+        var resampled = Resampler.Resample(slice.Span, clip.SampleRateHz, Profile.SampleRateHz);
+        foreach (var sample in resampled)
+        {
+            if (!float.IsFinite(sample))
+                throw new InvalidAudioException("The audio's samples are too large to resample (far beyond full scale ±1).");
+        }
+
+        return resampled;
     }
 
     /// <summary>MFCCs of every frame, written to <paramref name="values"/> ([coefficient, frame]) and/or summed into <paramref name="means"/>.</summary>
@@ -181,8 +207,7 @@ public sealed class FeaturePipeline
                 var validFrom = (int)Math.Clamp(-first, 0, fftSize);
                 var validTo = (int)Math.Clamp(signal.Length - first, validFrom, fftSize);
                 frame[..validFrom].Clear();
-                for (var j = validFrom; j < validTo; j++)
-                    frame[j] = _window[j] * signal[(int)(first + j)];
+                ApplyWindow(signal.Slice((int)(first + validFrom), validTo - validFrom), _window.AsSpan(validFrom, validTo - validFrom), frame[validFrom..validTo]);
                 frame[validTo..].Clear();
 
                 _fft.PowerSpectrum(frame, power);
@@ -195,6 +220,24 @@ public sealed class FeaturePipeline
         {
             ArrayPool<double>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>frame[j] = window[j] · samples[j] (float32 samples widened to double).</summary>
+    private static void ApplyWindow(ReadOnlySpan<float> samples, ReadOnlySpan<double> window, Span<double> frame)
+    {
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + 8 <= samples.Length; j += 8)
+            {
+                var (low, high) = Vector256.Widen(Vector256.Create(samples.Slice(j, 8)));
+                (low * Vector256.Create(window.Slice(j, 4))).CopyTo(frame.Slice(j, 4));
+                (high * Vector256.Create(window.Slice(j + 4, 4))).CopyTo(frame.Slice(j + 4, 4));
+            }
+        }
+
+        for (; j < samples.Length; j++)
+            frame[j] = window[j] * samples[j];
     }
 
     private static void Validate(FeatureProfile profile)

@@ -130,11 +130,7 @@ public sealed class MelFilterbank
         for (var m = 0; m < BandCount; m++)
         {
             var weights = _weights[m];
-            var bins = power.Slice(_firstBin[m], weights.Length);
-            var sum = 0.0;
-            for (var i = 0; i < weights.Length; i++)
-                sum += weights[i] * bins[i];
-            mel[m] = sum;
+            mel[m] = VectorMath.Dot(weights, power.Slice(_firstBin[m], weights.Length));
         }
     }
 

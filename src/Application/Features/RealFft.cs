@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace EmotionRecognition.Application.Features;
 
@@ -13,17 +15,19 @@ namespace EmotionRecognition.Application.Features;
 /// <c>O[k] = (Z[k] − conj Z[M−k]) / 2i</c> (the odd samples'), and
 /// <c>X[k] = E[k] + e^(−2πi·k/N)·O[k]</c> — half the work of a full complex FFT.
 /// </para>
-/// Bit-reversal and twiddle tables are built once and never written again; scratch is rented
-/// per call from the shared array pool, so one instance is safe to share between threads.
+/// Bit-reversal and twiddle tables (one contiguous run of twiddles per stage, so the inner loop
+/// reads them in order) are built once and never written again; scratch is rented per call from
+/// the shared array pool, so one instance is safe to share between threads. The butterflies use
+/// pointers: this loop is most of the feature extraction time.
 /// </summary>
 public sealed class RealFft
 {
     private readonly int _half;             // M = N/2, the complex FFT length
     private readonly int[] _bitReversed;    // index permutation for the in-place iterative FFT
-    private readonly double[] _cosM;        // cos(2πj/M), j < M/2: complex-FFT twiddles
-    private readonly double[] _sinM;        // sin(2πj/M)
-    private readonly double[] _cosN;        // cos(2πk/N), k ≤ M/2: untangling twiddles
-    private readonly double[] _sinN;        // sin(2πk/N)
+    private readonly double[] _stageCos;    // stage with span S: cos(2πj/S), j < S/2, at offset S/2 − 1
+    private readonly double[] _stageSin;    // … and sin(2πj/S)
+    private readonly double[] _untangleCos; // cos(2πk/N), k = 0..M
+    private readonly double[] _untangleSin; // sin(2πk/N), k = 0..M
 
     /// <param name="size">Frame length N in samples: a power of two, at least 4.</param>
     public RealFft(int size)
@@ -44,22 +48,26 @@ public sealed class RealFft
             _bitReversed[i] = reversed;
         }
 
-        _cosM = new double[Math.Max(1, _half / 2)];
-        _sinM = new double[_cosM.Length];
-        for (var j = 0; j < _cosM.Length; j++)
+        // Stages with span S = 2, 4, …, M use S/2 twiddles each: M − 1 in all, stored back to back.
+        _stageCos = new double[Math.Max(1, _half - 1)];
+        _stageSin = new double[_stageCos.Length];
+        for (var span = 2; span <= _half; span <<= 1)
         {
-            var angle = 2 * Math.PI * j / _half;
-            _cosM[j] = Math.Cos(angle);
-            _sinM[j] = Math.Sin(angle);
+            for (var j = 0; j < span / 2; j++)
+            {
+                var angle = 2 * Math.PI * j / span;
+                _stageCos[span / 2 - 1 + j] = Math.Cos(angle);
+                _stageSin[span / 2 - 1 + j] = Math.Sin(angle);
+            }
         }
 
-        _cosN = new double[_half / 2 + 1];
-        _sinN = new double[_half / 2 + 1];
-        for (var k = 0; k <= _half / 2; k++)
+        _untangleCos = new double[_half + 1];
+        _untangleSin = new double[_half + 1];
+        for (var k = 0; k <= _half; k++)
         {
             var angle = 2 * Math.PI * k / size;
-            _cosN[k] = Math.Cos(angle);
-            _sinN[k] = Math.Sin(angle);
+            _untangleCos[k] = Math.Cos(angle);
+            _untangleSin[k] = Math.Sin(angle);
         }
     }
 
@@ -102,11 +110,7 @@ public sealed class RealFft
             var zr = scratch.AsSpan(0, _half);
             var zi = scratch.AsSpan(_half, _half);
             PackedComplexFft(frame, zr, zi);
-            for (var k = 0; k <= _half; k++)
-            {
-                Untangle(zr, zi, k, out var xr, out var xi);
-                power[k] = xr * xr + xi * xi;
-            }
+            UntanglePower(zr, zi, power);
         }
         finally
         {
@@ -123,6 +127,7 @@ public sealed class RealFft
     }
 
     /// <summary>X[k] from the packed spectrum Z, for 0 ≤ k ≤ M.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Untangle(ReadOnlySpan<double> zr, ReadOnlySpan<double> zi, int k, out double xr, out double xi)
     {
         var a = k == _half ? 0 : k;          // Z is M-periodic: Z[M] = Z[0]
@@ -132,52 +137,107 @@ public sealed class RealFft
         var oddRe = 0.5 * (zi[a] + zi[b]);
         var oddIm = -0.5 * (zr[a] - zr[b]);
 
-        // e^(−2πik/N) = c − i·s, with s = sin(2πk/N); beyond k = M/2 use the mirror angle π − θ.
-        double c, s;
-        if (k <= _half / 2)
-        {
-            c = _cosN[k];
-            s = _sinN[k];
-        }
-        else
-        {
-            c = -_cosN[_half - k];
-            s = _sinN[_half - k];
-        }
-
+        // X = E + e^(−2πik/N)·O with e^(−iθ) = cos θ − i·sin θ.
+        var c = _untangleCos[k];
+        var s = _untangleSin[k];
         xr = evenRe + c * oddRe + s * oddIm;
         xi = evenIm + c * oddIm - s * oddRe;
     }
 
-    /// <summary>z[n] = x[2n] + i·x[2n+1] in bit-reversed order, then an in-place radix-2 decimation-in-time FFT.</summary>
-    private void PackedComplexFft(ReadOnlySpan<double> frame, Span<double> re, Span<double> im)
+    /// <summary>|X[k]|² for k = 0..M (see <see cref="Untangle"/>), without bounds checks: this runs once per frame over 1025 bins.</summary>
+    private unsafe void UntanglePower(ReadOnlySpan<double> realSpan, ReadOnlySpan<double> imagSpan, Span<double> powerSpan)
     {
-        for (var n = 0; n < _half; n++)
+        var m = _half;
+        fixed (double* zr = realSpan, zi = imagSpan, power = powerSpan, cos = _untangleCos, sin = _untangleSin)
         {
-            var target = _bitReversed[n];
-            re[target] = frame[2 * n];
-            im[target] = frame[2 * n + 1];
-        }
-
-        for (var span = 2; span <= _half; span <<= 1)
-        {
-            var halfSpan = span >> 1;
-            var twiddleStride = _half / span;
-            for (var start = 0; start < _half; start += span)
+            // k = 0 and k = M both read Z[0]: X[0] = Re Z0 + Im Z0, X[M] = Re Z0 − Im Z0 (both real).
+            var dc = zr[0] + zi[0];
+            var nyquist = zr[0] - zi[0];
+            power[0] = dc * dc;
+            power[m] = nyquist * nyquist;
+            for (var k = 1; k < m; k++)
             {
-                for (var j = 0; j < halfSpan; j++)
+                var b = m - k;
+                var evenRe = 0.5 * (zr[k] + zr[b]);
+                var evenIm = 0.5 * (zi[k] - zi[b]);
+                var oddRe = 0.5 * (zi[k] + zi[b]);
+                var oddIm = -0.5 * (zr[k] - zr[b]);
+                var xr = evenRe + cos[k] * oddRe + sin[k] * oddIm;
+                var xi = evenIm + cos[k] * oddIm - sin[k] * oddRe;
+                power[k] = xr * xr + xi * xi;
+            }
+        }
+    }
+
+    /// <summary>z[n] = x[2n] + i·x[2n+1] in bit-reversed order, then an in-place radix-2 decimation-in-time FFT.</summary>
+    private unsafe void PackedComplexFft(ReadOnlySpan<double> frame, Span<double> realSpan, Span<double> imagSpan)
+    {
+        var m = _half;
+        fixed (double* re = realSpan, im = imagSpan, x = frame, stageCos = _stageCos, stageSin = _stageSin)
+        fixed (int* reversed = _bitReversed)
+        {
+            for (var n = 0; n < m; n++)
+            {
+                var target = reversed[n];
+                re[target] = x[2 * n];
+                im[target] = x[2 * n + 1];
+            }
+
+            // Span 2: the only twiddle is 1, so each butterfly is a sum and a difference.
+            for (var top = 0; top < m; top += 2)
+            {
+                double ar = re[top], ai = im[top], br = re[top + 1], bi = im[top + 1];
+                re[top] = ar + br;
+                im[top] = ai + bi;
+                re[top + 1] = ar - br;
+                im[top + 1] = ai - bi;
+            }
+
+            for (var span = 4; span <= m; span <<= 1)
+            {
+                var halfSpan = span >> 1;
+                var wr = stageCos + (halfSpan - 1);
+                var ws = stageSin + (halfSpan - 1);
+                for (var start = 0; start < m; start += span)
                 {
-                    // Butterfly with w = e^(−2πi·j/span) = cos − i·sin of the angle at table index j·M/span.
-                    var wr = _cosM[j * twiddleStride];
-                    var wi = -_sinM[j * twiddleStride];
-                    var top = start + j;
-                    var bottom = top + halfSpan;
-                    var tr = wr * re[bottom] - wi * im[bottom];
-                    var ti = wr * im[bottom] + wi * re[bottom];
-                    re[bottom] = re[top] - tr;
-                    im[bottom] = im[top] - ti;
-                    re[top] += tr;
-                    im[top] += ti;
+                    var topRe = re + start;
+                    var topIm = im + start;
+                    var bottomRe = topRe + halfSpan;
+                    var bottomIm = topIm + halfSpan;
+                    var j = 0;
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        // The same butterflies, four at a time (same operations and order: identical results).
+                        for (; j + 4 <= halfSpan; j += 4)
+                        {
+                            var c = Vector256.Load(wr + j);
+                            var s = Vector256.Load(ws + j);
+                            var br = Vector256.Load(bottomRe + j);
+                            var bi = Vector256.Load(bottomIm + j);
+                            var ar = Vector256.Load(topRe + j);
+                            var ai = Vector256.Load(topIm + j);
+                            var tr = c * br + s * bi;
+                            var ti = c * bi - s * br;
+                            (ar - tr).Store(bottomRe + j);
+                            (ai - ti).Store(bottomIm + j);
+                            (ar + tr).Store(topRe + j);
+                            (ai + ti).Store(topIm + j);
+                        }
+                    }
+
+                    for (; j < halfSpan; j++)
+                    {
+                        // Butterfly with w = e^(−2πi·j/span) = cos − i·sin:
+                        // t = w·bottom; bottom = top − t; top = top + t.
+                        var c = wr[j];
+                        var s = ws[j];
+                        var tr = c * bottomRe[j] + s * bottomIm[j];
+                        var ti = c * bottomIm[j] - s * bottomRe[j];
+                        bottomRe[j] = topRe[j] - tr;
+                        bottomIm[j] = topIm[j] - ti;
+                        topRe[j] += tr;
+                        topIm[j] += ti;
+                    }
                 }
             }
         }

@@ -20,6 +20,8 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
     private readonly ILogger logger;
     private readonly Lock reloadLock = new();
     private volatile Snapshot snapshot;
+    private readonly Lock pointerLock = new();
+    private PointerStamp? lastPointer;
 
     public TorchEmotionClassifier(ModelsOptions options, ILogger<TorchEmotionClassifier>? logger = null)
     {
@@ -27,6 +29,7 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
         store = new ModelStore.ModelStore(options.Path);
         UseOneTorchThreadPerRequest();
         snapshot = new Snapshot(null, "Not loaded yet.");
+        lastPointer = ReadPointerStamp();
         Reload();
     }
 
@@ -63,6 +66,39 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
     }
 
     /// <summary>
+    /// Reloads once each time <c>current</c> changes (its content or its write time), which is how the
+    /// Trainer publishes a complete set: the set folder first, then the pointer renamed over the old one.
+    /// A staging folder left by a killed Trainer never moves the pointer, so it is never loaded; a set that
+    /// fails to load is tried once and the old one keeps serving. Returns true when a new set was loaded.
+    /// </summary>
+    public bool ReloadIfPointerChanged()
+    {
+        lock (pointerLock)
+        {
+            var stamp = ReadPointerStamp();
+            if (stamp == lastPointer)
+            {
+                return false;
+            }
+            lastPointer = stamp;
+            return stamp is not null && Reload();
+        }
+    }
+
+    private PointerStamp? ReadPointerStamp()
+    {
+        var path = System.IO.Path.Combine(store.Root, ModelStore.ModelStore.PointerFile);
+        try
+        {
+            return File.Exists(path) ? new PointerStamp(File.ReadAllText(path).Trim(), File.GetLastWriteTimeUtc(path)) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return lastPointer;   // mid-rename or unreadable for a moment: look again at the next poll
+        }
+    }
+
+    /// <summary>
     /// Requests run in parallel on the thread pool; one intra-op thread each avoids oversubscribing
     /// the cores (libtorch would otherwise start a pool per request thread).
     /// </summary>
@@ -79,4 +115,6 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
     }
 
     private sealed record Snapshot(TorchModelSet? Set, string? Reason);
+
+    private sealed record PointerStamp(string SetId, DateTime WrittenUtc);
 }

@@ -10,9 +10,13 @@ public sealed class ModelsOptions
 
     public string Path { get; set; } = "";
 
+    /// <summary>How often the Api checks <c>current</c> for a newly published set (<c>reload_poll_seconds</c>); 0 turns reloading off.</summary>
+    public double ReloadPollSeconds { get; set; } = 2;
+
     public static ModelsOptions From(IConfiguration configuration) => new()
     {
         Path = configuration.ResolvePath(Settings.Text(configuration, Section, "path", "models")),
+        ReloadPollSeconds = Settings.Real(configuration, Section, "reload_poll_seconds", 2, allowZero: true),
     };
 }
 

@@ -34,6 +34,12 @@ public sealed class ResamplerTests
         Assert.That(output, Is.Not.SameAs(input));
     }
 
+    [Test]
+    public void Resample_DownByMoreThan512To1_IsRejected()
+    {
+        Assert.That(() => Resampler.Resample(new float[10], 22050 * 513, 22050), Throws.TypeOf<ArgumentOutOfRangeException>());
+    }
+
     [TestCase(16000, 22050)]
     [TestCase(48000, 22050)]
     [TestCase(44100, 22050)]

@@ -153,6 +153,30 @@ public sealed class FeaturePipelineTests
         Assert.That(means.All(float.IsFinite), Is.True);
     }
 
+    [TestCase(999)]
+    [TestCase(768_001)]
+    public void ExtractMean_SampleRateOutsideSupportedRange_ThrowsInvalidAudio(int sampleRateHz)
+    {
+        var pipeline = new FeaturePipeline(FeatureProfile.Full);
+        var wav = WavBuilder.MonoPcm16(sampleRateHz, 1, 2, 3, 4);
+
+        Assert.That(() => pipeline.ExtractMean(wav), Throws.TypeOf<InvalidAudioException>().With.Message.EqualTo(
+            $"The sample rate {sampleRateHz} Hz is outside the supported range 1000–768000 Hz."));
+    }
+
+    [TestCase(1000)]
+    [TestCase(768_000)]
+    public void ExtractMean_SampleRateAtTheSupportedLimits_IsAnalysed(int sampleRateHz)
+    {
+        var pipeline = new FeaturePipeline(FeatureProfile.Full);
+        var clip = Speechlike(sampleRateHz, 0.5, 7);
+
+        var means = pipeline.ExtractMean(clip);
+
+        Assert.That(means, Has.Length.EqualTo(25));
+        Assert.That(means.All(float.IsFinite), Is.True);
+    }
+
     [Test]
     public void ExtractLogMel_HasMelBandsRowsAndItsDctIsTheMfcc()
     {

@@ -1,0 +1,23 @@
+using EmotionRecognition.Application.Abstractions;
+using EmotionRecognition.Domain;
+using Mediator;
+
+namespace EmotionRecognition.Application.UseCases;
+
+/// <summary>The original contract: classify one averaged-MFCC vector with the named network.</summary>
+/// <param name="NetworkType">"CNN" or "DNN", any case, as it appears in the route.</param>
+/// <param name="Mfccs">The client's vector; null when the body had none (the validator refuses it).</param>
+public sealed record PredictEmotion(string NetworkType, float[]? Mfccs) : IQuery<IReadOnlyList<EmotionPrediction>>;
+
+public sealed class PredictEmotionHandler(IEmotionClassifier classifier, InferenceBatcher batcher, PredictionMetrics metrics)
+    : IQueryHandler<PredictEmotion, IReadOnlyList<EmotionPrediction>>
+{
+    public async ValueTask<IReadOnlyList<EmotionPrediction>> Handle(PredictEmotion query, CancellationToken ct)
+    {
+        var network = ServedProfile.ParseValidated(query.NetworkType);
+        var models = classifier.Current;
+        var probabilities = await batcher.PredictAsync(models, network, query.Mfccs!, ct);
+        metrics.Predicted(network, InputKind.Mfccs);
+        return EmotionScores.InLabelOrder(probabilities);
+    }
+}

@@ -1,0 +1,14 @@
+using EmotionRecognition.Application.Abstractions;
+using FluentValidation;
+
+namespace EmotionRecognition.Application.UseCases;
+
+public sealed class PredictEmotionValidator : AbstractValidator<PredictEmotion>
+{
+    public PredictEmotionValidator(IEmotionClassifier classifier)
+    {
+        RuleFor(q => q.NetworkType).MustBeNetworkType();
+        RuleFor(q => q.Mfccs).Custom((mfccs, context) =>
+            PredictionRules.CheckMfccVector(mfccs, "mfccs", PredictionRules.ExpectedMfccCount(classifier), context));
+    }
+}

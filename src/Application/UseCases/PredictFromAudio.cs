@@ -1,0 +1,36 @@
+using EmotionRecognition.Application.Abstractions;
+using EmotionRecognition.Application.Audio;
+using EmotionRecognition.Domain;
+using Mediator;
+
+namespace EmotionRecognition.Application.UseCases;
+
+/// <summary>
+/// Classify a WAV file: the server computes the MFCC vector with exactly the feature profile the
+/// served model was trained with, so a client never has to reproduce librosa.
+/// </summary>
+/// <param name="NetworkType">"CNN" or "DNN", any case.</param>
+/// <param name="Wav">The file's bytes; anything but a WAV we can decode is an <see cref="InvalidAudioException"/>.</param>
+public sealed record PredictFromAudio(string NetworkType, byte[] Wav) : IQuery<IReadOnlyList<EmotionPrediction>>;
+
+public sealed class PredictFromAudioHandler(
+    IEmotionClassifier classifier, FeaturePipelines pipelines, InferenceBatcher batcher, PredictionMetrics metrics, PredictionOptions options)
+    : IQueryHandler<PredictFromAudio, IReadOnlyList<EmotionPrediction>>
+{
+    public async ValueTask<IReadOnlyList<EmotionPrediction>> Handle(PredictFromAudio query, CancellationToken ct)
+    {
+        var network = ServedProfile.ParseValidated(query.NetworkType);
+        // One snapshot for both steps, so a reload between them can never pair one set's features with another's weights.
+        var models = classifier.Current;
+        var profile = models.Describe(network).Profile;
+        var clip = WavReader.Read(query.Wav);
+        if (clip.DurationSeconds > options.MaxAudioSeconds)
+        {
+            throw new InvalidAudioException($"The audio lasts {clip.DurationSeconds:0.#} s, longer than the limit of {options.MaxAudioSeconds:0.#} s.");
+        }
+        var mfccs = pipelines.For(profile).ExtractMean(clip);
+        var probabilities = await batcher.PredictAsync(models, network, mfccs, ct);
+        metrics.Predicted(network, InputKind.Audio);
+        return EmotionScores.InLabelOrder(probabilities);
+    }
+}

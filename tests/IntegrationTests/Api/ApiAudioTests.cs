@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Headers;
+using EmotionRecognition.Application.Audio;
+using EmotionRecognition.Application.Features;
+
+namespace EmotionRecognition.IntegrationTests.Api;
+
+/// <summary>WAV in on the prediction route: raw body or multipart file, features from the served profile.</summary>
+[TestFixture]
+public sealed class ApiAudioTests
+{
+    private const string Speech = "speech_22050_s16.wav";
+    private FakeModelSet _models = null!;
+    private ApiFactory _factory = null!;
+    private HttpClient _client = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _models = new FakeModelSet();
+        _factory = ApiFactory.WithModels(_models);
+        _client = _factory.CreateClient();
+        _models.Inputs.Clear(); // forget the warm-up passes of start-up
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _client.Dispose();
+        _factory.Dispose();
+    }
+
+    private static ByteArrayContent Wav(byte[] bytes, string contentType = "audio/wav")
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        return content;
+    }
+
+    /// <summary>What the served model must receive: the pipeline of the manifest's profile over the file.</summary>
+    private static float[] ExpectedFeatures(string name) =>
+        new FeaturePipeline(FeatureProfile.Compat).ExtractMean(WavReader.Read(GoldenWavs.Read(name)));
+
+    [TestCase("audio/wav")]
+    [TestCase("audio/x-wav")]
+    [TestCase("audio/wave")]
+    [TestCase("audio/vnd.wave")]
+    public async Task Predict_WavBody_ExtractsWithTheServedProfileAndAnswersTheContract(string contentType)
+    {
+        var response = await _client.PostAsync("/prediction/DNN", Wav(GoldenWavs.Read(Speech), contentType));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.StartWith("""{"results":[{"emotionType":"angry","prediction":0.5},"""));
+        Assert.That(_models.Inputs.Single(), Is.EqualTo(ExpectedFeatures(Speech)));
+        Assert.That(_models.Inputs.Single(), Has.Length.EqualTo(25));
+    }
+
+    [Test]
+    public async Task Predict_MultipartWithOneFile_SameAsTheRawBody()
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("a note the server ignores"), "comment" },
+            { Wav(GoldenWavs.Read("tone_16000_s16.wav")), "file", "tone.wav" },
+        };
+
+        var response = await _client.PostAsync("/prediction/cnn", form);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That(_models.Inputs.Single(), Is.EqualTo(ExpectedFeatures("tone_16000_s16.wav")));
+    }
+
+    [Test]
+    public async Task Predict_MultipartWithTwoFiles_400NamingFile()
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { Wav(GoldenWavs.Read(Speech)), "file", "a.wav" },
+            { Wav(GoldenWavs.Read(Speech)), "other", "b.wav" },
+        };
+
+        var problem = await ApiErrorTests.AssertProblem(await _client.PostAsync("/prediction/cnn", form), HttpStatusCode.BadRequest);
+
+        Assert.That(problem.GetProperty("errors").TryGetProperty("file", out _), Is.True);
+    }
+
+    [Test]
+    public async Task Predict_MultipartWithoutAFile_400NamingFile()
+    {
+        using var form = new MultipartFormDataContent { { new StringContent("no file here"), "comment" } };
+
+        var problem = await ApiErrorTests.AssertProblem(await _client.PostAsync("/prediction/cnn", form), HttpStatusCode.BadRequest);
+
+        Assert.That(problem.GetProperty("errors").TryGetProperty("file", out _), Is.True);
+    }
+
+    [Test]
+    public async Task Predict_EmptyWavBody_422WithTheReadersMessage()
+    {
+        var problem = await ApiErrorTests.AssertProblem(await _client.PostAsync("/prediction/DNN", Wav([])), HttpStatusCode.UnprocessableEntity);
+
+        Assert.That(problem.GetProperty("detail").GetString(), Is.EqualTo("Not a WAV file: 0 bytes is shorter than the 12-byte RIFF header."));
+    }
+
+    [Test]
+    public async Task Predict_NotAWav_422WithTheReadersMessage()
+    {
+        var mp3ish = "ID3\u0004\0\0\0\0\0\0 this is not RIFF audio"u8.ToArray();
+
+        var problem = await ApiErrorTests.AssertProblem(await _client.PostAsync("/prediction/DNN", Wav(mp3ish)), HttpStatusCode.UnprocessableEntity);
+
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("does not start with 'RIFF'"));
+    }
+
+    [Test]
+    public async Task Predict_WavWithNoSamples_422()
+    {
+        var header = GoldenWavs.Read(Speech).AsSpan(0, 44).ToArray();
+        BitConverter.TryWriteBytes(header.AsSpan(40), 0); // data chunk size 0: no sample frames
+
+        var problem = await ApiErrorTests.AssertProblem(await _client.PostAsync("/prediction/DNN", Wav(header)), HttpStatusCode.UnprocessableEntity);
+
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("data"));
+    }
+
+    [Test]
+    public async Task Predict_WavOverTheConfiguredLimit_413()
+    {
+        using var factory = ApiFactory.WithModels(new FakeModelSet(), ("Limits:AudioBytes", "50000"));
+        using var client = factory.CreateClient();
+        var wav = GoldenWavs.Read(Speech);
+        Assert.That(wav.Length, Is.GreaterThan(50000));
+
+        var problem = await ApiErrorTests.AssertProblem(await client.PostAsync("/prediction/DNN", Wav(wav)), HttpStatusCode.RequestEntityTooLarge);
+
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("50000"));
+    }
+
+    [Test]
+    public async Task Predict_WavToAnUnknownNetwork_400()
+    {
+        await ApiErrorTests.AssertProblem(await _client.PostAsync("/prediction/rnn", Wav(GoldenWavs.Read(Speech))), HttpStatusCode.BadRequest);
+    }
+
+    [Test]
+    public async Task Metrics_AfterAnAudioPrediction_CountsItAsAudio()
+    {
+        await _client.PostAsync("/prediction/DNN", Wav(GoldenWavs.Read(Speech)));
+
+        var text = await _client.GetStringAsync("/metrics");
+
+        Assert.That(text, Does.Match("emotion_predictions_total\\{[^}]*input=\"audio\"[^}]*network=\"DNN\"[^}]*\\} 1"));
+    }
+}
