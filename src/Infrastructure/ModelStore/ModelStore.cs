@@ -234,7 +234,7 @@ public sealed class ModelStore(string root)
             if (!NetworkArchitectures.IsKnown(network, entry.Architecture))
             {
                 throw new ModelStoreException(
-                    $"'{path}': {entry.Network} has architecture '{entry.Architecture}', which this build cannot run (it knows '{NetworkArchitectures.Default(network)}'). Retrain with `dotnet run --project src/Trainer`.");
+                    $"'{path}': {entry.Network} has architecture '{entry.Architecture}', which this build cannot run (it knows {string.Join(", ", NetworkArchitectures.Known(network))}). Retrain with `dotnet run --project src/Trainer`.");
             }
             if (!network.TakesMfccVector())
             {

@@ -9,29 +9,35 @@ public static class NetworkArchitectures
     /// <summary>The architecture the Trainer builds for each network today.</summary>
     public static string Default(NetworkType network) => network switch
     {
-        NetworkType.Cnn => EmotionCnn.ArchitectureName,
+        NetworkType.Cnn => EmotionCnnV2.ArchitectureName,
         NetworkType.Dnn => EmotionDnn.ArchitectureName,
         NetworkType.Crnn => EmotionCrnn.ArchitectureName,
         _ => throw new ArgumentOutOfRangeException(nameof(network), network, null),
     };
 
-    public static bool IsKnown(NetworkType network, string architecture) => architecture == Default(network);
+    /// <summary>Every architecture this build can load for a network (older sets stay servable).</summary>
+    public static IReadOnlyList<string> Known(NetworkType network) => network switch
+    {
+        NetworkType.Cnn => [EmotionCnnV2.ArchitectureName, EmotionCnn.ArchitectureName],
+        NetworkType.Dnn => [EmotionDnn.ArchitectureName],
+        NetworkType.Crnn => [EmotionCrnn.ArchitectureName],
+        _ => [],
+    };
+
+    public static bool IsKnown(NetworkType network, string architecture) => Known(network).Contains(architecture);
 
     /// <summary>
     /// A freshly initialised module (uses torch's global generator: seed it first). <paramref name="inputSize"/> is the
     /// vector length for CNN and DNN, the number of mel bands for CRNN.
     /// </summary>
-    public static nn.Module<Tensor, Tensor> Create(NetworkType network, string architecture, int inputSize, int classes)
-    {
-        if (!IsKnown(network, architecture))
+    public static nn.Module<Tensor, Tensor> Create(NetworkType network, string architecture, int inputSize, int classes) =>
+        architecture switch
         {
-            throw new ArgumentException($"Unknown architecture '{architecture}' for the {network.Name()} network; this build knows '{Default(network)}'.");
-        }
-        return network switch
-        {
-            NetworkType.Cnn => new EmotionCnn(inputSize, classes),
-            NetworkType.Crnn => new EmotionCrnn(inputSize, classes),
-            _ => new EmotionDnn(inputSize, classes),
+            EmotionCnnV2.ArchitectureName when network == NetworkType.Cnn => new EmotionCnnV2(inputSize, classes),
+            EmotionCnn.ArchitectureName when network == NetworkType.Cnn => new EmotionCnn(inputSize, classes),
+            EmotionDnn.ArchitectureName when network == NetworkType.Dnn => new EmotionDnn(inputSize, classes),
+            EmotionCrnn.ArchitectureName when network == NetworkType.Crnn => new EmotionCrnn(inputSize, classes),
+            _ => throw new ArgumentException(
+                $"Unknown architecture '{architecture}' for the {network.Name()} network; this build knows {string.Join(", ", Known(network))}."),
         };
-    }
 }

@@ -1,11 +1,14 @@
 namespace EmotionRecognition.IntegrationTests.Api;
 
-/// <summary>The test WAVs in ../shared/golden/wav, found by walking up to EmotionRecognition.sln.</summary>
+/// <summary>
+/// The repository root (found by walking up to EmotionRecognition.sln) and the test WAVs in
+/// ../shared/golden/wav next to it; missing data fails the test with where it was expected.
+/// </summary>
 internal static class GoldenWavs
 {
     public static byte[] Read(string name) => File.ReadAllBytes(Path.Combine(Folder, name));
 
-    public static string Folder
+    public static string RepoRoot
     {
         get
         {
@@ -18,7 +21,15 @@ internal static class GoldenWavs
             {
                 Assert.Fail($"No EmotionRecognition.sln above {AppContext.BaseDirectory}.");
             }
-            var folder = Path.GetFullPath(Path.Combine(root!.FullName, "..", "shared", "golden", "wav"));
+            return root!.FullName;
+        }
+    }
+
+    public static string Folder
+    {
+        get
+        {
+            var folder = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "golden", "wav"));
             if (!Directory.Exists(folder))
             {
                 Assert.Fail($"The shared test data is missing: expected golden WAVs in {folder} (next to the repository).");
