@@ -17,7 +17,7 @@ public static class EmotionApi
         app.MapPost("/prediction/{networkType}", Predict)
             .WithName("Predict")
             .WithSummary("Emotion probabilities for one MFCC vector or one WAV file")
-            .WithDescription("Body: application/json {\"mfccs\":[25 numbers]}, a WAV file (audio/wav, audio/x-wav), or multipart/form-data with one WAV file part. networkType: CNN or DNN, any case.")
+            .WithDescription("Body: application/json {\"mfccs\":[25 numbers]}, a WAV file (audio/wav, audio/x-wav), or multipart/form-data with one WAV file part. networkType: CNN or DNN (either body), or CRNN (audio only; an MFCC vector gets 400), any case.")
             .DocumentsMfccsOrAudioBody()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

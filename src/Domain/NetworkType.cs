@@ -8,13 +8,27 @@ public enum NetworkType
 
     /// <summary>Dense network over the 25 averaged MFCCs (the original contract).</summary>
     Dnn,
+
+    /// <summary>
+    /// Convolutional-recurrent network over the log-mel sequence of the whole clip, which the server
+    /// extracts itself: audio requests only.
+    /// </summary>
+    Crnn,
 }
 
 public static class NetworkTypes
 {
     public static IReadOnlyList<NetworkType> All { get; } = Enum.GetValues<NetworkType>();
 
-    /// <summary>The upper-case name used in routes, file names and manifests: "CNN", "DNN".</summary>
+    /// <summary>The networks of the original contract, which take the averaged-MFCC vector (<c>{"mfccs":[…]}</c>) as well as audio.</summary>
+    public static IReadOnlyList<NetworkType> MfccVector { get; } = [NetworkType.Cnn, NetworkType.Dnn];
+
+    /// <summary>Whether <paramref name="network"/> takes an averaged-MFCC vector; the others classify audio only.</summary>
+    public static bool TakesMfccVector(this NetworkType network) => MfccVector.Contains(network);
+
+    public static string MfccVectorNames => string.Join(", ", MfccVector.Select(Name));
+
+    /// <summary>The upper-case name used in routes, file names and manifests: "CNN", "DNN", "CRNN".</summary>
     public static string Name(this NetworkType network) => network.ToString().ToUpperInvariant();
 
     public static string ValidNames => string.Join(", ", All.Select(Name));

@@ -1,4 +1,5 @@
 using EmotionRecognition.Application.Abstractions;
+using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 
 namespace EmotionRecognition.Api.Health;
@@ -20,7 +21,16 @@ internal sealed class LoadModelsAtStartup(IEmotionClassifier classifier, ILogger
         var models = classifier.Current;
         foreach (var model in models.Models)
         {
-            models.Predict(model.Network, [new float[model.Profile.CoefficientCount]]);
+            if (model.Network.TakesMfccVector())
+            {
+                models.Predict(model.Network, [new float[model.Profile.CoefficientCount]]);
+            }
+            else
+            {
+                // One second of silence-level frames: the sequence network's first pass, with its own profile's bands.
+                var frames = 1 + model.Profile.SampleRateHz / model.Profile.HopLength;
+                models.PredictSequence(model.Network, new FeatureMatrix(model.Profile.MelBands, frames, new float[model.Profile.MelBands * frames]));
+            }
         }
         logger.LogInformation("Model set {ModelSetId} ready: {Networks}", models.Id, string.Join(", ", models.Models.Select(m => m.Network.Name())));
         return Task.CompletedTask;

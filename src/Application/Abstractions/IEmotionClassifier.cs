@@ -33,6 +33,13 @@ public interface IModelSet
 
     /// <summary>Probabilities for each input, in <see cref="Emotions.InLabelOrder"/>; each row sums to 1.</summary>
     float[][] Predict(NetworkType network, IReadOnlyList<float[]> inputs);
+
+    /// <summary>
+    /// Probabilities, in <see cref="Emotions.InLabelOrder"/>, for one clip's feature sequence
+    /// ([bands, frames] from <see cref="SequenceFeatures.Prepare"/>), for networks that do not take an
+    /// MFCC vector (<see cref="NetworkTypes.TakesMfccVector"/> is false).
+    /// </summary>
+    float[] PredictSequence(NetworkType network, FeatureMatrix sequence);
 }
 
 /// <summary>What a client may know about one served network.</summary>

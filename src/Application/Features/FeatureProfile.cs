@@ -8,7 +8,7 @@ namespace EmotionRecognition.Application.Features;
 /// with zero padding, 128 Slaney mels from 0 Hz to sr/2, power 2, power_to_db with
 /// ref 1, amin 1e-10, top_db 80, orthonormal DCT-II).
 /// </summary>
-/// <param name="Name">"compat" or "full".</param>
+/// <param name="Name">"compat", "full" or "sequence".</param>
 /// <param name="Version">Bumped whenever any computation behind the numbers changes; a model with another version must be retrained.</param>
 /// <param name="SampleRateHz">Audio is resampled to this rate (resampy kaiser_fast) before framing.</param>
 /// <param name="OffsetSeconds">Start of the analysed window, cut at the file's native rate.</param>
@@ -61,7 +61,16 @@ public sealed record FeatureProfile(
     /// <summary>The same as <see cref="Compat"/> over the whole clip.</summary>
     public static FeatureProfile Full { get; } = Compat with { Name = "full", OffsetSeconds = 0, DurationSeconds = null };
 
-    public static IReadOnlyList<FeatureProfile> Known { get; } = [Compat, Full];
+    /// <summary>
+    /// The CRNN's log-mel sequence (<see cref="FeaturePipeline.ExtractLogMel"/>): the whole clip at 22.05 kHz,
+    /// 46 ms windows (n_fft 1024) every 23 ms (hop 512), 64 Slaney mels from 0 Hz to Nyquist. Half the
+    /// window and half the bands of <see cref="Full"/> halve the network's cost; 64 mels still resolve the
+    /// formants, and the low harmonics of the voice below ~1 kHz. <see cref="CoefficientCount"/> is not used
+    /// by log-mel extraction.
+    /// </summary>
+    public static FeatureProfile Sequence { get; } = Full with { Name = "sequence", FftSize = 1024, MelBands = 64, CoefficientCount = 20 };
+
+    public static IReadOnlyList<FeatureProfile> Known { get; } = [Compat, Full, Sequence];
 
     public static bool TryGet(string? name, out FeatureProfile profile)
     {

@@ -1,15 +1,17 @@
 using EmotionRecognition.Application.Abstractions;
 using EmotionRecognition.Application.Audio;
+using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using Mediator;
 
 namespace EmotionRecognition.Application.UseCases;
 
 /// <summary>
-/// Classify a WAV file: the server computes the MFCC vector with exactly the feature profile the
-/// served model was trained with, so a client never has to reproduce librosa.
+/// Classify a WAV file: the server computes the features with exactly the feature profile the
+/// served model was trained with, so a client never has to reproduce librosa. CNN and DNN take the
+/// averaged-MFCC vector; CRNN takes the clip's prepared log-mel sequence.
 /// </summary>
-/// <param name="NetworkType">"CNN" or "DNN", any case.</param>
+/// <param name="NetworkType">"CNN", "DNN" or "CRNN", any case.</param>
 /// <param name="Wav">The file's bytes; anything but a WAV we can decode is an <see cref="InvalidAudioException"/>.</param>
 public sealed record PredictFromAudio(string NetworkType, byte[] Wav) : IQuery<IReadOnlyList<EmotionPrediction>>;
 
@@ -28,8 +30,9 @@ public sealed class PredictFromAudioHandler(
         {
             throw new InvalidAudioException($"The audio lasts {clip.DurationSeconds:0.#} s, longer than the limit of {options.MaxAudioSeconds:0.#} s.");
         }
-        var mfccs = pipelines.For(profile).ExtractMean(clip);
-        var probabilities = await batcher.PredictAsync(models, network, mfccs, ct);
+        var probabilities = network.TakesMfccVector()
+            ? await batcher.PredictAsync(models, network, pipelines.For(profile).ExtractMean(clip), ct)
+            : models.PredictSequence(network, SequenceFeatures.Prepare(pipelines.For(profile).ExtractLogMel(clip)));
         metrics.Predicted(network, InputKind.Audio);
         return EmotionScores.InLabelOrder(probabilities);
     }

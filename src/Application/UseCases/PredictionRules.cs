@@ -16,6 +16,17 @@ internal static class PredictionRules
             .OverridePropertyName("networkType");
 
     /// <summary>
+    /// A network that takes the averaged-MFCC vector (CNN or DNN). A known network that classifies audio only
+    /// (CRNN) is a 400 that says to send the WAV file; unknown names are left to <see cref="MustBeNetworkType{T}"/>.
+    /// </summary>
+    public static IRuleBuilderOptions<T, string> MustTakeMfccVector<T>(this IRuleBuilder<T, string> rule) =>
+        rule.Must(name => !NetworkTypes.TryParse(name, out var network) || network.TakesMfccVector())
+            .WithMessage((_, name) =>
+                $"The {name.ToUpperInvariant()} network classifies audio only: send the WAV file (Content-Type: audio/wav, or a multipart file) " +
+                $"instead of an MFCC vector. Networks that take 'mfccs': {NetworkTypes.MfccVectorNames}.")
+            .OverridePropertyName("networkType");
+
+    /// <summary>
     /// The MFCC vector a model takes: present, as many numbers as the served profile extracts, each a
     /// finite float (JSON numbers beyond float range arrive as ±Infinity and are refused here).
     /// Failures name the field as the client wrote it: <c>mfccs</c>, <c>mfccs[3]</c>, <c>items[2].mfccs</c>.
@@ -53,8 +64,12 @@ internal static class PredictionRules
 /// <summary>The feature profile a model set was trained with.</summary>
 internal static class ServedProfile
 {
-    /// <summary>A set is trained with one profile, so every model in it carries the same one.</summary>
-    public static FeatureProfile Of(IModelSet models) => models.Models[0].Profile;
+    /// <summary>
+    /// The profile of the set's MFCC-vector networks (trained together on one profile): what the
+    /// <c>mfccs</c> contract means. Sequence networks carry their own profile, read per network.
+    /// </summary>
+    public static FeatureProfile Of(IModelSet models) =>
+        (models.Models.FirstOrDefault(m => m.Network.TakesMfccVector()) ?? models.Models[0]).Profile;
 
     /// <summary>The network a validated message names (validators have already refused anything else).</summary>
     public static NetworkType ParseValidated(string networkType) =>

@@ -1,15 +1,21 @@
 using EmotionRecognition.Application.Abstractions;
+using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Models;
 using EmotionRecognition.Infrastructure.ModelStore;
 using static TorchSharp.torch;
 
 namespace EmotionRecognition.Infrastructure.Classification;
 
-/// <summary>One network of a loaded set, in eval mode, with the standardisation it was trained with.</summary>
+/// <summary>
+/// One network of a loaded set, in eval mode, with the standardisation (MFCC-vector networks) and
+/// feature profile it was trained with.
+/// </summary>
 public sealed record LoadedNetwork(
     NetworkType Network,
     nn.Module<Tensor, Tensor> Module,
-    Standardization Standardization,
+    Standardization? Standardization,
+    FeatureProfile Profile,
     NetworkEntry Entry);
 
 /// <summary>
@@ -38,7 +44,9 @@ public sealed class TorchModelSet : IModelSet
     public float[][] Predict(NetworkType network, IReadOnlyList<float[]> inputs)
     {
         var loaded = Find(network);
-        int size = loaded.Standardization.Size;
+        var standardization = loaded.Standardization
+            ?? throw new ArgumentException($"The {network.Name()} network classifies audio only; it takes no MFCC vector.");
+        int size = standardization.Size;
         if (inputs.Count == 0)
         {
             return [];
@@ -55,7 +63,7 @@ public sealed class TorchModelSet : IModelSet
             {
                 throw new ArgumentException($"Input {i} contains a value that is not a finite number.");
             }
-            loaded.Standardization.Apply(row, batch.AsSpan(i * size, size));
+            standardization.Apply(row, batch.AsSpan(i * size, size));
         }
 
         float[] probabilities;
@@ -75,6 +83,27 @@ public sealed class TorchModelSet : IModelSet
         return result;
     }
 
+    public float[] PredictSequence(NetworkType network, FeatureMatrix sequence)
+    {
+        ArgumentNullException.ThrowIfNull(sequence);
+        var loaded = Find(network);
+        if (loaded.Module is not EmotionCrnn crnn)
+        {
+            throw new ArgumentException($"The {network.Name()} network takes an MFCC vector, not a feature sequence.");
+        }
+        if (sequence.Coefficients != loaded.Entry.InputSize)
+        {
+            throw new ArgumentException($"The sequence has {sequence.Coefficients} bands per frame; the {network.Name()} network takes {loaded.Entry.InputSize}.");
+        }
+        // Opened here, on the calling thread, and never awaited across: both are thread-local.
+        using (NewDisposeScope())
+        using (no_grad())
+        {
+            var logits = crnn.forward(EmotionCrnn.ToInput(sequence));
+            return nn.functional.softmax(logits, 1).data<float>().ToArray();
+        }
+    }
+
     private LoadedNetwork Find(NetworkType network) =>
         networks.TryGetValue(network, out var loaded)
             ? loaded
@@ -83,7 +112,7 @@ public sealed class TorchModelSet : IModelSet
 
     private ModelDescription Describe(LoadedNetwork loaded) => new(
         loaded.Network,
-        Manifest.Profile,
+        loaded.Profile,
         Manifest.Labels,
         loaded.Entry.Metrics is { } m ? new ModelMetrics(m.Pooled.Accuracy, m.Pooled.MacroF1, m.Protocol, m.Folds) : null,
         Manifest.CreatedAt);

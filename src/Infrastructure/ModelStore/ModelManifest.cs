@@ -33,19 +33,23 @@ public sealed record ModelManifest(
 /// <param name="Architecture">Which module class and layer layout the weights belong to, e.g. "cnn-v1".</param>
 /// <param name="WeightsFile">File name inside the set folder (TorchSharp save format).</param>
 /// <param name="Sha256">Lower-case hex SHA-256 of the weights file; checked on load.</param>
-/// <param name="InputSize">Length of one input vector (the profile's coefficient count).</param>
-/// <param name="Standardization">Per-coefficient mean and standard deviation fitted on training actors only.</param>
+/// <param name="InputSize">Length of one input vector (the profile's coefficient count); for a sequence network (CRNN) the mel bands per frame.</param>
+/// <param name="Standardization">Per-coefficient mean and standard deviation fitted on training actors only; null for a
+/// sequence network, which normalises each utterance by itself (SequenceFeatures.Prepare).</param>
 /// <param name="Training">Which actors the saved weights saw and when early stopping ended.</param>
 /// <param name="Metrics">Speaker-independent cross-validated metrics of this network's recipe.</param>
+/// <param name="Profile">The feature profile of a sequence network (CRNN), which differs from the set's; null for the
+/// MFCC-vector networks, which use the set's <see cref="ModelManifest.Profile"/>.</param>
 public sealed record NetworkEntry(
     string Network,
     string Architecture,
     string WeightsFile,
     string Sha256,
     int InputSize,
-    Standardization Standardization,
+    Standardization? Standardization,
     TrainingRun Training,
-    CrossValidatedMetrics? Metrics);
+    CrossValidatedMetrics? Metrics,
+    FeatureProfile? Profile = null);
 
 /// <summary>How the saved weights were fitted.</summary>
 /// <param name="TrainingActors">Actors whose clips the optimiser saw.</param>

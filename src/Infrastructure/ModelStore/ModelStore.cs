@@ -11,13 +11,21 @@ using static TorchSharp.torch;
 namespace EmotionRecognition.Infrastructure.ModelStore;
 
 /// <summary>A network ready to be saved: its trained module and what serving needs to use it.</summary>
+/// <param name="Standardization">Input scaling of an MFCC-vector network; null for a sequence network (CRNN).</param>
+/// <param name="Profile">A sequence network's own feature profile; null for the MFCC-vector networks (they use the set's).</param>
 public sealed record TrainedNetwork(
     NetworkType Network,
     string Architecture,
     nn.Module<Tensor, Tensor> Module,
-    Standardization Standardization,
+    Standardization? Standardization,
     TrainingRun Training,
-    CrossValidatedMetrics? Metrics);
+    CrossValidatedMetrics? Metrics,
+    FeatureProfile? Profile = null)
+{
+    /// <summary>Vector length for CNN and DNN, mel bands per frame for CRNN.</summary>
+    public int InputSize => Standardization?.Size ?? Profile?.MelBands
+        ?? throw new InvalidOperationException($"{Network.Name()} has neither a standardisation nor a feature profile.");
+}
 
 /// <summary>What the Trainer hands to <see cref="ModelStore.Save"/>.</summary>
 public sealed record ModelSetDraft(
@@ -79,10 +87,11 @@ public sealed class ModelStore(string root)
                 network.Architecture,
                 file,
                 Sha256Hex(path),
-                network.Standardization.Size,
+                network.InputSize,
                 network.Standardization,
                 network.Training,
-                network.Metrics));
+                network.Metrics,
+                network.Profile));
         }
         writeExtras?.Invoke(staging, setId);
         var manifest = new ModelManifest(
@@ -185,7 +194,7 @@ public sealed class ModelStore(string root)
                 throw new ModelStoreException($"Model set '{setId}': {entry.WeightsFile} does not fit architecture '{entry.Architecture}': {e.Message}", e);
             }
             module.eval();
-            networks[network] = new LoadedNetwork(network, module, entry.Standardization, entry);
+            networks[network] = new LoadedNetwork(network, module, entry.Standardization, entry.Profile ?? manifest.Profile, entry);
         }
         return new TorchModelSet(manifest, networks);
     }
@@ -227,6 +236,11 @@ public sealed class ModelStore(string root)
                 throw new ModelStoreException(
                     $"'{path}': {entry.Network} has architecture '{entry.Architecture}', which this build cannot run (it knows {string.Join(", ", NetworkArchitectures.Known(network))}). Retrain with `dotnet run --project src/Trainer`.");
             }
+            if (!network.TakesMfccVector())
+            {
+                VerifySequenceNetwork(entry, path);
+                continue;
+            }
             if (entry.InputSize != manifest.Profile.CoefficientCount)
             {
                 throw new ModelStoreException($"'{path}': {entry.Network} takes {entry.InputSize} inputs but the profile has {manifest.Profile.CoefficientCount} coefficients.");
@@ -237,6 +251,36 @@ public sealed class ModelStore(string root)
             {
                 throw new ModelStoreException($"'{path}': {entry.Network} has no valid standardisation for {entry.InputSize} inputs.");
             }
+        }
+    }
+
+    /// <summary>A sequence network (CRNN) carries its own current-version profile whose mel bands are its input size, and no standardisation.</summary>
+    private static void VerifySequenceNetwork(NetworkEntry entry, string path)
+    {
+        if (entry.Profile is not { } profile)
+        {
+            throw new ModelStoreException($"'{path}': {entry.Network} has no feature profile of its own. Retrain with `dotnet run --project src/Trainer`.");
+        }
+        if (profile.Version != FeatureProfile.CurrentVersion)
+        {
+            throw new ModelStoreException(
+                $"'{path}': {entry.Network} was trained on feature profile version {profile.Version}, but this build extracts version {FeatureProfile.CurrentVersion}. Retrain with `dotnet run --project src/Trainer`.");
+        }
+        try
+        {
+            _ = new FeaturePipeline(profile);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelStoreException($"'{path}': {entry.Network} has an unusable feature profile: {e.Message}", e);
+        }
+        if (entry.InputSize != profile.MelBands)
+        {
+            throw new ModelStoreException($"'{path}': {entry.Network} takes {entry.InputSize} bands per frame but its profile has {profile.MelBands} mel bands.");
+        }
+        if (entry.Standardization is not null)
+        {
+            throw new ModelStoreException($"'{path}': {entry.Network} normalises each utterance itself and must not list a standardisation.");
         }
     }
 

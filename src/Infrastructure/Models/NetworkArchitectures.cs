@@ -11,6 +11,7 @@ public static class NetworkArchitectures
     {
         NetworkType.Cnn => EmotionCnnV2.ArchitectureName,
         NetworkType.Dnn => EmotionDnn.ArchitectureName,
+        NetworkType.Crnn => EmotionCrnn.ArchitectureName,
         _ => throw new ArgumentOutOfRangeException(nameof(network), network, null),
     };
 
@@ -19,18 +20,23 @@ public static class NetworkArchitectures
     {
         NetworkType.Cnn => [EmotionCnnV2.ArchitectureName, EmotionCnn.ArchitectureName],
         NetworkType.Dnn => [EmotionDnn.ArchitectureName],
+        NetworkType.Crnn => [EmotionCrnn.ArchitectureName],
         _ => [],
     };
 
     public static bool IsKnown(NetworkType network, string architecture) => Known(network).Contains(architecture);
 
-    /// <summary>A freshly initialised module (uses torch's global generator: seed it first).</summary>
+    /// <summary>
+    /// A freshly initialised module (uses torch's global generator: seed it first). <paramref name="inputSize"/> is the
+    /// vector length for CNN and DNN, the number of mel bands for CRNN.
+    /// </summary>
     public static nn.Module<Tensor, Tensor> Create(NetworkType network, string architecture, int inputSize, int classes) =>
         architecture switch
         {
             EmotionCnnV2.ArchitectureName when network == NetworkType.Cnn => new EmotionCnnV2(inputSize, classes),
             EmotionCnn.ArchitectureName when network == NetworkType.Cnn => new EmotionCnn(inputSize, classes),
             EmotionDnn.ArchitectureName when network == NetworkType.Dnn => new EmotionDnn(inputSize, classes),
+            EmotionCrnn.ArchitectureName when network == NetworkType.Crnn => new EmotionCrnn(inputSize, classes),
             _ => throw new ArgumentException(
                 $"Unknown architecture '{architecture}' for the {network.Name()} network; this build knows {string.Join(", ", Known(network))}."),
         };

@@ -4,6 +4,7 @@ using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Infrastructure.ModelStore;
 using EmotionRecognition.Trainer.Corpus;
+using EmotionRecognition.Trainer.Sequence;
 using Microsoft.Extensions.Configuration;
 
 namespace EmotionRecognition.Trainer.Cli;
@@ -27,7 +28,7 @@ public sealed record EvaluationResult(
 
 /// <summary>
 /// <c>evaluate</c>: the saved models on any RAVDESS-layout folder, with features extracted by the
-/// profile stored in the manifest.
+/// profile stored in the manifest (for CRNN, the sequence profile of its manifest entry).
 /// </summary>
 public sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progress, ExtractorFactory extractorFor)
 {
@@ -49,7 +50,9 @@ public sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progres
         var networks = new Dictionary<string, NetworkEvaluation>();
         foreach (var model in set.Models)
         {
-            var predicted = set.Predict(model.Network, inputs).Select(ArgMax).ToArray();
+            var predicted = model.Network.TakesMfccVector()
+                ? set.Predict(model.Network, inputs).Select(ArgMax).ToArray()
+                : SequenceEvaluation.PredictClasses(set, model.Network, scan.Root, features.Clips, DataOptions.From(configuration).CachePath, progress, ct);
             var m = ClassificationMetrics.From(truth, predicted, Emotions.Count);
             networks[model.Network.Name()] = new NetworkEvaluation(
                 m.Accuracy, m.MacroF1,

@@ -5,6 +5,7 @@ using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Infrastructure.ModelStore;
 using EmotionRecognition.Trainer.Corpus;
+using EmotionRecognition.Trainer.Sequence;
 using Microsoft.Extensions.Configuration;
 
 namespace EmotionRecognition.Trainer.Cli;
@@ -33,7 +34,9 @@ public sealed class PredictCommand(TextWriter stdout, TextWriter stderr, Extract
                 float[] probabilities;
                 try
                 {
-                    probabilities = set.Predict(network, [extract(File.ReadAllBytes(file))])[0];
+                    probabilities = network.TakesMfccVector()
+                        ? set.Predict(network, [extract(File.ReadAllBytes(file))])[0]
+                        : SequenceEvaluation.Predict(set, network, File.ReadAllBytes(file));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

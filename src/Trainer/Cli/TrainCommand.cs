@@ -2,6 +2,7 @@ using System.Globalization;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Trainer.Corpus;
+using EmotionRecognition.Trainer.Sequence;
 using EmotionRecognition.Trainer.Training;
 using Microsoft.Extensions.Configuration;
 
@@ -13,7 +14,8 @@ public sealed class TrainCommand(TextWriter stdout, IProgressReporter progress, 
     public int Run(IConfiguration configuration, bool includeSong, CancellationToken ct)
     {
         var settings = new TrainSettings(
-            DataOptions.From(configuration), ModelsOptions.From(configuration), TrainingOptions.From(configuration), includeSong);
+            DataOptions.From(configuration), ModelsOptions.From(configuration), TrainingOptions.From(configuration), includeSong,
+            CrnnSettings.From(configuration));
         var profile = FeatureProfile.Compat;
         var o = settings.Training;
         progress.Info(string.Create(CultureInfo.InvariantCulture,

@@ -119,7 +119,7 @@ public sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool intera
         var models = ModelsOption();
         var network = new Option<string>("--network")
         {
-            Description = "CNN or DNN (any case)",
+            Description = "CNN, DNN or CRNN (any case)",
             DefaultValueFactory = _ => "CNN",
         };
         network.Validators.Add(r =>

@@ -23,8 +23,8 @@ public sealed record CrossValidationResult(
 /// </summary>
 public static class CrossValidation
 {
-    /// <summary>The model names in report order: the two networks, then the baselines.</summary>
-    public static IReadOnlyList<string> ModelNames { get; } = [.. NetworkTypes.All.Select(n => n.Name()), .. Baselines.Names];
+    /// <summary>The model names in report order: the two MFCC-vector networks, then the baselines (CRNN has its own cross-validation).</summary>
+    public static IReadOnlyList<string> ModelNames { get; } = [.. NetworkTypes.MfccVector.Select(n => n.Name()), .. Baselines.Names];
 
     /// <param name="clips">The clips as served: their features are what serving computes.</param>
     /// <param name="augmented">Speed-perturbed copies; only those of a fold's training actors are trained on.</param>
@@ -47,7 +47,7 @@ public static class CrossValidation
             {
                 var split = Split(clips, augmented, fold);
                 var testRows = split.Test.Rows;
-                foreach (var network in NetworkTypes.All)
+                foreach (var network in NetworkTypes.MfccVector)
                 {
                     var fit = NetworkTrainer.Fit(network, NetworkArchitectures.Default(network), split.Train, split.Validation,
                         options, options.Seed + fold.Index, ct);

@@ -7,11 +7,12 @@ using EmotionRecognition.Infrastructure.ModelStore;
 using EmotionRecognition.Trainer.Cli;
 using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Reports;
+using EmotionRecognition.Trainer.Sequence;
 
 namespace EmotionRecognition.Trainer.Training;
 
-/// <summary>What <c>train</c> works with: resolved folders and training settings.</summary>
-public sealed record TrainSettings(DataOptions Data, ModelsOptions Models, TrainingOptions Training, bool IncludeSong);
+/// <summary>What <c>train</c> works with: resolved folders and training settings; <paramref name="Crnn"/> null or disabled trains CNN and DNN only.</summary>
+public sealed record TrainSettings(DataOptions Data, ModelsOptions Models, TrainingOptions Training, bool IncludeSong, CrnnSettings? Crnn = null);
 
 /// <summary>What <c>train</c> produced.</summary>
 public sealed record TrainOutcome(string SetId, string SetFolder, TrainingReport Report);
@@ -51,9 +52,9 @@ public sealed class TrainModels(FeatureProfile profile, ExtractorFactory extract
         var fold = new ActorFold(0, [], validationActors, actors.Except(validationActors).ToArray());
         var (train, validation, _, standardization) = CrossValidation.Split(features.Clips, augmented, fold);
         var networks = new List<TrainedNetwork>();
-        progress.Run("Final networks", NetworkTypes.All.Count, advance =>
+        progress.Run("Final networks", NetworkTypes.MfccVector.Count, advance =>
         {
-            foreach (var network in NetworkTypes.All)
+            foreach (var network in NetworkTypes.MfccVector)
             {
                 var architecture = NetworkArchitectures.Default(network);
                 var fit = NetworkTrainer.Fit(network, architecture, train, validation, options, options.Seed, ct);
@@ -63,6 +64,16 @@ public sealed class TrainModels(FeatureProfile profile, ExtractorFactory extract
             }
         });
         seconds["final networks"] = Lap(step);
+
+        // The audio-only CRNN (issue 7): same folds, same final actors, its own sequence features and profile.
+        var crossValidation = cv.Models;
+        if (settings.Crnn is { Enabled: true } crnn)
+        {
+            var outcome = new CrnnTraining(crnn.Options, progress).Run(scan, settings.Data.CachePath, cv.Folds, fold, options.Seed, ct);
+            networks.Add(outcome.Network);
+            crossValidation = new Dictionary<string, CrossValidatedMetrics>(cv.Models) { [NetworkType.Crnn.Name()] = outcome.Metrics };
+            seconds["crnn"] = Lap(step);
+        }
 
         try
         {
@@ -78,7 +89,7 @@ public sealed class TrainModels(FeatureProfile profile, ExtractorFactory extract
                     scan.Files.Count + scan.Skipped.Count,
                     features.Clips.Count, actors,
                     features.Skipped.Select(s => s with { Path = Path.GetRelativePath(scan.Root, s.Path) }).ToArray(),
-                    features.CacheHits + augmentedHits, features.Extracted + augmentedExtracted, augmented.Count, cv.Protocol, cv.Folds, cv.Models,
+                    features.CacheHits + augmentedHits, features.Extracted + augmentedExtracted, augmented.Count, cv.Protocol, cv.Folds, crossValidation,
                     networks.ToDictionary(n => n.Network.Name(), n => n.Training),
                     seconds, Emotions.AllLabels);
                 ReportWriter.Write(folder, report);

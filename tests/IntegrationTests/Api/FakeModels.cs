@@ -34,6 +34,13 @@ internal sealed class FakeModelSet : IModelSet
         }
         return inputs.Select(_ => (network == NetworkType.Dnn ? DnnAnswer : CnnAnswer).ToArray()).ToArray();
     }
+
+    /// <summary>Sequence networks are not in this set; <see cref="Describe"/> fails as for any absent network.</summary>
+    public float[] PredictSequence(NetworkType network, FeatureMatrix sequence)
+    {
+        Describe(network);
+        throw new InvalidOperationException($"{network.Name()} has no fixed answer in the fake set.");
+    }
 }
 
 internal sealed class FakeClassifier(FakeModelSet? models, string? reason = null) : IEmotionClassifier

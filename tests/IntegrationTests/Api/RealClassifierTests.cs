@@ -105,7 +105,7 @@ public sealed class RealClassifierTests
 
         Assert.That(models.RootElement.GetProperty("modelSetId").GetString(), Is.EqualTo(setId));
         var networks = models.RootElement.GetProperty("models").EnumerateArray().ToArray();
-        Assert.That(networks.Select(n => n.GetProperty("networkType").GetString()), Is.EqualTo(new[] { "CNN", "DNN" }));
+        Assert.That(networks.Select(n => n.GetProperty("networkType").GetString()), Is.EqualTo(new[] { "CNN", "DNN", "CRNN" }));
         Assert.That(networks[0].GetProperty("featureProfile").GetProperty("name").GetString(), Is.EqualTo("compat"));
         Assert.That(networks[0].GetProperty("metrics").GetProperty("protocol").GetString(), Is.EqualTo("test protocol"));
         Assert.That(configuration, Is.EqualTo("""{"numberOfMfccs":25}"""));

@@ -21,10 +21,16 @@ public static class TestModelSets
         var metrics = new CrossValidatedMetrics("test protocol", 2,
             ClassificationMetrics.From([0, 1, 2], [0, 1, 1], Emotions.Count), [0.5, 1.0], [0.4, 0.8]);
         string Architecture(NetworkType n) => n == NetworkType.Cnn && cnnArchitecture is not null ? cnnArchitecture : NetworkArchitectures.Default(n);
-        var networks = NetworkTypes.All.Select(n => new TrainedNetwork(
+        var sequence = FeatureProfile.Sequence;
+        var networks = NetworkTypes.MfccVector.Select(n => new TrainedNetwork(
             n, Architecture(n),
             NetworkArchitectures.Create(n, Architecture(n), profile.CoefficientCount, Emotions.Count),
-            standardization, run, metrics)).ToArray();
+            standardization, run, metrics))
+            .Append(new TrainedNetwork(
+                NetworkType.Crnn, NetworkArchitectures.Default(NetworkType.Crnn),
+                NetworkArchitectures.Create(NetworkType.Crnn, NetworkArchitectures.Default(NetworkType.Crnn), sequence.MelBands, Emotions.Count),
+                null, run, metrics, sequence))
+            .ToArray();
         try
         {
             var draft = new ModelSetDraft(seed, $"{seed:x8}feedface", profile, networks);

@@ -34,7 +34,7 @@ public sealed class ModelReloadTests
     private static Dictionary<NetworkType, float[]> ExpectedAnswers(string root, string setId)
     {
         var set = new ModelStore(root).Load(setId);
-        return NetworkTypes.All.ToDictionary(n => n, n => set.Predict(n, [Input])[0]);
+        return NetworkTypes.MfccVector.ToDictionary(n => n, n => set.Predict(n, [Input])[0]);
     }
 
     private static async Task WaitUntilServing(TorchEmotionClassifier classifier, string setId)

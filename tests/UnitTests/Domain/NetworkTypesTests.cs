@@ -8,6 +8,7 @@ public sealed class NetworkTypesTests
     [TestCase("CNN", NetworkType.Cnn)]
     [TestCase("cnn", NetworkType.Cnn)]
     [TestCase("Dnn", NetworkType.Dnn)]
+    [TestCase("crnn", NetworkType.Crnn)]
     public void TryParse_AnyCase_Parses(string text, NetworkType expected)
     {
         Assert.That(NetworkTypes.TryParse(text, out var network), Is.True);
@@ -27,7 +28,14 @@ public sealed class NetworkTypesTests
     [Test]
     public void Names_AreUpperCaseAndListed()
     {
-        Assert.That(NetworkTypes.All.Select(n => n.Name()), Is.EqualTo(new[] { "CNN", "DNN" }));
-        Assert.That(NetworkTypes.ValidNames, Is.EqualTo("CNN, DNN"));
+        Assert.That(NetworkTypes.All.Select(n => n.Name()), Is.EqualTo(new[] { "CNN", "DNN", "CRNN" }));
+        Assert.That(NetworkTypes.ValidNames, Is.EqualTo("CNN, DNN, CRNN"));
+    }
+
+    [Test]
+    public void TakesMfccVector_OnlyTheOriginalContractsNetworks()
+    {
+        Assert.That(NetworkTypes.All.Where(n => n.TakesMfccVector()), Is.EqualTo(new[] { NetworkType.Cnn, NetworkType.Dnn }));
+        Assert.That(NetworkTypes.MfccVectorNames, Is.EqualTo("CNN, DNN"));
     }
 }

@@ -40,6 +40,17 @@ internal sealed class FakeModelSet(string id = "fake-set", params NetworkType[] 
         return inputs.Select(Softmax).ToArray();
     }
 
+    /// <summary>The softmax of the sequence's first frame (its first eight bands).</summary>
+    public float[] PredictSequence(NetworkType network, FeatureMatrix sequence)
+    {
+        Describe(network);
+        lock (ForwardPassSizes)
+        {
+            ForwardPassSizes.Add(1);
+        }
+        return Softmax(Enumerable.Range(0, sequence.Coefficients).Select(m => sequence[m, 0]).ToArray());
+    }
+
     public static float[] Softmax(float[] input)
     {
         var exp = input.Take(Emotions.Count).Select(v => Math.Exp(v)).ToArray();

@@ -34,6 +34,31 @@ public sealed class ValidationTests
         Assert.That(Errors(new PredictEmotionValidator(Loaded), new PredictEmotion(network, Vector())), Is.Empty);
     }
 
+    [TestCase("crnn")]
+    [TestCase("CRNN")]
+    public void PredictEmotion_AudioOnlyNetwork_IsRefusedWithAHintToSendAudio(string network)
+    {
+        var errors = Errors(new PredictEmotionValidator(Loaded), new PredictEmotion(network, Vector()));
+
+        Assert.That(errors.Keys, Is.EqualTo(new[] { "networkType" }));
+        Assert.That(errors["networkType"], Does.Contain("CRNN network classifies audio only").And.Contain("audio/wav").And.Contain("CNN, DNN"));
+    }
+
+    [Test]
+    public void PredictBatch_AudioOnlyNetwork_IsRefused()
+    {
+        var errors = Errors(new PredictBatchValidator(Loaded, new PredictionOptions()), new PredictBatch("Crnn", [Vector()]));
+
+        Assert.That(errors.Keys, Is.EqualTo(new[] { "networkType" }));
+        Assert.That(errors["networkType"], Does.Contain("audio only"));
+    }
+
+    [Test]
+    public void PredictFromAudio_AudioOnlyNetwork_IsValid()
+    {
+        Assert.That(new PredictFromAudioValidator().Validate(new PredictFromAudio("crnn", [1, 2, 3])).IsValid, Is.True);
+    }
+
     [TestCase(0)]
     [TestCase(24)]
     [TestCase(26)]

@@ -1,0 +1,263 @@
+using System.Diagnostics;
+using System.Globalization;
+using EmotionRecognition.Application.Features;
+using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Trainer.Cli;
+using EmotionRecognition.Trainer.Corpus;
+using EmotionRecognition.Trainer.Sequence;
+using EmotionRecognition.Trainer.Training;
+
+// Usage: CrnnLab key=value ... (see the defaults below).
+var a = args.Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+string S(string k, string d) => a.TryGetValue(k, out var v) ? v : d;
+double D(string k, double d) => double.Parse(S(k, d.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+int I(string k, int d) => int.Parse(S(k, d.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+int seed = I("seed", 20180516);
+var profile = FeatureProfile.Full with
+{
+    Name = "sequence", FftSize = I("nfft", 1024), HopLength = I("hop", 512), MelBands = I("mels", 64), CoefficientCount = 20,
+};
+var aug = new SequenceAugmentation(I("crop", 128), D("speed", 0.1), D("warp", 2), I("fmasks", 2), I("fwidth", 8), I("tmasks", 2), I("twidth", 12));
+var opt = new SequenceTrainingOptions(I("epochs", 40), I("batch", 32), D("lr", 3e-3), D("wd", 1e-2), D("ls", 0.1), D("dropout", 0.3),
+    S("balanced", "true") == "true", D("mixup", 0), I("warmup", 2), I("threads", 2), aug)
+{
+    Channels = S("channels", "16,32,64").Split(',').Select(int.Parse).ToArray(),
+    Hidden = I("hidden", 64),
+};
+if (S("stop", "") == "bench")
+{
+    TorchSharp.torch.set_num_threads(opt.Threads);
+    using var mm = new EmotionRecognition.Infrastructure.Models.EmotionCrnn(profile.MelBands, 8, 0.3, opt.Channels, opt.Hidden);
+    Console.WriteLine($"params {mm.parameters().Sum(p => p.numel())}");
+    using var o = TorchSharp.torch.optim.AdamW(mm.parameters());
+    var cpu = Process.GetCurrentProcess();
+    for (int rep = 0; rep < 3; rep++)
+    {
+        var t0 = cpu.TotalProcessorTime; var w = Stopwatch.StartNew();
+        for (int i = 0; i < 10; i++)
+        {
+            using var sc = TorchSharp.torch.NewDisposeScope();
+            var x = TorchSharp.torch.randn(32, profile.MelBands, aug.CropFrames);
+            o.zero_grad();
+            var l = TorchSharp.torch.nn.functional.cross_entropy(mm.forward(x), TorchSharp.torch.zeros(32, dtype: TorchSharp.torch.int64));
+            l.backward(); o.step();
+        }
+        cpu.Refresh();
+        Console.WriteLine($"10 steps of 32: cpu {(cpu.TotalProcessorTime - t0).TotalSeconds:F2}s wall {w.Elapsed.TotalSeconds:F2}s");
+    }
+    return;
+}
+var foldsToRun = S("folds", "1,2,3,4,5").Split(',').Select(int.Parse).ToArray();
+Console.WriteLine($"args: {string.Join(' ', args)}");
+Console.WriteLine($"profile: {profile}");
+Console.WriteLine($"options: {opt}");
+
+if (S("stop", "") == "timing")
+{
+    // Inference time per clip as the Api pays it: WAV bytes -> log-mel (sequence profile) -> Prepare -> CRNN forward,
+    // one torch thread, the served model set's CRNN. Usage: CrnnLab stop=timing models=models data=../shared/ravdess clips=60
+    TorchSharp.torch.set_num_threads(1);
+    var served = new EmotionRecognition.Infrastructure.ModelStore.ModelStore(S("models", "models")).LoadCurrent();
+    var seqProfile = served.Describe(NetworkType.Crnn).Profile;
+    var pipe = new FeaturePipeline(seqProfile);
+    var files = CorpusScan.Read(S("data", "/work/shared/ravdess"), false).Files.Take(I("clips", 60)).Select(f => File.ReadAllBytes(f.Path)).ToArray();
+    var extractMs = new List<double>();
+    var forwardMs = new List<double>();
+    var frames = new List<int>();
+    var proc = Process.GetCurrentProcess();
+    proc.Refresh();
+    var cpu0 = proc.TotalProcessorTime;
+    var total = Stopwatch.StartNew();
+    for (int pass = 0; pass < 2; pass++)
+    {
+        foreach (var bytes in files)
+        {
+            var sw = Stopwatch.StartNew();
+            var seq = SequenceFeatures.Prepare(pipe.ExtractLogMel(EmotionRecognition.Application.Audio.WavReader.Read(bytes)));
+            var t1 = sw.Elapsed.TotalMilliseconds;
+            served.PredictSequence(NetworkType.Crnn, seq);
+            var t2 = sw.Elapsed.TotalMilliseconds;
+            if (pass == 1)
+            {
+                extractMs.Add(t1);
+                forwardMs.Add(t2 - t1);
+                frames.Add(seq.Frames);
+            }
+        }
+    }
+    proc.Refresh();
+    double Median(List<double> v) { var o = v.Order().ToArray(); return o[o.Length / 2]; }
+    double P90(List<double> v) { var o = v.Order().ToArray(); return o[o.Length * 9 / 10]; }
+    Console.WriteLine($"model set {served.Id}, {files.Length} clips (second of two passes timed), median {frames.Order().ElementAt(frames.Count / 2)} frames after trimming");
+    Console.WriteLine($"features (WAV -> log-mel -> Prepare): median {Median(extractMs):F1} ms, p90 {P90(extractMs):F1} ms");
+    Console.WriteLine($"CRNN forward:                        median {Median(forwardMs):F1} ms, p90 {P90(forwardMs):F1} ms");
+    var sum = extractMs.Zip(forwardMs, (x, y) => x + y).ToList();
+    Console.WriteLine($"per clip total:                      median {Median(sum):F1} ms, p90 {P90(sum):F1} ms");
+    Console.WriteLine($"process CPU {(proc.TotalProcessorTime - cpu0).TotalSeconds:F1} s over {total.Elapsed.TotalSeconds:F1} s wall for {2 * files.Length} clips");
+    return;
+}
+if (S("stop", "") == "assemble")
+{
+    // Adds the CRNN (final weights + 5-fold results written by `final=true` and `out=`) to a CNN/DNN set saved by `train`,
+    // as a new set in the same store, with the report regenerated to include it. Same code path and seeds as `train`
+    // with [crnn] enabled, which reproduces it in one run.
+    var store = new EmotionRecognition.Infrastructure.ModelStore.ModelStore(S("models", "models"));
+    var baseId = S("base", store.ReadPointer() ?? throw new InvalidOperationException("no base set"));
+    var baseManifest = store.ReadManifest(baseId);
+    var baseFolder = Path.Combine(store.Root, baseId);
+    var folds = Enumerable.Range(1, 5).Select(f => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(S("cv", "/tmp/crnn/cv"), $"fold{f}.json"))).RootElement).ToArray();
+    int[] Ints(System.Text.Json.JsonElement e, string name) => e.GetProperty(name).EnumerateArray().Select(x => x.GetInt32()).ToArray();
+    var perFold = folds.Select(f => ClassificationMetrics.From(Ints(f, "truth"), Ints(f, "predicted"), Emotions.Count)).ToArray();
+    var pooledAll = ClassificationMetrics.From(folds.SelectMany(f => Ints(f, "truth")).ToArray(), folds.SelectMany(f => Ints(f, "predicted")).ToArray(), Emotions.Count);
+    var allActors = Enumerable.Range(1, 20).ToArray();
+    var actorFolds = folds.Select(f => new ActorFold(f.GetProperty("fold").GetInt32(), Ints(f, "testActors"), Ints(f, "validationActors"),
+        allActors.Except(Ints(f, "testActors")).Except(Ints(f, "validationActors")).ToArray())).ToArray();
+    var crnnMetrics = new CrossValidatedMetrics(SequenceCrossValidation.Protocol(allActors, actorFolds), 5, pooledAll,
+        perFold.Select(m => m.Accuracy).ToArray(), perFold.Select(m => m.MacroF1).ToArray());
+    var finalInfo = System.Text.Json.JsonDocument.Parse(File.ReadAllText(S("final", "/tmp/crnn/final-crnn.bin") + ".json")).RootElement;
+    var run = new TrainingRun(Ints(finalInfo, "trainingActors"), Ints(finalInfo, "validationActors"), finalInfo.GetProperty("examples").GetInt32(),
+        finalInfo.GetProperty("bestEpoch").GetInt32(), finalInfo.GetProperty("epochsRun").GetInt32());
+    var networks = new List<TrainedNetwork>();
+    foreach (var entry in baseManifest.Networks)
+    {
+        NetworkTypes.TryParse(entry.Network, out var nt);
+        var module = EmotionRecognition.Infrastructure.Models.NetworkArchitectures.Create(nt, entry.Architecture, entry.InputSize, Emotions.Count);
+        module.load(Path.Combine(baseFolder, entry.WeightsFile));
+        networks.Add(new TrainedNetwork(nt, entry.Architecture, module, entry.Standardization, entry.Training, entry.Metrics, entry.Profile));
+    }
+    var crnnModule = new EmotionRecognition.Infrastructure.Models.EmotionCrnn(FeatureProfile.Sequence.MelBands, Emotions.Count);
+    crnnModule.load(S("final", "/tmp/crnn/final-crnn.bin"));
+    networks.Add(new TrainedNetwork(NetworkType.Crnn, EmotionRecognition.Infrastructure.Models.EmotionCrnn.ArchitectureName, crnnModule, null, run, crnnMetrics, FeatureProfile.Sequence));
+    var jsonOptions = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+    var baseReport = System.Text.Json.JsonSerializer.Deserialize<EmotionRecognition.Trainer.Reports.TrainingReport>(
+        File.ReadAllText(Path.Combine(baseFolder, EmotionRecognition.Trainer.Reports.ReportWriter.JsonFile)), jsonOptions)!;
+    var newId = store.Save(new ModelSetDraft(baseManifest.Seed, baseManifest.DataFingerprint, baseManifest.Profile, networks), (folder, id) =>
+    {
+        var report = baseReport with
+        {
+            SetId = id,
+            CreatedAt = DateTimeOffset.UtcNow,
+            CrossValidation = new Dictionary<string, CrossValidatedMetrics>(baseReport.CrossValidation) { ["CRNN"] = crnnMetrics },
+            FinalModels = new Dictionary<string, TrainingRun>(baseReport.FinalModels) { ["CRNN"] = run },
+        };
+        EmotionRecognition.Trainer.Reports.ReportWriter.Write(folder, report);
+    });
+    foreach (var n in networks) n.Module.Dispose();
+    Console.WriteLine($"saved set {newId} = {baseId} + CRNN; CRNN pooled accuracy {pooledAll.Accuracy:F4}, macro-F1 {pooledAll.MacroF1:F4}, fold mean {crnnMetrics.AccuracyMean:F4}");
+    return;
+}
+var progress = new PlainProgress(Console.Out);
+var scan = CorpusScan.Read(S("data", "/work/shared/ravdess"), includeSong: false);
+var set = new SequenceFeatureReader(profile, new SequenceFeatureCache(S("cache", "/work/wt-crnn/.cache/features"), profile)).Read(scan, progress, default);
+Console.WriteLine($"clips {set.Clips.Count}, hits {set.CacheHits}, extracted {set.Extracted}, skipped {set.Skipped.Count - scan.Skipped.Count}");
+if (S("norm", "utterance") == "global")
+{
+    // Ablation: trimmed log-mel without per-utterance normalisation; each fold standardises every band with
+    // the mean and standard deviation of its own training actors' frames (below).
+    var rawCache = new SequenceFeatureCache(S("cache", "/work/wt-crnn/.cache/features"), profile);
+    set = set with
+    {
+        Clips = set.Clips.Select(c => rawCache.TryGet(c.ContentHash, out var raw) ? c with { Features = SequenceFeatures.Trim(raw) } : throw new InvalidOperationException(c.Path)).ToArray(),
+    };
+}
+var lengths = set.Clips.Select(c => c.Features.Frames).Order().ToArray();
+Console.WriteLine($"trimmed frames: min {lengths[0]} p10 {lengths[lengths.Length / 10]} median {lengths[lengths.Length / 2]} p90 {lengths[lengths.Length * 9 / 10]} max {lengths[^1]}");
+if (S("stop", "") == "features") return;
+
+var actors = set.Actors.ToArray();
+if (S("final", "") == "true")
+{
+    // The final network exactly as `train` fits it: validation actors ActorSplits.Validation(all, 2, seed), the rest train, run seed.
+    var finalValidation = ActorSplits.Validation(actors, I("val", 2), seed);
+    var finalTrain = LabeledSequences.From(set.Clips.Where(c => !finalValidation.Contains(c.Actor)));
+    var finalVal = LabeledSequences.From(set.Clips.Where(c => finalValidation.Contains(c.Actor)));
+    var finalFit = SequenceTrainer.Fit(finalTrain, finalVal, opt, seed, default);
+    using (finalFit.Module)
+    {
+        finalFit.Module.save(S("save", "/tmp/crnn/final-crnn.bin"));
+    }
+    File.WriteAllText(S("save", "/tmp/crnn/final-crnn.bin") + ".json", System.Text.Json.JsonSerializer.Serialize(new
+    {
+        trainingActors = actors.Except(finalValidation).ToArray(), validationActors = finalValidation, examples = finalTrain.Count,
+        bestEpoch = finalFit.BestEpoch, epochsRun = finalFit.EpochsRun, validationAccuracy = finalFit.BestValidationAccuracy, finalFit.SecondsPerEpoch,
+    }));
+    Console.WriteLine($"final: best epoch {finalFit.BestEpoch} of {finalFit.EpochsRun}, validation accuracy {finalFit.BestValidationAccuracy:F3}, {finalFit.SecondsPerEpoch:F1} s/epoch");
+    return;
+}
+var testFolds = ActorSplits.Folds(actors, 5, seed);
+var truthAll = new List<int>();
+var predAll = new List<int>();
+var foldAcc = new List<double>();
+var foldF1 = new List<double>();
+var lastAcc = new List<double>();
+foreach (var f in foldsToRun)
+{
+    var test = testFolds[f - 1];
+    var rest = actors.Except(test).ToArray();
+    var validation = ActorSplits.Validation(rest, I("val", 2), seed + f);
+    var train = LabeledSequences.From(set.Clips.Where(c => rest.Contains(c.Actor) && !validation.Contains(c.Actor)));
+    var val = LabeledSequences.From(set.Clips.Where(c => validation.Contains(c.Actor)));
+    var tst = LabeledSequences.From(set.Clips.Where(c => test.Contains(c.Actor)));
+    if (S("norm", "utterance") == "global")
+    {
+        int bands = profile.MelBands;
+        var mean = new double[bands];
+        var sq = new double[bands];
+        long n = 0;
+        foreach (var m in train.Features)
+        {
+            for (int b = 0; b < bands; b++) foreach (var v in m.Row(b)) { mean[b] += v; sq[b] += (double)v * v; }
+            n += m.Frames;
+        }
+        var std = new double[bands];
+        for (int b = 0; b < bands; b++) { mean[b] /= n; std[b] = Math.Max(1.0, Math.Sqrt(sq[b] / n - mean[b] * mean[b])); }
+        FeatureMatrix Z(FeatureMatrix m)
+        {
+            var v = new float[m.Coefficients * m.Frames];
+            for (int b = 0; b < bands; b++) for (int t = 0; t < m.Frames; t++) v[b * m.Frames + t] = (float)((m[b, t] - mean[b]) / std[b]);
+            return new FeatureMatrix(m.Coefficients, m.Frames, v);
+        }
+        train = train with { Features = train.Features.Select(Z).ToArray() };
+        val = val with { Features = val.Features.Select(Z).ToArray() };
+        tst = tst with { Features = tst.Features.Select(Z).ToArray() };
+    }
+    var curve = new List<string>();
+    double last = 0;
+    var sw = Stopwatch.StartNew();
+    var fit = SequenceTrainer.Fit(train, val, opt, seed + f, default, (epoch, m) =>
+    {
+        if (epoch % I("every", 5) == 0 || epoch == opt.Epochs || epoch == 1)
+        {
+            var p = SequenceTrainer.PredictClasses(m, tst.Features);
+            last = p.Zip(tst.Classes).Count(z => z.First == z.Second) / (double)tst.Count;
+            curve.Add($"{epoch}:{last:F3}");
+            Console.WriteLine($"  fold {f} epoch {epoch} test {last:F3} ({sw.Elapsed.TotalSeconds:F0}s)");
+        }
+    });
+    using (fit.Module)
+    {
+        var pred = SequenceTrainer.PredictClasses(fit.Module, tst.Features);
+        var m = ClassificationMetrics.From(tst.Classes, pred, Emotions.Count);
+        truthAll.AddRange(tst.Classes);
+        predAll.AddRange(pred);
+        foldAcc.Add(m.Accuracy);
+        foldF1.Add(m.MacroF1);
+        lastAcc.Add(last);
+        if (S("out", "") is { Length: > 0 } outFolder)
+        {
+            Directory.CreateDirectory(outFolder);
+            File.WriteAllText(Path.Combine(outFolder, $"fold{f}.json"), System.Text.Json.JsonSerializer.Serialize(new
+            {
+                fold = f, testActors = test, validationActors = validation, truth = tst.Classes, predicted = pred, bestEpoch = fit.BestEpoch,
+                validationAccuracy = fit.BestValidationAccuracy, fit.SecondsPerEpoch,
+            }));
+        }
+        Console.WriteLine($"fold {f} test [{string.Join(",", test)}] val [{string.Join(",", validation)}]: best epoch {fit.BestEpoch} val {fit.BestValidationAccuracy:F3} " +
+            $"test {m.Accuracy:F3} f1 {m.MacroF1:F3} | last-epoch test {last:F3} | {fit.SecondsPerEpoch:F1} s/epoch | curve {string.Join(' ', curve)}");
+    }
+}
+var pooled = ClassificationMetrics.From(truthAll, predAll, Emotions.Count);
+Console.WriteLine($"RESULT {S("name", "run")}: mean acc {foldAcc.Average():F4} (folds {string.Join(" ", foldAcc.Select(x => x.ToString("F3")))}) mean f1 {foldF1.Average():F4} pooled acc {pooled.Accuracy:F4} f1 {pooled.MacroF1:F4} | last-epoch mean {lastAcc.Average():F4}");
+Console.WriteLine("confusion (rows truth, label order): " + string.Join(" | ", pooled.ConfusionMatrix.Select(r => string.Join(",", r))));

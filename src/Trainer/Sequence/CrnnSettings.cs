@@ -1,0 +1,63 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace EmotionRecognition.Trainer.Sequence;
+
+/// <summary>
+/// <c>[crnn]</c> of config.ini: whether <c>train</c> also trains the audio-only CRNN, and its recipe.
+/// Off unless <c>enabled = true</c> (the shipped config.ini turns it on), so a config without the
+/// section trains CNN and DNN exactly as before. Unset keys take <see cref="SequenceTrainingOptions.Default"/>;
+/// torch threads come from <c>[training] threads</c>.
+/// </summary>
+public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options)
+{
+    public const string Section = "crnn";
+
+    public static CrnnSettings From(IConfiguration configuration)
+    {
+        var d = SequenceTrainingOptions.Default;
+        var a = d.Augmentation;
+        var options = d with
+        {
+            Epochs = Integer(configuration, "epochs", d.Epochs, min: 1),
+            BatchSize = Integer(configuration, "batch_size", d.BatchSize, min: 1),
+            LearningRate = Real(configuration, "learning_rate", d.LearningRate, min: 1e-9),
+            WeightDecay = Real(configuration, "weight_decay", d.WeightDecay, min: 0),
+            LabelSmoothing = Real(configuration, "label_smoothing", d.LabelSmoothing, min: 0, max: 0.5),
+            MixupAlpha = Real(configuration, "mixup_alpha", d.MixupAlpha, min: 0),
+            Threads = Integer(configuration, "threads", d.Threads, min: 1, section: "training"),
+            Augmentation = a with { CropFrames = Integer(configuration, "crop_frames", a.CropFrames, min: 8) },
+        };
+        var enabled = configuration[$"{Section}:enabled"] is { } text
+            ? bool.TryParse(text.Trim(), out var on) ? on : throw Invalid("enabled", text, "true or false")
+            : false;
+        return new CrnnSettings(enabled, options);
+    }
+
+    private static int Integer(IConfiguration configuration, string key, int fallback, int min, string section = Section)
+    {
+        var text = configuration[$"{section}:{key}"];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+        return int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min
+            ? value
+            : throw Invalid(key, text, $"a whole number ≥ {min}", section);
+    }
+
+    private static double Real(IConfiguration configuration, string key, double fallback, double min, double max = double.MaxValue)
+    {
+        var text = configuration[$"{Section}:{key}"];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+        return double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value >= min && value <= max
+            ? value
+            : throw Invalid(key, text, max == double.MaxValue ? $"a number ≥ {min}" : $"a number from {min} to {max}");
+    }
+
+    private static Infrastructure.Configuration.InvalidConfigurationException Invalid(string key, string text, string expected, string section = Section) =>
+        new($"[{section}] {key} = '{text}' is not valid: expected {expected}.");
+}

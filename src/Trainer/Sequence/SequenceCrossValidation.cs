@@ -1,0 +1,57 @@
+using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Trainer.Cli;
+using EmotionRecognition.Trainer.Training;
+
+namespace EmotionRecognition.Trainer.Sequence;
+
+/// <summary>
+/// The CRNN's k-fold cross-validation by actor, on exactly the folds the other networks use: each fold
+/// trains on its training actors, keeps the epoch that classifies its validation actors best, and
+/// predicts the whole clips of its test actors, whom nothing in that fold has heard.
+/// </summary>
+public static class SequenceCrossValidation
+{
+    public static CrossValidatedMetrics Run(
+        IReadOnlyList<SequenceClip> clips,
+        IReadOnlyList<ActorFold> folds,
+        SequenceTrainingOptions options,
+        int seed,
+        IProgressReporter progress,
+        CancellationToken ct)
+    {
+        var results = new List<(int[] Truth, int[] Predicted)>();
+        progress.Run($"Cross-validation {NetworkType.Crnn.Name()}", folds.Count, advance =>
+        {
+            foreach (var fold in folds)
+            {
+                var train = LabeledSequences.From(clips.Where(c => fold.TrainingActors.Contains(c.Actor)));
+                var validation = LabeledSequences.From(clips.Where(c => fold.ValidationActors.Contains(c.Actor)));
+                var test = LabeledSequences.From(clips.Where(c => fold.TestActors.Contains(c.Actor)));
+                var fit = SequenceTrainer.Fit(train, validation, options, seed + fold.Index, ct);
+                using (fit.Module)
+                {
+                    results.Add((test.Classes, SequenceTrainer.PredictClasses(fit.Module, test.Features)));
+                }
+                progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()}: best epoch {fit.BestEpoch} of {fit.EpochsRun} " +
+                    $"(validation accuracy {fit.BestValidationAccuracy:P1}), test accuracy {Accuracy(results[^1]):P1}, {fit.SecondsPerEpoch:F1} s/epoch");
+                advance(1);
+            }
+        });
+        var perFold = results.Select(f => ClassificationMetrics.From(f.Truth, f.Predicted, Emotions.Count)).ToArray();
+        var pooled = ClassificationMetrics.From(
+            results.SelectMany(f => f.Truth).ToArray(), results.SelectMany(f => f.Predicted).ToArray(), Emotions.Count);
+        var actors = clips.Select(c => c.Actor).Distinct().Order().ToArray();
+        return new CrossValidatedMetrics(Protocol(actors, folds), folds.Count, pooled,
+            perFold.Select(m => m.Accuracy).ToArray(), perFold.Select(m => m.MacroF1).ToArray());
+    }
+
+    public static string Protocol(IReadOnlyList<int> actors, IReadOnlyList<ActorFold> folds) =>
+        $"{folds.Count}-fold cross-validation by actor over actors {CrossValidation.FormatActors(actors)} ({actors.Count} speakers; " +
+        $"the same gender-balanced folds as the other networks, each testing on actors never seen in training); " +
+        $"the epoch kept is the one most accurate on {folds[0].ValidationActors.Length} further held-out training actors; " +
+        "features are normalised per utterance (no statistics shared across speakers). Metrics pool the test predictions of all folds.";
+
+    private static double Accuracy((int[] Truth, int[] Predicted) fold) =>
+        fold.Truth.Length == 0 ? 0 : fold.Truth.Zip(fold.Predicted).Count(p => p.First == p.Second) / (double)fold.Truth.Length;
+}

@@ -1,0 +1,54 @@
+using EmotionRecognition.Application.Audio;
+using EmotionRecognition.Application.Features;
+using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Classification;
+using EmotionRecognition.Trainer.Cli;
+using EmotionRecognition.Trainer.Corpus;
+
+namespace EmotionRecognition.Trainer.Sequence;
+
+/// <summary>
+/// Saved sequence networks (CRNN) on files, for <c>evaluate</c> and <c>predict</c>: audio goes through
+/// <see cref="FeaturePipeline.ExtractLogMel"/> with the profile in the network's manifest entry and
+/// <see cref="SequenceFeatures.Prepare"/>, exactly as the Api does it.
+/// </summary>
+public static class SequenceEvaluation
+{
+    /// <summary>The probabilities for one WAV file's bytes.</summary>
+    public static float[] Predict(TorchModelSet set, NetworkType network, byte[] wav)
+    {
+        var profile = set.Describe(network).Profile;
+        return set.PredictSequence(network, SequenceFeatures.Prepare(new FeaturePipeline(profile).ExtractLogMel(WavReader.Read(wav))));
+    }
+
+    /// <summary>
+    /// The predicted class of each clip (in the given order), sequence features read through the cache.
+    /// A clip whose audio the sequence extraction cannot read is an <see cref="InvalidDataException"/>
+    /// naming it, since the clips passed in were already read once.
+    /// </summary>
+    public static int[] PredictClasses(
+        TorchModelSet set, NetworkType network, string root, IReadOnlyList<LabeledClip> clips, string cachePath, IProgressReporter progress, CancellationToken ct)
+    {
+        var profile = set.Describe(network).Profile;
+        var scan = new CorpusScan(root, clips.Select(c => new CorpusFile(c.Path, c.Name)).ToArray(), []);
+        var sequences = new SequenceFeatureReader(profile, new SequenceFeatureCache(cachePath, profile)).Read(scan, progress, ct);
+        if (sequences.Skipped.Count > 0)
+        {
+            throw new InvalidDataException($"{sequences.Skipped[0].Path}: {sequences.Skipped[0].Reason}");
+        }
+        return sequences.Clips.Select(c => ArgMax(set.PredictSequence(network, c.Features))).ToArray();
+    }
+
+    private static int ArgMax(float[] values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,302 @@
+using System.Diagnostics;
+using EmotionRecognition.Application.Features;
+using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Models;
+using static TorchSharp.torch;
+
+namespace EmotionRecognition.Trainer.Sequence;
+
+/// <summary>Everything that decides a trained CRNN besides the data.</summary>
+/// <param name="Epochs">Epochs of the cosine schedule (all are run; the best validation epoch is kept).</param>
+/// <param name="BatchSize">Windows per optimiser step.</param>
+/// <param name="LearningRate">AdamW's peak step size, reached after <paramref name="WarmupEpochs"/> of linear warm-up.</param>
+/// <param name="WeightDecay">AdamW's decoupled weight decay.</param>
+/// <param name="LabelSmoothing">Share of each target spread over all classes.</param>
+/// <param name="Dropout">Dropout before the GRU and the output layer.</param>
+/// <param name="ClassBalanced">Weights the loss by inverse class frequency (RAVDESS has half as many neutral clips).</param>
+/// <param name="MixupAlpha">Mixup's Beta(α, α); 0 turns mixup off.</param>
+/// <param name="WarmupEpochs">Linear learning-rate warm-up.</param>
+/// <param name="Threads">torch threads; fixed so runs are reproducible. One is the fastest on a shared machine:
+/// libtorch's OpenMP workers spin while they wait for each other (measured at load ~17 on 2 cores: 108 s per
+/// epoch with 2 threads, 16.5 s with 1).</param>
+/// <param name="Augmentation">How training windows are drawn.</param>
+public sealed record SequenceTrainingOptions(
+    int Epochs,
+    int BatchSize,
+    double LearningRate,
+    double WeightDecay,
+    double LabelSmoothing,
+    double Dropout,
+    bool ClassBalanced,
+    double MixupAlpha,
+    int WarmupEpochs,
+    int Threads,
+    SequenceAugmentation Augmentation)
+{
+    public int[]? Channels { get; init; }
+
+    public int Hidden { get; init; } = EmotionCrnn.Hidden;
+
+    public static SequenceTrainingOptions Default { get; } = new(
+        Epochs: 30, BatchSize: 32, LearningRate: 3e-3, WeightDecay: 1e-2, LabelSmoothing: 0.1, Dropout: 0.3,
+        ClassBalanced: true, MixupAlpha: 0, WarmupEpochs: 2, Threads: 1, Augmentation: SequenceAugmentation.Default);
+}
+
+/// <summary>Prepared sequences with their class indices (label order).</summary>
+public sealed record LabeledSequences(IReadOnlyList<FeatureMatrix> Features, int[] Classes)
+{
+    public int Count => Features.Count;
+
+    public static LabeledSequences From(IEnumerable<SequenceClip> clips)
+    {
+        var list = clips.ToArray();
+        return new LabeledSequences(list.Select(c => c.Features).ToArray(), list.Select(c => (int)c.Emotion).ToArray());
+    }
+}
+
+/// <summary>A trained CRNN and how its training went.</summary>
+public sealed record SequenceFit(EmotionCrnn Module, int BestEpoch, int EpochsRun, double BestValidationAccuracy, double SecondsPerEpoch);
+
+/// <summary>
+/// AdamW with linear warm-up and cosine decay on class-weighted, label-smoothed cross-entropy over
+/// augmented fixed-length windows; after every epoch of the second half of the schedule the whole clips
+/// of the validation actors are classified and the weights of the most accurate epoch (ties: lower loss) are kept. Deterministic:
+/// torch is seeded before initialisation, windows and batches come from <see cref="Random"/> with the
+/// same seed, and torch runs a fixed number of threads.
+/// </summary>
+public static class SequenceTrainer
+{
+    public static SequenceFit Fit(
+        LabeledSequences train,
+        LabeledSequences validation,
+        SequenceTrainingOptions options,
+        int seed,
+        CancellationToken ct,
+        Action<int, EmotionCrnn>? afterEpoch = null)
+    {
+        if (train.Count == 0 || validation.Count == 0)
+        {
+            throw new ArgumentException($"Training needs examples on both sides: {train.Count} training, {validation.Count} validation.");
+        }
+        set_num_threads(options.Threads);
+        manual_seed(seed);
+        int bands = train.Features[0].Coefficients;
+        var module = new EmotionCrnn(bands, Emotions.Count, options.Dropout, options.Channels, options.Hidden);
+        var random = new Random(seed);
+        var augmentation = options.Augmentation;
+        int length = augmentation.CropFrames;
+        int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        int totalSteps = stepsPerEpoch * options.Epochs;
+        int warmupSteps = stepsPerEpoch * options.WarmupEpochs;
+
+        using var optimizer = optim.AdamW(module.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        using var classWeights = options.ClassBalanced ? tensor(InverseFrequency(train.Classes)) : null;
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        var window = new float[options.BatchSize * bands * length];
+        double bestAccuracy = -1;
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = 0;
+        int step = 0;
+        Dictionary<string, Tensor>? best = null;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                ct.ThrowIfCancellationRequested();
+                module.train();
+                random.Shuffle(order);
+                for (int start = 0; start < order.Length; start += options.BatchSize)
+                {
+                    int count = Math.Min(options.BatchSize, order.Length - start);
+                    var targets = new long[count];
+                    for (int i = 0; i < count; i++)
+                    {
+                        int clip = order[start + i];
+                        augmentation.Draw(train.Features[clip], random, window.AsSpan(i * bands * length, bands * length));
+                        targets[i] = train.Classes[clip];
+                    }
+                    double lambda = options.MixupAlpha > 0 ? Beta(random, options.MixupAlpha) : 1;
+                    var partner = Enumerable.Range(0, count).Select(i => (long)i).ToArray();
+                    if (lambda < 1)
+                    {
+                        random.Shuffle(partner);
+                    }
+
+                    using var scope = NewDisposeScope();
+                    SetLearningRate(optimizer, Schedule(options.LearningRate, step++, warmupSteps, totalSteps));
+                    var x = tensor(window.AsSpan(0, count * bands * length).ToArray(), [count, bands, length]);
+                    var y = tensor(targets);
+                    var mix = tensor(partner);
+                    if (lambda < 1)
+                    {
+                        // Mixup: a convex blend of two examples and of their losses.
+                        x = lambda * x + (1 - lambda) * x.index_select(0, mix);
+                    }
+                    optimizer.zero_grad();
+                    var logits = module.forward(x);
+                    var loss = nn.functional.cross_entropy(logits, y, weight: classWeights, label_smoothing: options.LabelSmoothing);
+                    if (lambda < 1)
+                    {
+                        var other = nn.functional.cross_entropy(logits, y.index_select(0, mix), weight: classWeights, label_smoothing: options.LabelSmoothing);
+                        loss = lambda * loss + (1 - lambda) * other;
+                    }
+                    loss.backward();
+                    optimizer.step();
+                }
+
+                // Early epochs of a cosine schedule are never the best; skipping them halves the validation cost.
+                if (epoch <= options.Epochs / 2)
+                {
+                    afterEpoch?.Invoke(epoch, module);
+                    continue;
+                }
+                var (accuracy, validationLoss) = Evaluate(module, validation);
+                if (accuracy > bestAccuracy || (accuracy == bestAccuracy && validationLoss < bestLoss))
+                {
+                    bestAccuracy = accuracy;
+                    bestLoss = validationLoss;
+                    bestEpoch = epoch;
+                    Dispose(best);
+                    best = Snapshot(module);
+                }
+                afterEpoch?.Invoke(epoch, module);
+            }
+            var secondsPerEpoch = clock.Elapsed.TotalSeconds / options.Epochs;
+            module.load_state_dict(best!);
+            module.eval();
+            return new SequenceFit(module, bestEpoch, options.Epochs, bestAccuracy, secondsPerEpoch);
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+        finally
+        {
+            Dispose(best);
+        }
+    }
+
+    /// <summary>Class probabilities of each whole clip, in label order (eval mode, no gradients).</summary>
+    public static float[][] PredictProbabilities(EmotionCrnn module, IReadOnlyList<FeatureMatrix> clips)
+    {
+        module.eval();
+        var result = new float[clips.Count][];
+        using var _ = no_grad();
+        for (int i = 0; i < clips.Count; i++)
+        {
+            using var scope = NewDisposeScope();
+            var logits = module.forward(EmotionCrnn.ToInput(clips[i]));
+            result[i] = nn.functional.softmax(logits, 1).data<float>().ToArray();
+        }
+        return result;
+    }
+
+    public static int[] PredictClasses(EmotionCrnn module, IReadOnlyList<FeatureMatrix> clips) =>
+        PredictProbabilities(module, clips).Select(ArgMax).ToArray();
+
+    private static (double Accuracy, double Loss) Evaluate(EmotionCrnn module, LabeledSequences data)
+    {
+        var probabilities = PredictProbabilities(module, data.Features);
+        int correct = 0;
+        double loss = 0;
+        for (int i = 0; i < data.Count; i++)
+        {
+            correct += ArgMax(probabilities[i]) == data.Classes[i] ? 1 : 0;
+            loss -= Math.Log(Math.Max(1e-12, probabilities[i][data.Classes[i]]));
+        }
+        return ((double)correct / data.Count, loss / data.Count);
+    }
+
+    private static int ArgMax(float[] values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>w_c = N / (C · n_c): every class contributes equally to the loss; absent classes get weight 0.</summary>
+    private static float[] InverseFrequency(int[] classes)
+    {
+        var counts = new int[Emotions.Count];
+        foreach (var c in classes)
+        {
+            counts[c]++;
+        }
+        return counts.Select(n => n == 0 ? 0f : (float)classes.Length / (Emotions.Count * n)).ToArray();
+    }
+
+    /// <summary>Linear warm-up to the peak, then half a cosine down to 0.</summary>
+    private static double Schedule(double peak, int step, int warmupSteps, int totalSteps)
+    {
+        if (step < warmupSteps)
+        {
+            return peak * (step + 1) / warmupSteps;
+        }
+        double progress = (double)(step - warmupSteps) / Math.Max(1, totalSteps - warmupSteps);
+        return peak * 0.5 * (1 + Math.Cos(Math.PI * progress));
+    }
+
+    private static void SetLearningRate(optim.Optimizer optimizer, double rate)
+    {
+        foreach (var group in optimizer.ParamGroups)
+        {
+            group.LearningRate = rate;
+        }
+    }
+
+    /// <summary>Beta(α, α) as X / (X + Y) with X, Y ~ Gamma(α, 1).</summary>
+    private static double Beta(Random random, double alpha)
+    {
+        double x = Gamma(random, alpha);
+        double y = Gamma(random, alpha);
+        return x / (x + y);
+    }
+
+    /// <summary>Marsaglia and Tsang's Gamma(α, 1) sampler; α &lt; 1 via Gamma(α + 1)·U^(1/α).</summary>
+    private static double Gamma(Random random, double alpha)
+    {
+        if (alpha < 1)
+        {
+            return Gamma(random, alpha + 1) * Math.Pow(random.NextDouble(), 1 / alpha);
+        }
+        double d = alpha - 1.0 / 3;
+        double c = 1 / Math.Sqrt(9 * d);
+        while (true)
+        {
+            double z;
+            double v;
+            do
+            {
+                // Box-Muller standard normal.
+                z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                v = 1 + c * z;
+            }
+            while (v <= 0);
+            v = v * v * v;
+            double u = random.NextDouble();
+            if (Math.Log(u) < 0.5 * z * z + d - d * v + d * Math.Log(v))
+            {
+                return d * v;
+            }
+        }
+    }
+
+    private static Dictionary<string, Tensor> Snapshot(EmotionCrnn module) =>
+        module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+
+    private static void Dispose(Dictionary<string, Tensor>? state)
+    {
+        foreach (var t in state?.Values ?? Enumerable.Empty<Tensor>())
+        {
+            t.Dispose();
+        }
+    }
+}
