@@ -7,6 +7,8 @@ using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Sequence;
 using Microsoft.Extensions.Configuration;
 
+using EmotionRecognition.Trainer.Training;
+
 namespace EmotionRecognition.Trainer.Cli;
 
 /// <summary>One network's result on an evaluation folder.</summary>
@@ -51,7 +53,7 @@ public sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progres
         foreach (var model in set.Models)
         {
             var predicted = model.Network.TakesMfccVector()
-                ? set.Predict(model.Network, inputs).Select(ArgMax).ToArray()
+                ? set.Predict(model.Network, inputs).Select(Probabilities.ArgMax).ToArray()
                 : SequenceEvaluation.PredictClasses(set, model.Network, scan.Root, features.Clips, DataOptions.From(configuration).CachePath, progress, ct);
             var m = ClassificationMetrics.From(truth, predicted, Emotions.Count);
             networks[model.Network.Name()] = new NetworkEvaluation(
@@ -91,18 +93,5 @@ public sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progres
                     + string.Create(inv, $"{e.RecallPerClass[r.Labels[i]],9:P0}"));
             }
         }
-    }
-
-    internal static int ArgMax(float[] probabilities)
-    {
-        int best = 0;
-        for (int i = 1; i < probabilities.Length; i++)
-        {
-            if (probabilities[i] > probabilities[best])
-            {
-                best = i;
-            }
-        }
-        return best;
     }
 }

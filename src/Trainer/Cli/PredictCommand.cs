@@ -8,6 +8,8 @@ using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Sequence;
 using Microsoft.Extensions.Configuration;
 
+using EmotionRecognition.Trainer.Training;
+
 namespace EmotionRecognition.Trainer.Cli;
 
 /// <summary>
@@ -60,7 +62,7 @@ public sealed class PredictCommand(TextWriter stdout, TextWriter stderr, Extract
                 }
                 else
                 {
-                    int best = EvaluateCommand.ArgMax(probabilities);
+                    int best = Probabilities.ArgMax(probabilities);
                     var all = string.Join(", ", probabilities.Select((p, i) => string.Create(CultureInfo.InvariantCulture, $"{Emotions.InLabelOrder[i].Label()} {p:F3}")));
                     stdout.WriteLine($"{file}: {Emotions.InLabelOrder[best].Label()} ({network.Name()}: {all})");
                 }

@@ -5,6 +5,8 @@ using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Trainer.Cli;
 using EmotionRecognition.Trainer.Corpus;
 
+using EmotionRecognition.Trainer.Training;
+
 namespace EmotionRecognition.Trainer.Sequence;
 
 /// <summary>
@@ -36,19 +38,6 @@ public static class SequenceEvaluation
         {
             throw new InvalidDataException($"{sequences.Skipped[0].Path}: {sequences.Skipped[0].Reason}");
         }
-        return sequences.Clips.Select(c => ArgMax(set.PredictSequence(network, c.Features))).ToArray();
-    }
-
-    private static int ArgMax(float[] values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-        return best;
+        return sequences.Clips.Select(c => Probabilities.ArgMax(set.PredictSequence(network, c.Features))).ToArray();
     }
 }

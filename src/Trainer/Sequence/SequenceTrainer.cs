@@ -4,6 +4,8 @@ using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Models;
 using static TorchSharp.torch;
 
+using EmotionRecognition.Trainer.Training;
+
 namespace EmotionRecognition.Trainer.Sequence;
 
 /// <summary>Everything that decides a trained CRNN besides the data.</summary>
@@ -194,7 +196,7 @@ public static class SequenceTrainer
     }
 
     public static int[] PredictClasses(EmotionCrnn module, IReadOnlyList<FeatureMatrix> clips) =>
-        PredictProbabilities(module, clips).Select(ArgMax).ToArray();
+        PredictProbabilities(module, clips).Select(Probabilities.ArgMax).ToArray();
 
     private static (double Accuracy, double Loss) Evaluate(EmotionCrnn module, LabeledSequences data)
     {
@@ -203,23 +205,10 @@ public static class SequenceTrainer
         double loss = 0;
         for (int i = 0; i < data.Count; i++)
         {
-            correct += ArgMax(probabilities[i]) == data.Classes[i] ? 1 : 0;
+            correct += Probabilities.ArgMax(probabilities[i]) == data.Classes[i] ? 1 : 0;
             loss -= Math.Log(Math.Max(1e-12, probabilities[i][data.Classes[i]]));
         }
         return ((double)correct / data.Count, loss / data.Count);
-    }
-
-    private static int ArgMax(float[] values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-        return best;
     }
 
     /// <summary>w_c = N / (C · n_c): every class contributes equally to the loss; absent classes get weight 0.</summary>

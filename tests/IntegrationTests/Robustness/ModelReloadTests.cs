@@ -146,7 +146,7 @@ public sealed class ModelReloadTests
             .SetName("ManifestTruncated");
         yield return new TestCaseData((Action<string>)(folder => EditManifest(folder, "\"version\": 1,", "\"version\": 99,")), "feature profile version 99")
             .SetName("ManifestFromAnotherFeatureVersion");
-        yield return new TestCaseData((Action<string>)(folder => EditManifest(folder, "\"cnn-v1\"", "\"cnn-v9\"")), "cannot run")
+        yield return new TestCaseData((Action<string>)(folder => EditManifest(folder, $"\"{EmotionRecognition.Infrastructure.Models.NetworkArchitectures.Default(NetworkType.Cnn)}\"", "\"cnn-v9\"")), "cannot run")
             .SetName("ManifestWithUnknownArchitecture");
         yield return new TestCaseData((Action<string>)(folder => EditManifest(folder, "\"angry\"", "\"furious\"")), "has labels")
             .SetName("ManifestWithOtherLabels");
