@@ -36,46 +36,20 @@ public sealed class ClipFeatureReader(FeatureProfile profile, ExtractFeatures ex
 {
     public FeatureSet Read(CorpusScan scan, IProgressReporter progress, CancellationToken ct, string step = "Features")
     {
-        var results = new LabeledClip?[scan.Files.Count];
-        var failures = new SkippedFile?[scan.Files.Count];
-        int hits = 0;
-        int extracted = 0;
-        progress.Run(step, scan.Files.Count, advance =>
+        var read = ParallelClipReader.Read(scan, progress, step, (file, bytes, hash) =>
         {
-            var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct };
-            Parallel.For(0, scan.Files.Count, options, i =>
+            if (cache is not null && cache.TryGet(hash, out var cached))
             {
-                var file = scan.Files[i];
-                try
-                {
-                    var bytes = File.ReadAllBytes(file.Path);
-                    var hash = FeatureCache.ContentHash(bytes);
-                    if (cache is not null && cache.TryGet(hash, out var cached))
-                    {
-                        Interlocked.Increment(ref hits);
-                        results[i] = new LabeledClip(file.Path, file.Name, hash, cached);
-                    }
-                    else
-                    {
-                        var features = extract(bytes);
-                        if (features.Length != profile.CoefficientCount || !features.All(float.IsFinite))
-                        {
-                            throw new InvalidDataException($"extraction gave {features.Length} values, not {profile.CoefficientCount} finite ones");
-                        }
-                        cache?.Put(hash, features);
-                        Interlocked.Increment(ref extracted);
-                        results[i] = new LabeledClip(file.Path, file.Name, hash, features);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // Unreadable or undecodable audio never aborts a run: the file is listed and left out.
-                    failures[i] = new SkippedFile(file.Path, e.Message);
-                }
-                advance(1);
-            });
-        });
-        var skipped = scan.Skipped.Concat(failures.OfType<SkippedFile>()).ToArray();
-        return new FeatureSet(profile, results.OfType<LabeledClip>().ToArray(), skipped, hits, extracted);
+                return (new LabeledClip(file.Path, file.Name, hash, cached), true);
+            }
+            var features = extract(bytes);
+            if (features.Length != profile.CoefficientCount || !features.All(float.IsFinite))
+            {
+                throw new InvalidDataException($"extraction gave {features.Length} values, not {profile.CoefficientCount} finite ones");
+            }
+            cache?.Put(hash, features);
+            return (new LabeledClip(file.Path, file.Name, hash, features), false);
+        }, ct);
+        return new FeatureSet(profile, read.Clips, read.Skipped, read.CacheHits, read.Extracted);
     }
 }

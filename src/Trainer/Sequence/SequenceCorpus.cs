@@ -34,41 +34,16 @@ public sealed class SequenceFeatureReader(FeatureProfile profile, SequenceFeatur
 
     public SequenceSet Read(CorpusScan scan, IProgressReporter progress, CancellationToken ct)
     {
-        var results = new SequenceClip?[scan.Files.Count];
-        var failures = new SkippedFile?[scan.Files.Count];
-        int hits = 0;
-        int extracted = 0;
-        progress.Run("Sequence features", scan.Files.Count, advance =>
+        var read = ParallelClipReader.Read(scan, progress, "Sequence features", (file, bytes, hash) =>
         {
-            var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct };
-            Parallel.For(0, scan.Files.Count, options, i =>
+            if (cache is not null && cache.TryGet(hash, out var cached))
             {
-                var file = scan.Files[i];
-                try
-                {
-                    var bytes = File.ReadAllBytes(file.Path);
-                    var hash = FeatureCache.ContentHash(bytes);
-                    if (cache is not null && cache.TryGet(hash, out var logMel))
-                    {
-                        Interlocked.Increment(ref hits);
-                    }
-                    else
-                    {
-                        logMel = pipeline.ExtractLogMel(WavReader.Read(bytes));
-                        cache?.Put(hash, logMel);
-                        Interlocked.Increment(ref extracted);
-                    }
-                    results[i] = new SequenceClip(file.Path, file.Name, hash, SequenceFeatures.Prepare(logMel));
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // Unreadable or undecodable audio never aborts a run: the file is listed and left out.
-                    failures[i] = new SkippedFile(file.Path, e.Message);
-                }
-                advance(1);
-            });
-        });
-        var skipped = scan.Skipped.Concat(failures.OfType<SkippedFile>()).ToArray();
-        return new SequenceSet(results.OfType<SequenceClip>().ToArray(), skipped, hits, extracted);
+                return (new SequenceClip(file.Path, file.Name, hash, SequenceFeatures.Prepare(cached)), true);
+            }
+            var logMel = pipeline.ExtractLogMel(WavReader.Read(bytes));
+            cache?.Put(hash, logMel);
+            return (new SequenceClip(file.Path, file.Name, hash, SequenceFeatures.Prepare(logMel)), false);
+        }, ct);
+        return new SequenceSet(read.Clips, read.Skipped, read.CacheHits, read.Extracted);
     }
 }
