@@ -98,6 +98,35 @@ if (S("stop", "") == "timing")
     Console.WriteLine($"process CPU {(proc.TotalProcessorTime - cpu0).TotalSeconds:F1} s over {total.Elapsed.TotalSeconds:F1} s wall for {2 * files.Length} clips");
     return;
 }
+if (S("stop", "") == "ensemble")
+{
+    // Averages the test probabilities of several cross-validation runs (out= folders of runs with different seedoffset=).
+    // Usage: CrnnLab stop=ensemble runs=/work/exp/a,/work/exp/b
+    var dirs = S("runs", "").Split(',');
+    var truthE = new List<int>(); var predE = new List<int>(); var accE = new List<double>();
+    for (int f = 1; f <= 5; f++)
+    {
+        var docs = dirs.Select(d => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(d, $"fold{f}.json"))).RootElement).ToArray();
+        var truth = docs[0].GetProperty("truth").EnumerateArray().Select(x => x.GetInt32()).ToArray();
+        var sum = new double[truth.Length, 8];
+        foreach (var d in docs)
+        {
+            int i = 0;
+            foreach (var row in d.GetProperty("probabilities").EnumerateArray())
+            {
+                int c = 0;
+                foreach (var v in row.EnumerateArray()) sum[i, c++] += v.GetDouble();
+                i++;
+            }
+        }
+        var pred = Enumerable.Range(0, truth.Length).Select(i => Enumerable.Range(0, 8).MaxBy(c => sum[i, c])).ToArray();
+        accE.Add(pred.Zip(truth).Count(z => z.First == z.Second) / (double)truth.Length);
+        truthE.AddRange(truth); predE.AddRange(pred);
+    }
+    var pooledE = ClassificationMetrics.From(truthE, predE, Emotions.Count);
+    Console.WriteLine($"ENSEMBLE of {dirs.Length}: mean acc {accE.Average():F4} (folds {string.Join(" ", accE.Select(x => x.ToString("F3")))}) pooled acc {pooledE.Accuracy:F4} f1 {pooledE.MacroF1:F4}");
+    return;
+}
 if (S("stop", "") == "assemble")
 {
     // Adds the CRNN (final weights + 5-fold results written by `final=true` and `out=`) to a CNN/DNN set saved by `train`,
@@ -226,7 +255,7 @@ foreach (var f in foldsToRun)
     var curve = new List<string>();
     double last = 0;
     var sw = Stopwatch.StartNew();
-    var fit = SequenceTrainer.Fit(train, val, opt, seed + f, default, (epoch, m) =>
+    var fit = SequenceTrainer.Fit(train, val, opt, seed + f + I("seedoffset", 0), default, (epoch, m) =>
     {
         if (epoch % I("every", 5) == 0 || epoch == opt.Epochs || epoch == 1)
         {
@@ -238,7 +267,8 @@ foreach (var f in foldsToRun)
     });
     using (fit.Module)
     {
-        var pred = SequenceTrainer.PredictClasses(fit.Module, tst.Features);
+        var probs = SequenceTrainer.PredictProbabilities(fit.Module, tst.Features);
+        var pred = probs.Select(p => Array.IndexOf(p, p.Max())).ToArray();
         var m = ClassificationMetrics.From(tst.Classes, pred, Emotions.Count);
         truthAll.AddRange(tst.Classes);
         predAll.AddRange(pred);
@@ -250,7 +280,7 @@ foreach (var f in foldsToRun)
             Directory.CreateDirectory(outFolder);
             File.WriteAllText(Path.Combine(outFolder, $"fold{f}.json"), System.Text.Json.JsonSerializer.Serialize(new
             {
-                fold = f, testActors = test, validationActors = validation, truth = tst.Classes, predicted = pred, bestEpoch = fit.BestEpoch,
+                fold = f, testActors = test, validationActors = validation, truth = tst.Classes, predicted = pred, probabilities = probs, bestEpoch = fit.BestEpoch,
                 validationAccuracy = fit.BestValidationAccuracy, fit.SecondsPerEpoch,
             }));
         }

@@ -87,7 +87,8 @@ public sealed class TorchModelSet : IModelSet
     {
         ArgumentNullException.ThrowIfNull(sequence);
         var loaded = Find(network);
-        if (loaded.Module is not EmotionCrnn crnn)
+        // Vector networks carry the standardisation of their MFCC inputs; sequence networks (CRNN, CRNN ensembles) normalise per utterance.
+        if (loaded.Standardization is not null)
         {
             throw new ArgumentException($"The {network.Name()} network takes an MFCC vector, not a feature sequence.");
         }
@@ -99,7 +100,7 @@ public sealed class TorchModelSet : IModelSet
         using (NewDisposeScope())
         using (no_grad())
         {
-            var logits = crnn.forward(EmotionCrnn.ToInput(sequence));
+            var logits = loaded.Module.forward(EmotionCrnn.ToInput(sequence));
             return nn.functional.softmax(logits, 1).data<float>().ToArray();
         }
     }

@@ -15,16 +15,21 @@ public static class NetworkArchitectures
         _ => throw new ArgumentOutOfRangeException(nameof(network), network, null),
     };
 
-    /// <summary>Every architecture this build can load for a network (older sets stay servable).</summary>
+    /// <summary>
+    /// Every architecture this build can load for a network (older sets stay servable). CRNN ensembles are named by
+    /// their member count (<see cref="EmotionCrnnEnsemble.ArchitectureName"/>); the list shows the pattern.
+    /// </summary>
     public static IReadOnlyList<string> Known(NetworkType network) => network switch
     {
         NetworkType.Cnn => [EmotionCnnV2.ArchitectureName, EmotionCnn.ArchitectureName],
         NetworkType.Dnn => [EmotionDnn.ArchitectureName],
-        NetworkType.Crnn => [EmotionCrnn.ArchitectureName],
+        NetworkType.Crnn => [EmotionCrnn.ArchitectureName, EmotionCrnn.ArchitectureName + "x<members>"],
         _ => [],
     };
 
-    public static bool IsKnown(NetworkType network, string architecture) => Known(network).Contains(architecture);
+    public static bool IsKnown(NetworkType network, string architecture) =>
+        Known(network).Contains(architecture)
+        || (network == NetworkType.Crnn && EmotionCrnnEnsemble.TryParseArchitecture(architecture, out _));
 
     /// <summary>
     /// A freshly initialised module (uses torch's global generator: seed it first). <paramref name="inputSize"/> is the
@@ -37,6 +42,8 @@ public static class NetworkArchitectures
             EmotionCnn.ArchitectureName when network == NetworkType.Cnn => new EmotionCnn(inputSize, classes),
             EmotionDnn.ArchitectureName when network == NetworkType.Dnn => new EmotionDnn(inputSize, classes),
             EmotionCrnn.ArchitectureName when network == NetworkType.Crnn => new EmotionCrnn(inputSize, classes),
+            _ when network == NetworkType.Crnn && EmotionCrnnEnsemble.TryParseArchitecture(architecture, out int members) =>
+                new EmotionCrnnEnsemble(members, inputSize, classes),
             _ => throw new ArgumentException(
                 $"Unknown architecture '{architecture}' for the {network.Name()} network; this build knows {string.Join(", ", Known(network))}."),
         };

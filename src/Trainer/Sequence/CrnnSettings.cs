@@ -1,4 +1,5 @@
 using System.Globalization;
+using EmotionRecognition.Infrastructure.Models;
 using Microsoft.Extensions.Configuration;
 
 namespace EmotionRecognition.Trainer.Sequence;
@@ -27,6 +28,7 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options)
             MixupAlpha = Real(configuration, "mixup_alpha", d.MixupAlpha, min: 0),
             Threads = Integer(configuration, "threads", d.Threads, min: 1, section: "training"),
             Augmentation = a with { CropFrames = Integer(configuration, "crop_frames", a.CropFrames, min: 8) },
+            Members = Integer(configuration, "ensemble", d.Members, min: 1, max: EmotionCrnnEnsemble.MaxMembers),
         };
         var enabled = configuration[$"{Section}:enabled"] is { } text
             ? bool.TryParse(text.Trim(), out var on) ? on : throw Invalid("enabled", text, "true or false")
@@ -34,16 +36,16 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options)
         return new CrnnSettings(enabled, options);
     }
 
-    private static int Integer(IConfiguration configuration, string key, int fallback, int min, string section = Section)
+    private static int Integer(IConfiguration configuration, string key, int fallback, int min, int max = int.MaxValue, string section = Section)
     {
         var text = configuration[$"{section}:{key}"];
         if (string.IsNullOrWhiteSpace(text))
         {
             return fallback;
         }
-        return int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min
+        return int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
             ? value
-            : throw Invalid(key, text, $"a whole number ≥ {min}", section);
+            : throw Invalid(key, text, max == int.MaxValue ? $"a whole number ≥ {min}" : $"a whole number from {min} to {max}", section);
     }
 
     private static double Real(IConfiguration configuration, string key, double fallback, double min, double max = double.MaxValue)

@@ -30,13 +30,15 @@ public sealed class CrnnTraining(SequenceTrainingOptions options, IProgressRepor
 
         var train = LabeledSequences.From(sequences.Clips.Where(c => final.TrainingActors.Contains(c.Actor)));
         var validation = LabeledSequences.From(sequences.Clips.Where(c => final.ValidationActors.Contains(c.Actor)));
-        SequenceFit? fit = null;
+        SequenceModelFit? fit = null;
         progress.Run($"Final {NetworkType.Crnn.Name()}", 1, advance =>
         {
-            fit = SequenceTrainer.Fit(train, validation, options, seed, ct);
+            fit = SequenceEnsemble.Fit(train, validation, options, seed, ct);
             advance(1);
         });
-        var run = new TrainingRun(final.TrainingActors, final.ValidationActors, train.Count, fit!.BestEpoch, fit.EpochsRun);
-        return new CrnnOutcome(metrics, new TrainedNetwork(NetworkType.Crnn, EmotionCrnn.ArchitectureName, fit.Module, null, run, metrics, Profile), sequences);
+        progress.Info($"Final {NetworkType.Crnn.Name()} ({fit!.Architecture}): best epoch(s) {fit.BestEpochs} of {options.Epochs}");
+        // The manifest has one best epoch per network: an ensemble records its first member's (report.md lists them all via the log).
+        var run = new TrainingRun(final.TrainingActors, final.ValidationActors, train.Count, fit.Members[0].BestEpoch, options.Epochs);
+        return new CrnnOutcome(metrics, new TrainedNetwork(NetworkType.Crnn, fit.Architecture, fit.Module, null, run, metrics, Profile), sequences);
     }
 }

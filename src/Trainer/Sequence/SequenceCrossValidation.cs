@@ -28,13 +28,14 @@ public static class SequenceCrossValidation
                 var train = LabeledSequences.From(clips.Where(c => fold.TrainingActors.Contains(c.Actor)));
                 var validation = LabeledSequences.From(clips.Where(c => fold.ValidationActors.Contains(c.Actor)));
                 var test = LabeledSequences.From(clips.Where(c => fold.TestActors.Contains(c.Actor)));
-                var fit = SequenceTrainer.Fit(train, validation, options, seed + fold.Index, ct);
+                var fit = SequenceEnsemble.Fit(train, validation, options, seed + fold.Index, ct);
                 using (fit.Module)
                 {
                     results.Add((test.Classes, SequenceTrainer.PredictClasses(fit.Module, test.Features)));
                 }
-                progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()}: best epoch {fit.BestEpoch} of {fit.EpochsRun} " +
-                    $"(validation accuracy {fit.BestValidationAccuracy:P1}), test accuracy {Accuracy(results[^1]):P1}, {fit.SecondsPerEpoch:F1} s/epoch");
+                progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs} of {options.Epochs} " +
+                    $"(validation accuracy {string.Join(", ", fit.Members.Select(m => m.BestValidationAccuracy.ToString("P1")))}), " +
+                    $"test accuracy {Accuracy(results[^1]):P1}, {fit.SecondsPerEpoch:F1} s/epoch");
                 advance(1);
             }
         });

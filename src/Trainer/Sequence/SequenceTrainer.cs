@@ -39,6 +39,12 @@ public sealed record SequenceTrainingOptions(
 
     public int Hidden { get; init; } = EmotionCrnn.Hidden;
 
+    /// <summary>
+    /// Networks trained per model, each from its own seed (<see cref="SequenceEnsemble.MemberSeed"/>), whose mean
+    /// probabilities classify; 1 trains a single <see cref="EmotionCrnn"/>.
+    /// </summary>
+    public int Members { get; init; } = 1;
+
     public static SequenceTrainingOptions Default { get; } = new(
         Epochs: 30, BatchSize: 32, LearningRate: 3e-3, WeightDecay: 1e-2, LabelSmoothing: 0.1, Dropout: 0.3,
         ClassBalanced: true, MixupAlpha: 0, WarmupEpochs: 2, Threads: 1, Augmentation: SequenceAugmentation.Default);
@@ -181,7 +187,7 @@ public static class SequenceTrainer
     }
 
     /// <summary>Class probabilities of each whole clip, in label order (eval mode, no gradients).</summary>
-    public static float[][] PredictProbabilities(EmotionCrnn module, IReadOnlyList<FeatureMatrix> clips)
+    public static float[][] PredictProbabilities(nn.Module<Tensor, Tensor> module, IReadOnlyList<FeatureMatrix> clips)
     {
         module.eval();
         var result = new float[clips.Count][];
@@ -195,7 +201,7 @@ public static class SequenceTrainer
         return result;
     }
 
-    public static int[] PredictClasses(EmotionCrnn module, IReadOnlyList<FeatureMatrix> clips) =>
+    public static int[] PredictClasses(nn.Module<Tensor, Tensor> module, IReadOnlyList<FeatureMatrix> clips) =>
         PredictProbabilities(module, clips).Select(Probabilities.ArgMax).ToArray();
 
     private static (double Accuracy, double Loss) Evaluate(EmotionCrnn module, LabeledSequences data)

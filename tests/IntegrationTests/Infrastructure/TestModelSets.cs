@@ -9,7 +9,7 @@ namespace EmotionRecognition.IntegrationTests.Infrastructure;
 /// <summary>Saves small, untrained but complete model sets for store and classifier tests.</summary>
 public static class TestModelSets
 {
-    public static string Save(ModelStore store, int seed, FeatureProfile? profile = null, Action<string>? beforePointerSwap = null, string? cnnArchitecture = null)
+    public static string Save(ModelStore store, int seed, FeatureProfile? profile = null, Action<string>? beforePointerSwap = null, string? cnnArchitecture = null, string? crnnArchitecture = null)
     {
         profile ??= FeatureProfile.Compat;
         manual_seed(seed);
@@ -20,15 +20,20 @@ public static class TestModelSets
         var run = new TrainingRun([1, 2, 3], [4], 0, 0, 0);
         var metrics = new CrossValidatedMetrics("test protocol", 2,
             ClassificationMetrics.From([0, 1, 2], [0, 1, 1], Emotions.Count), [0.5, 1.0], [0.4, 0.8]);
-        string Architecture(NetworkType n) => n == NetworkType.Cnn && cnnArchitecture is not null ? cnnArchitecture : NetworkArchitectures.Default(n);
+        string Architecture(NetworkType n) => n switch
+        {
+            NetworkType.Cnn when cnnArchitecture is not null => cnnArchitecture,
+            NetworkType.Crnn when crnnArchitecture is not null => crnnArchitecture,
+            _ => NetworkArchitectures.Default(n),
+        };
         var sequence = FeatureProfile.Sequence;
         var networks = NetworkTypes.MfccVector.Select(n => new TrainedNetwork(
             n, Architecture(n),
             NetworkArchitectures.Create(n, Architecture(n), profile.CoefficientCount, Emotions.Count),
             standardization, run, metrics))
             .Append(new TrainedNetwork(
-                NetworkType.Crnn, NetworkArchitectures.Default(NetworkType.Crnn),
-                NetworkArchitectures.Create(NetworkType.Crnn, NetworkArchitectures.Default(NetworkType.Crnn), sequence.MelBands, Emotions.Count),
+                NetworkType.Crnn, Architecture(NetworkType.Crnn),
+                NetworkArchitectures.Create(NetworkType.Crnn, Architecture(NetworkType.Crnn), sequence.MelBands, Emotions.Count),
                 null, run, metrics, sequence))
             .ToArray();
         try
