@@ -7,28 +7,9 @@ namespace EmotionRecognition.IntegrationTests.Api;
 
 /// <summary>WAV in on the prediction route: raw body or multipart file, features from the served profile.</summary>
 [TestFixture]
-public sealed class ApiAudioTests
+public sealed class ApiAudioTests : InMemoryApiTests
 {
     private const string Speech = "speech_22050_s16.wav";
-    private FakeModelSet _models = null!;
-    private ApiFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _models = new FakeModelSet();
-        _factory = ApiFactory.WithModels(_models);
-        _client = _factory.CreateClient();
-        _models.Inputs.Clear(); // forget the warm-up passes of start-up
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
 
     private static ByteArrayContent Wav(byte[] bytes, string contentType = "audio/wav")
     {
@@ -47,12 +28,12 @@ public sealed class ApiAudioTests
     [TestCase("audio/vnd.wave")]
     public async Task Predict_WavBody_ExtractsWithTheServedProfileAndAnswersTheContract(string contentType)
     {
-        var response = await _client.PostAsync("/prediction/DNN", Wav(GoldenWavs.Read(Speech), contentType));
+        var response = await Client.PostAsync("/prediction/DNN", Wav(GoldenWavs.Read(Speech), contentType));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         Assert.That(await response.Content.ReadAsStringAsync(), Does.StartWith("""{"results":[{"emotionType":"angry","prediction":0.5},"""));
-        Assert.That(_models.Inputs.Single(), Is.EqualTo(ExpectedFeatures(Speech)));
-        Assert.That(_models.Inputs.Single(), Has.Length.EqualTo(25));
+        Assert.That(Models.Inputs.Single(), Is.EqualTo(ExpectedFeatures(Speech)));
+        Assert.That(Models.Inputs.Single(), Has.Length.EqualTo(25));
     }
 
     [Test]
@@ -64,10 +45,10 @@ public sealed class ApiAudioTests
             { Wav(GoldenWavs.Read("tone_16000_s16.wav")), "file", "tone.wav" },
         };
 
-        var response = await _client.PostAsync("/prediction/cnn", form);
+        var response = await Client.PostAsync("/prediction/cnn", form);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        Assert.That(_models.Inputs.Single(), Is.EqualTo(ExpectedFeatures("tone_16000_s16.wav")));
+        Assert.That(Models.Inputs.Single(), Is.EqualTo(ExpectedFeatures("tone_16000_s16.wav")));
     }
 
     [Test]
@@ -79,7 +60,7 @@ public sealed class ApiAudioTests
             { Wav(GoldenWavs.Read(Speech)), "other", "b.wav" },
         };
 
-        var problem = await ApiErrorTests.AssertProblem(await _client.PostAsync("/prediction/cnn", form), HttpStatusCode.BadRequest);
+        var problem = await ApiErrorTests.AssertProblem(await Client.PostAsync("/prediction/cnn", form), HttpStatusCode.BadRequest);
 
         Assert.That(problem.GetProperty("errors").TryGetProperty("file", out _), Is.True);
     }
@@ -89,7 +70,7 @@ public sealed class ApiAudioTests
     {
         using var form = new MultipartFormDataContent { { new StringContent("no file here"), "comment" } };
 
-        var problem = await ApiErrorTests.AssertProblem(await _client.PostAsync("/prediction/cnn", form), HttpStatusCode.BadRequest);
+        var problem = await ApiErrorTests.AssertProblem(await Client.PostAsync("/prediction/cnn", form), HttpStatusCode.BadRequest);
 
         Assert.That(problem.GetProperty("errors").TryGetProperty("file", out _), Is.True);
     }
@@ -97,7 +78,7 @@ public sealed class ApiAudioTests
     [Test]
     public async Task Predict_EmptyWavBody_422WithTheReadersMessage()
     {
-        var problem = await ApiErrorTests.AssertProblem(await _client.PostAsync("/prediction/DNN", Wav([])), HttpStatusCode.UnprocessableEntity);
+        var problem = await ApiErrorTests.AssertProblem(await Client.PostAsync("/prediction/DNN", Wav([])), HttpStatusCode.UnprocessableEntity);
 
         Assert.That(problem.GetProperty("detail").GetString(), Is.EqualTo("Not a WAV file: 0 bytes is shorter than the 12-byte RIFF header."));
     }
@@ -107,7 +88,7 @@ public sealed class ApiAudioTests
     {
         var mp3ish = "ID3\u0004\0\0\0\0\0\0 this is not RIFF audio"u8.ToArray();
 
-        var problem = await ApiErrorTests.AssertProblem(await _client.PostAsync("/prediction/DNN", Wav(mp3ish)), HttpStatusCode.UnprocessableEntity);
+        var problem = await ApiErrorTests.AssertProblem(await Client.PostAsync("/prediction/DNN", Wav(mp3ish)), HttpStatusCode.UnprocessableEntity);
 
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("does not start with 'RIFF'"));
     }
@@ -118,7 +99,7 @@ public sealed class ApiAudioTests
         var header = GoldenWavs.Read(Speech).AsSpan(0, 44).ToArray();
         BitConverter.TryWriteBytes(header.AsSpan(40), 0); // data chunk size 0: no sample frames
 
-        var problem = await ApiErrorTests.AssertProblem(await _client.PostAsync("/prediction/DNN", Wav(header)), HttpStatusCode.UnprocessableEntity);
+        var problem = await ApiErrorTests.AssertProblem(await Client.PostAsync("/prediction/DNN", Wav(header)), HttpStatusCode.UnprocessableEntity);
 
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("data"));
     }
@@ -139,15 +120,15 @@ public sealed class ApiAudioTests
     [Test]
     public async Task Predict_WavToAnUnknownNetwork_400()
     {
-        await ApiErrorTests.AssertProblem(await _client.PostAsync("/prediction/rnn", Wav(GoldenWavs.Read(Speech))), HttpStatusCode.BadRequest);
+        await ApiErrorTests.AssertProblem(await Client.PostAsync("/prediction/rnn", Wav(GoldenWavs.Read(Speech))), HttpStatusCode.BadRequest);
     }
 
     [Test]
     public async Task Metrics_AfterAnAudioPrediction_CountsItAsAudio()
     {
-        await _client.PostAsync("/prediction/DNN", Wav(GoldenWavs.Read(Speech)));
+        await Client.PostAsync("/prediction/DNN", Wav(GoldenWavs.Read(Speech)));
 
-        var text = await _client.GetStringAsync("/metrics");
+        var text = await Client.GetStringAsync("/metrics");
 
         Assert.That(text, Does.Match("emotion_predictions_total\\{[^}]*input=\"audio\"[^}]*network=\"DNN\"[^}]*\\} 1"));
     }

@@ -8,33 +8,14 @@ namespace EmotionRecognition.IntegrationTests.Api;
 
 /// <summary>The original contract, byte for byte, and the introspection routes, against a fake model set.</summary>
 [TestFixture]
-public sealed class ApiContractTests
+public sealed class ApiContractTests : InMemoryApiTests
 {
-    private FakeModelSet _models = null!;
-    private ApiFactory _factory = null!;
-    private HttpClient _client = null!;
 
     private const string DnnResults =
         """{"results":[{"emotionType":"angry","prediction":0.5},{"emotionType":"calm","prediction":0.25},{"emotionType":"disgust","prediction":0.125},{"emotionType":"fearful","prediction":0.0625},{"emotionType":"happy","prediction":0.03125},{"emotionType":"neutral","prediction":0.015625},{"emotionType":"sad","prediction":0.0078125},{"emotionType":"surprised","prediction":0.0078125}]}""";
 
     private const string CnnResults =
         """{"results":[{"emotionType":"angry","prediction":0.0078125},{"emotionType":"calm","prediction":0.0078125},{"emotionType":"disgust","prediction":0.015625},{"emotionType":"fearful","prediction":0.03125},{"emotionType":"happy","prediction":0.0625},{"emotionType":"neutral","prediction":0.125},{"emotionType":"sad","prediction":0.25},{"emotionType":"surprised","prediction":0.5}]}""";
-
-    [SetUp]
-    public void SetUp()
-    {
-        _models = new FakeModelSet();
-        _factory = ApiFactory.WithModels(_models);
-        _client = _factory.CreateClient();
-        _models.Inputs.Clear(); // forget the warm-up passes of start-up
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
 
     internal static string Mfccs(int count = 25) =>
         "{\"mfccs\":[" + string.Join(",", Enumerable.Range(0, count).Select(i => (i * 1.5 - 10).ToString(CultureInfo.InvariantCulture))) + "]}";
@@ -51,7 +32,7 @@ public sealed class ApiContractTests
     [Test]
     public async Task Predict_Dnn25Mfccs_AnswersTheOriginalJsonExactly()
     {
-        var response = await _client.PostAsync("/prediction/DNN", Json(Mfccs()));
+        var response = await Client.PostAsync("/prediction/DNN", Json(Mfccs()));
 
         await AssertJsonBody(response, DnnResults);
     }
@@ -61,7 +42,7 @@ public sealed class ApiContractTests
     [TestCase("Cnn")]
     public async Task Predict_NetworkTypeInAnyCase_UsesThatNetwork(string networkType)
     {
-        var response = await _client.PostAsync($"/prediction/{networkType}", Json(Mfccs()));
+        var response = await Client.PostAsync($"/prediction/{networkType}", Json(Mfccs()));
 
         await AssertJsonBody(response, CnnResults);
     }
@@ -78,11 +59,11 @@ public sealed class ApiContractTests
         var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json; charset=UTF-8");
 
-        var response = await _client.PostAsync("/prediction/DNN", content);
+        var response = await Client.PostAsync("/prediction/DNN", content);
 
         await AssertJsonBody(response, DnnResults);
         Assert.That(expected, Has.Length.EqualTo(25));
-        Assert.That(_models.Inputs.Single(), Is.EqualTo(expected));
+        Assert.That(Models.Inputs.Single(), Is.EqualTo(expected));
     }
 
     [Test]
@@ -100,7 +81,7 @@ public sealed class ApiContractTests
     [Test]
     public async Task Predict_ProbabilitiesAreEightEmotionsInLabelOrderSummingToOne()
     {
-        var response = await _client.PostAsync("/prediction/dnn", Json(Mfccs()));
+        var response = await Client.PostAsync("/prediction/dnn", Json(Mfccs()));
 
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var results = json.RootElement.GetProperty("results").EnumerateArray().ToArray();
@@ -113,7 +94,7 @@ public sealed class ApiContractTests
     [TestCase("/configuration/init")]
     public async Task Configuration_BothRoutes_AnswerTheManifestsMfccCount(string route)
     {
-        var response = await _client.GetAsync(route);
+        var response = await Client.GetAsync(route);
 
         await AssertJsonBody(response, """{"numberOfMfccs":25}""");
     }
@@ -123,10 +104,10 @@ public sealed class ApiContractTests
     {
         var body = "{\"items\":[" + Mfccs() + "," + Mfccs() + "]}";
 
-        var response = await _client.PostAsync("/prediction/cnn/batch", Json(body));
+        var response = await Client.PostAsync("/prediction/cnn/batch", Json(body));
 
         await AssertJsonBody(response, "{\"items\":[" + CnnResults + "," + CnnResults + "]}");
-        Assert.That(_models.Inputs, Has.Count.EqualTo(2));
+        Assert.That(Models.Inputs, Has.Count.EqualTo(2));
     }
 
     [Test]
@@ -136,7 +117,7 @@ public sealed class ApiContractTests
             """{"name":"compat","version":1,"sampleRateHz":22050,"offsetSeconds":1,"durationSeconds":2.5,"fftSize":2048,"hopLength":512,"melBands":128,"minFrequencyHz":0,"maxFrequencyHz":null,"coefficientCount":25,"topDb":80,"effectiveMaxFrequencyHz":11025}""";
         const string labels = """["angry","calm","disgust","fearful","happy","neutral","sad","surprised"]""";
 
-        var response = await _client.GetAsync("/models");
+        var response = await Client.GetAsync("/models");
 
         await AssertJsonBody(response,
             "{\"modelSetId\":\"fake-0001\",\"models\":[" +
@@ -149,8 +130,8 @@ public sealed class ApiContractTests
     [Test]
     public async Task HealthLive_AndReady_WithModelsLoaded_Answer200()
     {
-        var live = await _client.GetAsync("/health/live");
-        var ready = await _client.GetAsync("/health/ready");
+        var live = await Client.GetAsync("/health/live");
+        var ready = await Client.GetAsync("/health/ready");
 
         Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -160,7 +141,7 @@ public sealed class ApiContractTests
     [Test]
     public async Task Root_ServesTheWebPageFromWwwroot()
     {
-        var response = await _client.GetAsync("/");
+        var response = await Client.GetAsync("/");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
@@ -170,7 +151,7 @@ public sealed class ApiContractTests
     [Test]
     public async Task OpenApi_DocumentListsEveryRoute()
     {
-        var response = await _client.GetAsync("/openapi/v1.json");
+        var response = await Client.GetAsync("/openapi/v1.json");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -184,7 +165,7 @@ public sealed class ApiContractTests
     [Test]
     public async Task Scalar_ReferencePage_IsServed()
     {
-        var response = await _client.GetAsync("/scalar/v1");
+        var response = await Client.GetAsync("/scalar/v1");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
@@ -193,10 +174,10 @@ public sealed class ApiContractTests
     [Test]
     public async Task Metrics_AfterPredictions_ExportsRequestAndPredictionCounters()
     {
-        await _client.PostAsync("/prediction/DNN", Json(Mfccs()));
-        await _client.PostAsync("/prediction/cnn/batch", Json("{\"items\":[" + Mfccs() + "," + Mfccs() + "]}"));
+        await Client.PostAsync("/prediction/DNN", Json(Mfccs()));
+        await Client.PostAsync("/prediction/cnn/batch", Json("{\"items\":[" + Mfccs() + "," + Mfccs() + "]}"));
 
-        var text = await _client.GetStringAsync("/metrics");
+        var text = await Client.GetStringAsync("/metrics");
 
         Assert.That(text, Does.Contain("emotion_predictions_total{"));
         Assert.That(text, Does.Match("emotion_predictions_total\\{[^}]*network=\"DNN\"[^}]*\\} 1"));

@@ -6,24 +6,8 @@ namespace EmotionRecognition.IntegrationTests.Api;
 
 /// <summary>Every kind of bad input gets its 4xx as RFC 9457 problem details that name what to fix; never a 500.</summary>
 [TestFixture]
-public sealed class ApiErrorTests
+public sealed class ApiErrorTests : InMemoryApiTests
 {
-    private ApiFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _factory = ApiFactory.WithModels(new FakeModelSet());
-        _client = _factory.CreateClient();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
 
     private static StringContent Json(string body) => ApiContractTests.Json(body);
 
@@ -55,7 +39,7 @@ public sealed class ApiErrorTests
     [TestCase("lstm")]
     public async Task Predict_UnknownNetwork_400NamingTheValidNetworks(string network)
     {
-        var message = await AssertInvalidField(await _client.PostAsync($"/prediction/{network}", Json(ApiContractTests.Mfccs())), "networkType");
+        var message = await AssertInvalidField(await Client.PostAsync($"/prediction/{network}", Json(ApiContractTests.Mfccs())), "networkType");
 
         Assert.That(message, Does.Contain("CNN, DNN"));
     }
@@ -65,7 +49,7 @@ public sealed class ApiErrorTests
     [TestCase(0)]
     public async Task Predict_WrongCount_400NamingMfccs(int count)
     {
-        var message = await AssertInvalidField(await _client.PostAsync("/prediction/DNN", Json(ApiContractTests.Mfccs(count))), "mfccs");
+        var message = await AssertInvalidField(await Client.PostAsync("/prediction/DNN", Json(ApiContractTests.Mfccs(count))), "mfccs");
 
         Assert.That(message, Does.Contain("25"));
     }
@@ -86,7 +70,7 @@ public sealed class ApiErrorTests
     [TestCase("", "body")]
     public async Task Predict_MalformedOrMistypedBody_400NamingTheField(string body, string field)
     {
-        await AssertInvalidField(await _client.PostAsync("/prediction/DNN", Json(body)), field);
+        await AssertInvalidField(await Client.PostAsync("/prediction/DNN", Json(body)), field);
     }
 
     [TestCase("1e39")]
@@ -97,7 +81,7 @@ public sealed class ApiErrorTests
     {
         var body = ApiContractTests.Mfccs().Replace("[-10,", $"[{number},");
 
-        var message = await AssertInvalidField(await _client.PostAsync("/prediction/DNN", Json(body)), "mfccs[0]");
+        var message = await AssertInvalidField(await Client.PostAsync("/prediction/DNN", Json(body)), "mfccs[0]");
 
         Assert.That(message, Does.Contain("float range"));
     }
@@ -110,7 +94,7 @@ public sealed class ApiErrorTests
     {
         var body = ApiContractTests.Mfccs().Replace("[-10,", $"[{token},");
 
-        await AssertInvalidField(await _client.PostAsync("/prediction/DNN", Json(body)), "mfccs[0]");
+        await AssertInvalidField(await Client.PostAsync("/prediction/DNN", Json(body)), "mfccs[0]");
     }
 
     [Test]
@@ -118,7 +102,7 @@ public sealed class ApiErrorTests
     {
         var body = ApiContractTests.Mfccs().Replace("[-10,", "[\"-10\",");
 
-        await AssertInvalidField(await _client.PostAsync("/prediction/DNN", Json(body)), "mfccs[0]");
+        await AssertInvalidField(await Client.PostAsync("/prediction/DNN", Json(body)), "mfccs[0]");
     }
 
     [TestCase("text/plain")]
@@ -129,7 +113,7 @@ public sealed class ApiErrorTests
     {
         var content = new StringContent(ApiContractTests.Mfccs(), Encoding.UTF8, contentType);
 
-        var problem = await AssertProblem(await _client.PostAsync("/prediction/DNN", content), HttpStatusCode.UnsupportedMediaType);
+        var problem = await AssertProblem(await Client.PostAsync("/prediction/DNN", content), HttpStatusCode.UnsupportedMediaType);
 
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("application/json").And.Contain("audio/wav"));
     }
@@ -140,7 +124,7 @@ public sealed class ApiErrorTests
         var content = new ByteArrayContent([1, 2, 3]);
         content.Headers.ContentType = new("audio/wav");
 
-        await AssertProblem(await _client.PostAsync("/prediction/DNN/batch", content), HttpStatusCode.UnsupportedMediaType);
+        await AssertProblem(await Client.PostAsync("/prediction/DNN/batch", content), HttpStatusCode.UnsupportedMediaType);
     }
 
     [Test]
@@ -148,7 +132,7 @@ public sealed class ApiErrorTests
     {
         var content = new ByteArrayContent(Encoding.UTF8.GetBytes(ApiContractTests.Mfccs()));
 
-        var response = await _client.PostAsync("/prediction/DNN", content);
+        var response = await Client.PostAsync("/prediction/DNN", content);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
@@ -159,7 +143,7 @@ public sealed class ApiErrorTests
         var body = "{\"mfccs\":[" + string.Join(",", Enumerable.Repeat("1.000000", 8000)) + "]}";
         Assert.That(body.Length, Is.GreaterThan(64 * 1024));
 
-        var problem = await AssertProblem(await _client.PostAsync("/prediction/DNN", Json(body)), HttpStatusCode.RequestEntityTooLarge);
+        var problem = await AssertProblem(await Client.PostAsync("/prediction/DNN", Json(body)), HttpStatusCode.RequestEntityTooLarge);
 
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("65536"));
     }
@@ -173,7 +157,7 @@ public sealed class ApiErrorTests
         using var request = new HttpRequestMessage(HttpMethod.Post, "/prediction/DNN") { Content = content };
         request.Headers.TransferEncodingChunked = true;
 
-        await AssertProblem(await _client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
+        await AssertProblem(await Client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
     }
 
     [Test]
@@ -205,13 +189,13 @@ public sealed class ApiErrorTests
     [TestCase("""{"items":[{"mfccs":["x"]}]}""", "items[0].mfccs[0]")]
     public async Task Batch_BadItems_400NamingTheItem(string body, string field)
     {
-        await AssertInvalidField(await _client.PostAsync("/prediction/CNN/batch", Json(body)), field);
+        await AssertInvalidField(await Client.PostAsync("/prediction/CNN/batch", Json(body)), field);
     }
 
     [Test]
     public async Task UnknownRoute_404ProblemDetails()
     {
-        var response = await _client.GetAsync("/predictions");
+        var response = await Client.GetAsync("/predictions");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
@@ -220,7 +204,7 @@ public sealed class ApiErrorTests
     [Test]
     public async Task Predict_Get_405()
     {
-        var response = await _client.GetAsync("/prediction/DNN");
+        var response = await Client.GetAsync("/prediction/DNN");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
     }

@@ -4,36 +4,22 @@ namespace EmotionRecognition.IntegrationTests.Api;
 
 /// <summary>Without models the process stays up: liveness passes, readiness and predictions say why.</summary>
 [TestFixture]
-public sealed class ModelsUnavailableTests
+public sealed class ModelsUnavailableTests : InMemoryApiTests
 {
     private const string Reason = "Model folder /srv/models has no manifest.json; run the Trainer or set [models] path.";
-    private ApiFactory _factory = null!;
-    private HttpClient _client = null!;
 
-    [SetUp]
-    public void SetUp()
-    {
-        _factory = ApiFactory.WithoutModels(Reason);
-        _client = _factory.CreateClient();
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        _client.Dispose();
-        _factory.Dispose();
-    }
+    private protected override ApiFactory CreateFactory(FakeModelSet models) => ApiFactory.WithoutModels(Reason);
 
     [Test]
     public async Task HealthLive_WithoutModels_200()
     {
-        Assert.That((await _client.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await Client.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]
     public async Task HealthReady_WithoutModels_503WithTheReason()
     {
-        var response = await _client.GetAsync("/health/ready");
+        var response = await Client.GetAsync("/health/ready");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
         Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("{\"status\":\"Unhealthy\",\"detail\":\"" + Reason + "\"}"));
@@ -47,7 +33,7 @@ public sealed class ModelsUnavailableTests
     public async Task ModelRoutes_WithoutModels_503WithTheReason(string route, bool post)
     {
         var body = route.EndsWith("batch") ? "{\"items\":[" + ApiContractTests.Mfccs() + "]}" : ApiContractTests.Mfccs();
-        var response = post ? await _client.PostAsync(route, ApiContractTests.Json(body)) : await _client.GetAsync(route);
+        var response = post ? await Client.PostAsync(route, ApiContractTests.Json(body)) : await Client.GetAsync(route);
 
         var problem = await ApiErrorTests.AssertProblem(response, HttpStatusCode.ServiceUnavailable);
 
@@ -57,7 +43,7 @@ public sealed class ModelsUnavailableTests
     [Test]
     public async Task Predict_WithoutModels_StillValidatesInputFirst()
     {
-        var response = await _client.PostAsync("/prediction/rnn", ApiContractTests.Json(ApiContractTests.Mfccs()));
+        var response = await Client.PostAsync("/prediction/rnn", ApiContractTests.Json(ApiContractTests.Mfccs()));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
