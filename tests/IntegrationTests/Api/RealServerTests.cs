@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EmotionRecognition.IntegrationTests.Api;
 
@@ -17,10 +14,7 @@ public sealed class RealServerTests
     public void StartServer()
     {
         _factory = ApiFactory.WithModels(new FakeModelSet());
-        _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        _factory.StartServer();
-        var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        _client = new HttpClient { BaseAddress = new Uri(address) };
+        _client = new HttpClient { BaseAddress = _factory.StartOnLoopback() };
     }
 
     [OneTimeTearDown]

@@ -114,7 +114,7 @@ public sealed class CrnnEnsembleTests
     {
         var options = SequenceTrainingOptions.Default with
         {
-            Epochs = 1, BatchSize = 8, Threads = 1,
+            Epochs = 1, BatchSize = 8, Threads = 1, Members = 1,
             Augmentation = SequenceAugmentation.Default with { CropFrames = 24, FrequencyMaskBands = 2, TimeMaskFrames = 3 },
         };
         var data = new LabeledSequences(Enumerable.Range(0, 8).Select(i => RandomClip(30, i)).ToArray(), Enumerable.Range(0, 8).ToArray());
@@ -128,12 +128,19 @@ public sealed class CrnnEnsembleTests
 
     [TestCase("3", 3)]
     [TestCase(" 1 ", 1)]
-    [TestCase(null, 1)]
-    public void CrnnSettings_Ensemble_ReadsTheMemberCount(string? text, int expected)
+    public void CrnnSettings_Ensemble_ReadsTheMemberCount(string text, int expected)
     {
         var settings = CrnnSettings.From(Config(text));
 
         Assert.That(settings.Options.Members, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void CrnnSettings_NoEnsembleKey_TrainsTheShippedRecipesMemberCount()
+    {
+        var settings = CrnnSettings.From(Config(null));
+
+        Assert.That(settings.Options.Members, Is.EqualTo(SequenceTrainingOptions.Default.Members).And.GreaterThan(1));
     }
 
     [TestCase("0")]

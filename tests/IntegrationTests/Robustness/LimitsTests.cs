@@ -2,9 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using EmotionRecognition.IntegrationTests.Api;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EmotionRecognition.IntegrationTests.Robustness;
 
@@ -68,9 +65,7 @@ public sealed class LimitsTests
     {
         using var factory = ApiFactory.WithModels(new FakeModelSet(),
             ("Limits:MaxConcurrentRequests", "1"), ("Limits:RequestQueueLimit", "0"), ("Limits:RequestTimeoutSeconds", "10"));
-        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        factory.StartServer();
-        var server = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        var server = factory.StartOnLoopback();
         using var client = new HttpClient { BaseAddress = server };
 
         // A slow upload holds the only slot: the limiter admits a request before its body is read.

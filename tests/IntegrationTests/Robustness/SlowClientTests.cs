@@ -2,9 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using EmotionRecognition.IntegrationTests.Api;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EmotionRecognition.IntegrationTests.Robustness;
 
@@ -30,9 +27,7 @@ public sealed class SlowClientTests
         _factory = ApiFactory.WithModels(new FakeModelSet(),
             ("Limits:RequestTimeoutSeconds", "2"),
             ("Limits:RequestHeadersTimeoutSeconds", "2"));
-        _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        _factory.StartServer();
-        _server = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        _server = _factory.StartOnLoopback();
     }
 
     [OneTimeTearDown]
