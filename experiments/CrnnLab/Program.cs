@@ -124,7 +124,9 @@ if (S("stop", "") == "ensemble")
         truthE.AddRange(truth); predE.AddRange(pred);
     }
     var pooledE = ClassificationMetrics.From(truthE, predE, Emotions.Count);
-    Console.WriteLine($"ENSEMBLE of {dirs.Length}: mean acc {accE.Average():F4} (folds {string.Join(" ", accE.Select(x => x.ToString("F3")))}) pooled acc {pooledE.Accuracy:F4} f1 {pooledE.MacroF1:F4}");
+    var sdE = Math.Sqrt(accE.Sum(x => (x - accE.Average()) * (x - accE.Average())) / (accE.Count - 1));
+    Console.WriteLine($"ENSEMBLE of {dirs.Length}: mean acc {accE.Average():F4} ± {sdE:F4} (folds {string.Join(" ", accE.Select(x => x.ToString("F3")))}) pooled acc {pooledE.Accuracy:F4} f1 {pooledE.MacroF1:F4}");
+    Console.WriteLine("confusion (rows truth, label order): " + string.Join(" | ", pooledE.ConfusionMatrix.Select(r => string.Join(",", r))));
     return;
 }
 if (S("stop", "") == "assemble")
@@ -136,29 +138,51 @@ if (S("stop", "") == "assemble")
     var baseId = S("base", store.ReadPointer() ?? throw new InvalidOperationException("no base set"));
     var baseManifest = store.ReadManifest(baseId);
     var baseFolder = Path.Combine(store.Root, baseId);
-    var folds = Enumerable.Range(1, 5).Select(f => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(S("cv", "/tmp/crnn/cv"), $"fold{f}.json"))).RootElement).ToArray();
+    // cv= lists the cross-validation runs of the members (comma-separated out= folders); each fold's test clips are
+    // classified by the mean of the members' probabilities, as the served ensemble does.
+    var cvDirs = S("cv", "/tmp/crnn/cv").Split(',');
+    var folds = Enumerable.Range(1, 5).Select(f => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(cvDirs[0], $"fold{f}.json"))).RootElement).ToArray();
     int[] Ints(System.Text.Json.JsonElement e, string name) => e.GetProperty(name).EnumerateArray().Select(x => x.GetInt32()).ToArray();
-    var perFold = folds.Select(f => ClassificationMetrics.From(Ints(f, "truth"), Ints(f, "predicted"), Emotions.Count)).ToArray();
-    var pooledAll = ClassificationMetrics.From(folds.SelectMany(f => Ints(f, "truth")).ToArray(), folds.SelectMany(f => Ints(f, "predicted")).ToArray(), Emotions.Count);
+    int[] EnsemblePredictions(int f)
+    {
+        var docs = cvDirs.Select(d => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(d, $"fold{f}.json"))).RootElement).ToArray();
+        var rows = docs.Select(d => d.GetProperty("probabilities").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray()).ToArray();
+        if (docs.Any(d => !Ints(d, "truth").SequenceEqual(Ints(docs[0], "truth")))) throw new InvalidOperationException($"fold {f}: runs disagree on the test clips");
+        return Enumerable.Range(0, rows[0].Length).Select(i => Enumerable.Range(0, Emotions.Count).MaxBy(c => rows.Sum(r => r[i][c]))).ToArray();
+    }
+    var predictions = Enumerable.Range(1, 5).Select(EnsemblePredictions).ToArray();
+    var perFold = folds.Select((f, i) => ClassificationMetrics.From(Ints(f, "truth"), predictions[i], Emotions.Count)).ToArray();
+    var pooledAll = ClassificationMetrics.From(folds.SelectMany(f => Ints(f, "truth")).ToArray(), predictions.SelectMany(p => p).ToArray(), Emotions.Count);
     var allActors = Enumerable.Range(1, 20).ToArray();
     var actorFolds = folds.Select(f => new ActorFold(f.GetProperty("fold").GetInt32(), Ints(f, "testActors"), Ints(f, "validationActors"),
         allActors.Except(Ints(f, "testActors")).Except(Ints(f, "validationActors")).ToArray())).ToArray();
     var crnnMetrics = new CrossValidatedMetrics(SequenceCrossValidation.Protocol(allActors, actorFolds), 5, pooledAll,
         perFold.Select(m => m.Accuracy).ToArray(), perFold.Select(m => m.MacroF1).ToArray());
-    var finalInfo = System.Text.Json.JsonDocument.Parse(File.ReadAllText(S("final", "/tmp/crnn/final-crnn.bin") + ".json")).RootElement;
+    // final= lists one weights file per ensemble member (comma-separated, in member-seed order).
+    var finalFiles = S("final", "/tmp/crnn/final-crnn.bin").Split(',');
+    var finalInfo = System.Text.Json.JsonDocument.Parse(File.ReadAllText(finalFiles[0] + ".json")).RootElement;
     var run = new TrainingRun(Ints(finalInfo, "trainingActors"), Ints(finalInfo, "validationActors"), finalInfo.GetProperty("examples").GetInt32(),
         finalInfo.GetProperty("bestEpoch").GetInt32(), finalInfo.GetProperty("epochsRun").GetInt32());
     var networks = new List<TrainedNetwork>();
-    foreach (var entry in baseManifest.Networks)
+    // The base set's own CRNN (if any) is replaced by the one assembled here.
+    foreach (var entry in baseManifest.Networks.Where(e => e.Network != NetworkType.Crnn.Name()))
     {
         NetworkTypes.TryParse(entry.Network, out var nt);
         var module = EmotionRecognition.Infrastructure.Models.NetworkArchitectures.Create(nt, entry.Architecture, entry.InputSize, Emotions.Count);
         module.load(Path.Combine(baseFolder, entry.WeightsFile));
         networks.Add(new TrainedNetwork(nt, entry.Architecture, module, entry.Standardization, entry.Training, entry.Metrics, entry.Profile));
     }
-    var crnnModule = new EmotionRecognition.Infrastructure.Models.EmotionCrnn(FeatureProfile.Sequence.MelBands, Emotions.Count);
-    crnnModule.load(S("final", "/tmp/crnn/final-crnn.bin"));
-    networks.Add(new TrainedNetwork(NetworkType.Crnn, EmotionRecognition.Infrastructure.Models.EmotionCrnn.ArchitectureName, crnnModule, null, run, crnnMetrics, FeatureProfile.Sequence));
+    var members = finalFiles.Select(file =>
+    {
+        var m = new EmotionRecognition.Infrastructure.Models.EmotionCrnn(FeatureProfile.Sequence.MelBands, Emotions.Count);
+        m.load(file);
+        return m;
+    }).ToArray();
+    TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> crnnModule = members.Length == 1
+        ? members[0] : new EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble(members);
+    var crnnArchitecture = members.Length == 1
+        ? EmotionRecognition.Infrastructure.Models.EmotionCrnn.ArchitectureName : EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble.ArchitectureName(members.Length);
+    networks.Add(new TrainedNetwork(NetworkType.Crnn, crnnArchitecture, crnnModule, null, run, crnnMetrics, FeatureProfile.Sequence));
     var jsonOptions = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
     var baseReport = System.Text.Json.JsonSerializer.Deserialize<EmotionRecognition.Trainer.Reports.TrainingReport>(
         File.ReadAllText(Path.Combine(baseFolder, EmotionRecognition.Trainer.Reports.ReportWriter.JsonFile)), jsonOptions)!;
@@ -202,7 +226,7 @@ if (S("final", "") == "true")
     var finalValidation = ActorSplits.Validation(actors, I("val", 2), seed);
     var finalTrain = LabeledSequences.From(set.Clips.Where(c => !finalValidation.Contains(c.Actor)));
     var finalVal = LabeledSequences.From(set.Clips.Where(c => finalValidation.Contains(c.Actor)));
-    var finalFit = SequenceTrainer.Fit(finalTrain, finalVal, opt, seed, default);
+    var finalFit = SequenceTrainer.Fit(finalTrain, finalVal, opt, seed + I("seedoffset", 0), default);
     using (finalFit.Module)
     {
         finalFit.Module.save(S("save", "/tmp/crnn/final-crnn.bin"));

@@ -31,10 +31,9 @@ public sealed class CrnnTraining(SequenceTrainingOptions options, IProgressRepor
         var train = LabeledSequences.From(sequences.Clips.Where(c => final.TrainingActors.Contains(c.Actor)));
         var validation = LabeledSequences.From(sequences.Clips.Where(c => final.ValidationActors.Contains(c.Actor)));
         SequenceModelFit? fit = null;
-        progress.Run($"Final {NetworkType.Crnn.Name()}", 1, advance =>
+        progress.Run($"Final {NetworkType.Crnn.Name()}", options.Members, advance =>
         {
-            fit = SequenceEnsemble.Fit(train, validation, options, seed, ct);
-            advance(1);
+            fit = SequenceEnsemble.Fit(train, validation, options, seed, ct, () => advance(1));
         });
         progress.Info($"Final {NetworkType.Crnn.Name()} ({fit!.Architecture}): best epoch(s) {fit.BestEpochs} of {options.Epochs}");
         // The manifest has one best epoch per network: an ensemble records its first member's (report.md lists them all via the log).

@@ -21,14 +21,15 @@ public static class SequenceCrossValidation
         CancellationToken ct)
     {
         var results = new List<(int[] Truth, int[] Predicted)>();
-        progress.Run($"Cross-validation {NetworkType.Crnn.Name()}", folds.Count, advance =>
+        // One step per member of each fold: a fold of a five-member ensemble is five trainings.
+        progress.Run($"Cross-validation {NetworkType.Crnn.Name()}", folds.Count * options.Members, advance =>
         {
             foreach (var fold in folds)
             {
                 var train = LabeledSequences.From(clips.Where(c => fold.TrainingActors.Contains(c.Actor)));
                 var validation = LabeledSequences.From(clips.Where(c => fold.ValidationActors.Contains(c.Actor)));
                 var test = LabeledSequences.From(clips.Where(c => fold.TestActors.Contains(c.Actor)));
-                var fit = SequenceEnsemble.Fit(train, validation, options, seed + fold.Index, ct);
+                var fit = SequenceEnsemble.Fit(train, validation, options, seed + fold.Index, ct, () => advance(1));
                 using (fit.Module)
                 {
                     results.Add((test.Classes, SequenceTrainer.PredictClasses(fit.Module, test.Features)));
@@ -36,7 +37,6 @@ public static class SequenceCrossValidation
                 progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs} of {options.Epochs} " +
                     $"(validation accuracy {string.Join(", ", fit.Members.Select(m => m.BestValidationAccuracy.ToString("P1")))}), " +
                     $"test accuracy {Accuracy(results[^1]):P1}, {fit.SecondsPerEpoch:F1} s/epoch");
-                advance(1);
             }
         });
         var perFold = results.Select(f => ClassificationMetrics.From(f.Truth, f.Predicted, Emotions.Count)).ToArray();

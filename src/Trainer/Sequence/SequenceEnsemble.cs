@@ -33,7 +33,8 @@ public static class SequenceEnsemble
         LabeledSequences validation,
         SequenceTrainingOptions options,
         int seed,
-        CancellationToken ct)
+        CancellationToken ct,
+        Action? memberTrained = null)
     {
         var fits = new List<SequenceFit>();
         try
@@ -41,6 +42,7 @@ public static class SequenceEnsemble
             for (int member = 0; member < options.Members; member++)
             {
                 fits.Add(SequenceTrainer.Fit(train, validation, options, MemberSeed(seed, member), ct));
+                memberTrained?.Invoke();
             }
         }
         catch
