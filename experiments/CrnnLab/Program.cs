@@ -106,20 +106,7 @@ if (S("stop", "") == "ensemble")
     var truthE = new List<int>(); var predE = new List<int>(); var accE = new List<double>();
     for (int f = 1; f <= 5; f++)
     {
-        var docs = dirs.Select(d => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(d, $"fold{f}.json"))).RootElement).ToArray();
-        var truth = docs[0].GetProperty("truth").EnumerateArray().Select(x => x.GetInt32()).ToArray();
-        var sum = new double[truth.Length, 8];
-        foreach (var d in docs)
-        {
-            int i = 0;
-            foreach (var row in d.GetProperty("probabilities").EnumerateArray())
-            {
-                int c = 0;
-                foreach (var v in row.EnumerateArray()) sum[i, c++] += v.GetDouble();
-                i++;
-            }
-        }
-        var pred = Enumerable.Range(0, truth.Length).Select(i => Enumerable.Range(0, 8).MaxBy(c => sum[i, c])).ToArray();
+        var (truth, pred) = EnsembleFold(dirs, f);
         accE.Add(pred.Zip(truth).Count(z => z.First == z.Second) / (double)truth.Length);
         truthE.AddRange(truth); predE.AddRange(pred);
     }
@@ -143,14 +130,7 @@ if (S("stop", "") == "assemble")
     var cvDirs = S("cv", "/tmp/crnn/cv").Split(',');
     var folds = Enumerable.Range(1, 5).Select(f => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(cvDirs[0], $"fold{f}.json"))).RootElement).ToArray();
     int[] Ints(System.Text.Json.JsonElement e, string name) => e.GetProperty(name).EnumerateArray().Select(x => x.GetInt32()).ToArray();
-    int[] EnsemblePredictions(int f)
-    {
-        var docs = cvDirs.Select(d => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(d, $"fold{f}.json"))).RootElement).ToArray();
-        var rows = docs.Select(d => d.GetProperty("probabilities").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray()).ToArray();
-        if (docs.Any(d => !Ints(d, "truth").SequenceEqual(Ints(docs[0], "truth")))) throw new InvalidOperationException($"fold {f}: runs disagree on the test clips");
-        return Enumerable.Range(0, rows[0].Length).Select(i => Enumerable.Range(0, Emotions.Count).MaxBy(c => rows.Sum(r => r[i][c]))).ToArray();
-    }
-    var predictions = Enumerable.Range(1, 5).Select(EnsemblePredictions).ToArray();
+    var predictions = Enumerable.Range(1, 5).Select(f => EnsembleFold(cvDirs, f).Predicted).ToArray();
     var perFold = folds.Select((f, i) => ClassificationMetrics.From(Ints(f, "truth"), predictions[i], Emotions.Count)).ToArray();
     var pooledAll = ClassificationMetrics.From(folds.SelectMany(f => Ints(f, "truth")).ToArray(), predictions.SelectMany(p => p).ToArray(), Emotions.Count);
     var allActors = Enumerable.Range(1, 20).ToArray();
@@ -315,3 +295,16 @@ foreach (var f in foldsToRun)
 var pooled = ClassificationMetrics.From(truthAll, predAll, Emotions.Count);
 Console.WriteLine($"RESULT {S("name", "run")}: mean acc {foldAcc.Average():F4} (folds {string.Join(" ", foldAcc.Select(x => x.ToString("F3")))}) mean f1 {foldF1.Average():F4} pooled acc {pooled.Accuracy:F4} f1 {pooled.MacroF1:F4} | last-epoch mean {lastAcc.Average():F4}");
 Console.WriteLine("confusion (rows truth, label order): " + string.Join(" | ", pooled.ConfusionMatrix.Select(r => string.Join(",", r))));
+
+// One fold's test clips classified by the mean of the saved probabilities of several runs (out= folders), as the
+// served ensemble classifies: the truth and the ensemble's class per clip.
+static (int[] Truth, int[] Predicted) EnsembleFold(IReadOnlyList<string> runs, int fold)
+{
+    var docs = runs.Select(d => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(d, $"fold{fold}.json"))).RootElement).ToArray();
+    int[] Truth(System.Text.Json.JsonElement d) => d.GetProperty("truth").EnumerateArray().Select(x => x.GetInt32()).ToArray();
+    var truth = Truth(docs[0]);
+    if (docs.Any(d => !Truth(d).SequenceEqual(truth))) throw new InvalidOperationException($"fold {fold}: runs disagree on the test clips");
+    var rows = docs.Select(d => d.GetProperty("probabilities").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray()).ToArray();
+    var predicted = Enumerable.Range(0, truth.Length).Select(i => Enumerable.Range(0, Emotions.Count).MaxBy(c => rows.Sum(r => r[i][c]))).ToArray();
+    return (truth, predicted);
+}
