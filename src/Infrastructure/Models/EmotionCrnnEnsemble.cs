@@ -40,8 +40,6 @@ public sealed class EmotionCrnnEnsemble : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public int MemberCount => members.Count;
-
     /// <summary>The architecture name stored in manifests for an ensemble of <paramref name="memberCount"/> members.</summary>
     public static string ArchitectureName(int memberCount) => Prefix + CheckCount(memberCount).ToString(CultureInfo.InvariantCulture);
 

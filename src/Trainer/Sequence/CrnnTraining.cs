@@ -1,6 +1,5 @@
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
-using EmotionRecognition.Infrastructure.Models;
 using EmotionRecognition.Infrastructure.ModelStore;
 using EmotionRecognition.Trainer.Cli;
 using EmotionRecognition.Trainer.Corpus;
@@ -36,7 +35,7 @@ public sealed class CrnnTraining(SequenceTrainingOptions options, IProgressRepor
             fit = SequenceEnsemble.Fit(train, validation, options, seed, ct, () => advance(1));
         });
         progress.Info($"Final {NetworkType.Crnn.Name()} ({fit!.Architecture}): best epoch(s) {fit.BestEpochs} of {options.Epochs}");
-        // The manifest has one best epoch per network: an ensemble records its first member's (report.md lists them all via the log).
+        // The manifest has one best epoch per network: an ensemble records its first member's (the line above prints them all).
         var run = new TrainingRun(final.TrainingActors, final.ValidationActors, train.Count, fit.Members[0].BestEpoch, options.Epochs);
         return new CrnnOutcome(metrics, new TrainedNetwork(NetworkType.Crnn, fit.Architecture, fit.Module, null, run, metrics, Profile), sequences);
     }
