@@ -140,10 +140,15 @@ public static class SequenceTrainer
                     var x = tensor(window.AsSpan(0, count * bands * length).ToArray(), [count, bands, length]);
                     var y = tensor(targets);
                     var mix = tensor(partner);
+                    // The mixup weight as a tensor, not a Scalar: multiplying by a double (a TorchSharp Scalar) failed
+                    // intermittently with libtorch's "Unknown scalar type" in a 5-fold mixup run, as BatchNorm2d's
+                    // counter did (see EmotionCrnn.Normalise); tensor-by-tensor products take another path.
+                    var weight = tensor((float)lambda);
+                    var rest = tensor((float)(1 - lambda));
                     if (lambda < 1)
                     {
                         // Mixup: a convex blend of two examples and of their losses.
-                        x = lambda * x + (1 - lambda) * x.index_select(0, mix);
+                        x = weight * x + rest * x.index_select(0, mix);
                     }
                     optimizer.zero_grad();
                     var logits = module.forward(x);
@@ -151,7 +156,7 @@ public static class SequenceTrainer
                     if (lambda < 1)
                     {
                         var other = nn.functional.cross_entropy(logits, y.index_select(0, mix), weight: classWeights, label_smoothing: options.LabelSmoothing);
-                        loss = lambda * loss + (1 - lambda) * other;
+                        loss = weight * loss + rest * other;
                     }
                     loss.backward();
                     optimizer.step();

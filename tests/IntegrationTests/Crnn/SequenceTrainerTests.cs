@@ -85,6 +85,25 @@ public sealed class SequenceTrainerTests
         }
     }
 
+    [Test]
+    public void Fit_WithMixup_TrainsReproducibly()
+    {
+        var train = Synthetic(perClass: 3, seed: 1);
+        var validation = Synthetic(perClass: 1, seed: 2);
+        var options = Tiny with { Epochs = 3, MixupAlpha = 0.4 };
+
+        using var first = SequenceTrainer.Fit(train, validation, options, seed: 13, CancellationToken.None).Module;
+        using var second = SequenceTrainer.Fit(train, validation, options, seed: 13, CancellationToken.None).Module;
+
+        var a = first.state_dict();
+        var b = second.state_dict();
+        foreach (var key in a.Keys)
+        {
+            Assert.That(a[key].isfinite().all().item<bool>(), Is.True, key);
+            Assert.That(a[key].eq(b[key]).all().item<bool>(), Is.True, key);
+        }
+    }
+
     [TestCase(1)]
     [TestCase(8)]
     [TestCase(37)]
