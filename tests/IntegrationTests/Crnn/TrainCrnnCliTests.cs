@@ -26,8 +26,7 @@ public sealed class TrainCrnnCliTests
     public async Task TrainOnce()
     {
         folder = new TempFolder("train-crnn");
-        var shared = Path.GetFullPath(Path.Combine(Native.TorchSharpLoadingTests.RepositoryRoot(), "..", "shared", "ravdess"));
-        Assert.That(Directory.Exists(shared), Is.True, $"test data missing: {shared}");
+        var shared = Trainer.RealAudioTests.SharedRavdess;
         foreach (var actor in Enumerable.Range(1, Actors))
         {
             var name = $"Actor_{actor:00}";

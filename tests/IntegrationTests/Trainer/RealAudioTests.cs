@@ -14,7 +14,8 @@ public sealed class RealAudioTests
 {
     private static string RepositoryRoot => Native.TorchSharpLoadingTests.RepositoryRoot();
 
-    private static string SharedRavdess
+    /// <summary>The RAVDESS copy in the shared folder beside the repository (fails the test if it is missing).</summary>
+    internal static string SharedRavdess
     {
         get
         {
