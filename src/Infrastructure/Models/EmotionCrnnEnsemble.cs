@@ -59,7 +59,8 @@ public sealed class EmotionCrnnEnsemble : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var mean = stack(members.Select(m => nn.functional.softmax(m.forward(input), 1))).mean([0]);
-        return mean.clamp_min(1e-30).log().MoveToOuterDisposeScope();
+        // A class every member rules out entirely gives log 0 = -inf, which softmax maps back to 0: no clamp needed.
+        return mean.log().MoveToOuterDisposeScope();
     }
 
     private static int CheckCount(int memberCount) =>
