@@ -200,6 +200,46 @@ Console.WriteLine($"trimmed frames: min {lengths[0]} p10 {lengths[lengths.Length
 if (S("stop", "") == "features") return;
 
 var actors = set.Actors.ToArray();
+if (S("stop", "") == "tta")
+{
+    // Test-time averaging, inference only: each fold's saved networks (savefolds= folders of several seeds) classify every
+    // test clip read at several speeds and mel shifts; the mean probability over networks (and variants) decides.
+    // Usage: CrnnLab stop=tta models=/work/exp/a-models,/work/exp/b-models speeds=0.9,1,1.1 shifts=-1,0,1
+    var modelDirs = S("models", "").Split(',');
+    var speeds = S("speeds", "1").Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+    var shifts = S("shifts", "0").Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+    var ttaFolds = ActorSplits.Folds(actors, 5, seed);
+    var accPlain = new List<double>(); var accTta = new List<double>();
+    var truthT = new List<int>(); var predT = new List<int>();
+    for (int f = 1; f <= 5; f++)
+    {
+        var tst = LabeledSequences.From(set.Clips.Where(c => ttaFolds[f - 1].Contains(c.Actor)));
+        var plain = new double[tst.Count, Emotions.Count];
+        var tta = new double[tst.Count, Emotions.Count];
+        foreach (var dir in modelDirs)
+        {
+            using var net = new EmotionRecognition.Infrastructure.Models.EmotionCrnn(profile.MelBands, Emotions.Count, 0.3, opt.Channels, opt.Hidden);
+            net.load(Path.Combine(dir, $"fold{f}.bin"));
+            var p0 = SequenceTrainer.PredictProbabilities(net, tst.Features);
+            for (int i = 0; i < tst.Count; i++) for (int c = 0; c < Emotions.Count; c++) plain[i, c] += p0[i][c];
+            foreach (var sp in speeds) foreach (var sh in shifts)
+            {
+                var pv = SequenceTrainer.PredictProbabilities(net, tst.Features.Select(m => Variant(m, sp, sh)).ToArray());
+                for (int i = 0; i < tst.Count; i++) for (int c = 0; c < Emotions.Count; c++) tta[i, c] += pv[i][c];
+            }
+        }
+        int[] Decide(double[,] p) => Enumerable.Range(0, tst.Count).Select(i => Enumerable.Range(0, Emotions.Count).MaxBy(c => p[i, c])).ToArray();
+        var dp = Decide(plain); var dt = Decide(tta);
+        accPlain.Add(dp.Zip(tst.Classes).Count(z => z.First == z.Second) / (double)tst.Count);
+        accTta.Add(dt.Zip(tst.Classes).Count(z => z.First == z.Second) / (double)tst.Count);
+        truthT.AddRange(tst.Classes); predT.AddRange(dt);
+        Console.WriteLine($"fold {f}: plain {accPlain[^1]:F3} tta {accTta[^1]:F3}");
+    }
+    var pooledT = ClassificationMetrics.From(truthT, predT, Emotions.Count);
+    Console.WriteLine($"TTA {modelDirs.Length} nets speeds [{S("speeds", "1")}] shifts [{S("shifts", "0")}]: plain {accPlain.Average():F4} tta {accTta.Average():F4} " +
+        $"(folds {string.Join(" ", accTta.Select(x => x.ToString("F3")))}) tta f1 {pooledT.MacroF1:F4}");
+    return;
+}
 if (S("final", "") == "true")
 {
     // The final network exactly as `train` fits it: validation actors ActorSplits.Validation(all, 2, seed), the rest train, run seed.
@@ -271,6 +311,12 @@ foreach (var f in foldsToRun)
     });
     using (fit.Module)
     {
+        if (S("savefolds", "") is { Length: > 0 } foldFolder)
+        {
+            // Each fold's network, for inference-only experiments (test-time averaging) without retraining.
+            Directory.CreateDirectory(foldFolder);
+            fit.Module.save(Path.Combine(foldFolder, $"fold{f}.bin"));
+        }
         var probs = SequenceTrainer.PredictProbabilities(fit.Module, tst.Features);
         var pred = probs.Select(p => Array.IndexOf(p, p.Max())).ToArray();
         var m = ClassificationMetrics.From(tst.Classes, pred, Emotions.Count);
@@ -307,4 +353,28 @@ static (int[] Truth, int[] Predicted) EnsembleFold(IReadOnlyList<string> runs, i
     var rows = docs.Select(d => d.GetProperty("probabilities").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray()).ToArray();
     var predicted = Enumerable.Range(0, truth.Length).Select(i => Enumerable.Range(0, Emotions.Count).MaxBy(c => rows.Sum(r => r[i][c]))).ToArray();
     return (truth, predicted);
+}
+
+// The clip read at another speed (linear interpolation in time; speed > 1 gives fewer frames) with the mel axis
+// shifted by a fraction of a band (edges clamped): the training augmentation's tempo and warp, without cropping.
+static FeatureMatrix Variant(FeatureMatrix clip, double speed, double shift)
+{
+    if (speed == 1 && shift == 0) return clip;
+    int bands = clip.Coefficients;
+    int frames = Math.Max(EmotionRecognition.Infrastructure.Models.EmotionCrnn.MinFrames, (int)Math.Round(clip.Frames / speed));
+    var v = new float[bands * frames];
+    for (int t = 0; t < frames; t++)
+    {
+        double source = Math.Min(t * speed, clip.Frames - 1);
+        int t0 = (int)source; int t1 = Math.Min(t0 + 1, clip.Frames - 1); float ft = (float)(source - t0);
+        for (int m = 0; m < bands; m++)
+        {
+            double band = Math.Clamp(m + shift, 0, bands - 1);
+            int m0 = (int)band; int m1 = Math.Min(m0 + 1, bands - 1); float fm = (float)(band - m0);
+            float low = clip[m0, t0] * (1 - ft) + clip[m0, t1] * ft;
+            float high = clip[m1, t0] * (1 - ft) + clip[m1, t1] * ft;
+            v[m * frames + t] = low * (1 - fm) + high * fm;
+        }
+    }
+    return new FeatureMatrix(bands, frames, v);
 }

@@ -42,6 +42,7 @@ public sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool intera
         root.Subcommands.Add(EvaluateCommand());
         root.Subcommands.Add(PredictCommand());
         root.Subcommands.Add(FeaturesCommand());
+        root.Subcommands.Add(WorkerCommand());
         return root;
     }
 
@@ -166,6 +167,19 @@ public sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool intera
         return command;
     }
 
+    /// <summary>Internal: one CRNN training job in a worker process started by <c>train</c> (see <see cref="Sequence.WorkerProcessJobRunner"/>).</summary>
+    private Command WorkerCommand()
+    {
+        var job = new Option<string>("--job") { Description = "job file written by train", Required = true };
+        var command = new Command(Sequence.TrainerProcess.WorkerCommand, "Train one CRNN network for a `train` run (started by train itself).")
+        {
+            job,
+        };
+        command.Hidden = true;
+        command.SetAction((result, ct) => Task.FromResult(Guard(() => new CrnnWorkerCommand().Run(result.GetRequiredValue(job), ct))));
+        return command;
+    }
+
     /// <summary>config.ini and environment, then the command line's values on top.</summary>
     private static IConfiguration Configuration(string? configFile, Dictionary<string, string?> overrides) =>
         new ConfigurationBuilder()
@@ -188,7 +202,7 @@ public sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool intera
             return Failed;
         }
         catch (Exception e) when (e is InvalidConfigurationException or ModelStoreException or ModelsUnavailableException
-            or NetworkNotAvailableException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+            or NetworkNotAvailableException or Sequence.TrainingWorkerException or System.Text.Json.JsonException or IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
         {
             stderr.WriteLine($"error: {OneLine(e.Message)}");
             return Failed;

@@ -10,7 +10,9 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// section trains CNN and DNN exactly as before. Unset keys take <see cref="SequenceTrainingOptions.Default"/>;
 /// torch threads come from <c>[training] threads</c>.
 /// </summary>
-public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options)
+/// <param name="Workers">Networks trained at the same time, each in its own worker process (1: one after the other in
+/// the Trainer's process). Changes how long training takes, never the weights.</param>
+public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options, int Workers)
 {
     public const string Section = "crnn";
 
@@ -33,7 +35,9 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options)
         var enabled = configuration[$"{Section}:enabled"] is { } text
             ? bool.TryParse(text.Trim(), out var on) ? on : throw Invalid("enabled", text, "true or false")
             : false;
-        return new CrnnSettings(enabled, options);
+        // Default: one worker per core, each running the configured torch threads.
+        var workers = Integer(configuration, "workers", Math.Max(1, Environment.ProcessorCount / options.Threads), min: 1, max: 256);
+        return new CrnnSettings(enabled, options, workers);
     }
 
     private static int Integer(IConfiguration configuration, string key, int fallback, int min, int max = int.MaxValue, string section = Section)

@@ -14,8 +14,10 @@ public sealed record CrnnOutcome(CrossValidatedMetrics Metrics, TrainedNetwork N
 /// The CRNN part of <c>train</c>: log-mel sequences of every clip (cached), cross-validation on the very
 /// folds the other networks used, then the final network on the same training and validation actors as
 /// theirs. Seeds follow the other networks' scheme (run seed + fold index; run seed for the final fit).
+/// Every network (folds × members, then the final members) is an independent job; <paramref name="runner"/> decides
+/// whether they train one after the other or in parallel worker processes, which gives the same weights.
 /// </summary>
-public sealed class CrnnTraining(SequenceTrainingOptions options, IProgressReporter progress)
+public sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJobRunner runner, IProgressReporter progress)
 {
     /// <summary>The profile the CRNN is trained and served with.</summary>
     public static FeatureProfile Profile => FeatureProfile.Sequence;
@@ -25,18 +27,22 @@ public sealed class CrnnTraining(SequenceTrainingOptions options, IProgressRepor
         var sequences = new SequenceFeatureReader(Profile, new SequenceFeatureCache(cachePath, Profile)).Read(scan, progress, ct);
         progress.Info($"Sequence features ({Profile.Name}): {sequences.CacheHits} from cache, {sequences.Extracted} extracted, " +
             $"{sequences.Skipped.Count - scan.Skipped.Count} unreadable file(s) skipped");
-        var metrics = SequenceCrossValidation.Run(sequences.Clips, folds, options, seed, progress, ct);
 
-        var train = LabeledSequences.From(sequences.Clips.Where(c => final.TrainingActors.Contains(c.Actor)));
-        var validation = LabeledSequences.From(sequences.Clips.Where(c => final.ValidationActors.Contains(c.Actor)));
-        SequenceModelFit? fit = null;
-        progress.Run($"Final {NetworkType.Crnn.Name()}", options.Members, advance =>
+        var crossValidationJobs = SequenceCrossValidation.Jobs(folds, options, seed).ToArray();
+        var finalJobs = SequenceJob.Members("final model", final.TrainingActors, final.ValidationActors, seed, options.Members).ToArray();
+        IReadOnlyList<SequenceFit> fits = [];
+        progress.Run($"{NetworkType.Crnn.Name()} networks ({folds.Count} folds and the final model, {options.Members} each)",
+            crossValidationJobs.Length + finalJobs.Length, advance =>
         {
-            fit = SequenceEnsemble.Fit(train, validation, options, seed, ct, () => advance(1));
+            fits = runner.Run(sequences.Clips, [.. crossValidationJobs, .. finalJobs], options, () => advance(1), ct);
         });
-        progress.Info($"Final {NetworkType.Crnn.Name()} ({fit!.Architecture}): best epoch(s) {fit.BestEpochs} of {options.Epochs}");
+        var metrics = SequenceCrossValidation.Evaluate(sequences.Clips, folds, fits.Take(crossValidationJobs.Length).ToArray(), options, progress);
+
+        var fit = SequenceEnsemble.Join(fits.Skip(crossValidationJobs.Length).ToArray());
+        progress.Info($"Final {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs} of {options.Epochs}");
         // The manifest has one best epoch per network: an ensemble records its first member's (the line above prints them all).
-        var run = new TrainingRun(final.TrainingActors, final.ValidationActors, train.Count, fit.Members[0].BestEpoch, options.Epochs);
+        var examples = finalJobs[0].Select(sequences.Clips).Train.Count;
+        var run = new TrainingRun(final.TrainingActors, final.ValidationActors, examples, fit.Members[0].BestEpoch, options.Epochs);
         return new CrnnOutcome(metrics, new TrainedNetwork(NetworkType.Crnn, fit.Architecture, fit.Module, null, run, metrics, Profile), sequences);
     }
 }

@@ -12,33 +12,35 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// </summary>
 public static class SequenceCrossValidation
 {
-    public static CrossValidatedMetrics Run(
+    /// <summary>The jobs of every fold: <see cref="SequenceTrainingOptions.Members"/> networks per fold, seeds run seed + fold index (+ 1000·member).</summary>
+    public static IEnumerable<SequenceJob> Jobs(IReadOnlyList<ActorFold> folds, SequenceTrainingOptions options, int seed) =>
+        folds.SelectMany(fold => SequenceJob.Members($"fold {fold.Index}", fold.TrainingActors, fold.ValidationActors, seed + fold.Index, options.Members));
+
+    /// <summary>
+    /// Classifies each fold's test actors with the ensemble of that fold's members (<paramref name="memberFits"/>: the fits of
+    /// <see cref="Jobs"/>, in its order; this method disposes them) and pools the predictions of all folds.
+    /// </summary>
+    public static CrossValidatedMetrics Evaluate(
         IReadOnlyList<SequenceClip> clips,
         IReadOnlyList<ActorFold> folds,
+        IReadOnlyList<SequenceFit> memberFits,
         SequenceTrainingOptions options,
-        int seed,
-        IProgressReporter progress,
-        CancellationToken ct)
+        IProgressReporter progress)
     {
         var results = new List<(int[] Truth, int[] Predicted)>();
-        // One step per member of each fold: a fold of a five-member ensemble is five trainings.
-        progress.Run($"Cross-validation {NetworkType.Crnn.Name()}", folds.Count * options.Members, advance =>
+        for (int f = 0; f < folds.Count; f++)
         {
-            foreach (var fold in folds)
+            var fold = folds[f];
+            var test = LabeledSequences.From(clips.Where(c => fold.TestActors.Contains(c.Actor)));
+            var fit = SequenceEnsemble.Join(memberFits.Skip(f * options.Members).Take(options.Members).ToArray());
+            using (fit.Module)
             {
-                var train = LabeledSequences.From(clips.Where(c => fold.TrainingActors.Contains(c.Actor)));
-                var validation = LabeledSequences.From(clips.Where(c => fold.ValidationActors.Contains(c.Actor)));
-                var test = LabeledSequences.From(clips.Where(c => fold.TestActors.Contains(c.Actor)));
-                var fit = SequenceEnsemble.Fit(train, validation, options, seed + fold.Index, ct, () => advance(1));
-                using (fit.Module)
-                {
-                    results.Add((test.Classes, SequenceTrainer.PredictClasses(fit.Module, test.Features)));
-                }
-                progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs} of {options.Epochs} " +
-                    $"(validation accuracy {string.Join(", ", fit.Members.Select(m => m.BestValidationAccuracy.ToString("P1")))}), " +
-                    $"test accuracy {Accuracy(results[^1]):P1}, {fit.SecondsPerEpoch:F1} s/epoch");
+                results.Add((test.Classes, SequenceTrainer.PredictClasses(fit.Module, test.Features)));
             }
-        });
+            progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs} of {options.Epochs} " +
+                $"(validation accuracy {string.Join(", ", fit.Members.Select(m => m.BestValidationAccuracy.ToString("P1")))}), " +
+                $"test accuracy {Accuracy(results[^1]):P1}, {fit.SecondsPerEpoch:F1} s/epoch");
+        }
         var perFold = results.Select(f => ClassificationMetrics.From(f.Truth, f.Predicted, Emotions.Count)).ToArray();
         var pooled = ClassificationMetrics.From(
             results.SelectMany(f => f.Truth).ToArray(), results.SelectMany(f => f.Predicted).ToArray(), Emotions.Count);

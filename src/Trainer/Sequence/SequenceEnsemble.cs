@@ -15,10 +15,10 @@ public sealed record SequenceModelFit(nn.Module<Tensor, Tensor> Module, string A
 }
 
 /// <summary>
-/// Trains <see cref="SequenceTrainingOptions.Members"/> CRNNs on the same data, one after the other, each from its
-/// own seed, and joins them into an <see cref="EmotionCrnnEnsemble"/> (a single member is returned as is).
-/// Members run sequentially because torch's generator is global: parallel members would draw from it in an
-/// order that changes from run to run, and the weights would no longer be reproducible.
+/// <see cref="SequenceTrainingOptions.Members"/> CRNNs trained on the same data, each from its own seed, joined into an
+/// <see cref="EmotionCrnnEnsemble"/> (a single member is returned as is). Members never train on threads of one
+/// process: torch's generator is global, so parallel members would draw from it in an order that changes from run to
+/// run; <c>train</c> runs them in worker processes instead (<see cref="WorkerProcessJobRunner"/>).
 /// </summary>
 public static class SequenceEnsemble
 {
@@ -28,6 +28,7 @@ public static class SequenceEnsemble
     /// <summary>Member 0 keeps <paramref name="seed"/>, so a one-member model is exactly what a single fit gives.</summary>
     public static int MemberSeed(int seed, int member) => seed + member * MemberSeedStride;
 
+    /// <summary>Trains the members in this process, one after the other.</summary>
     public static SequenceModelFit Fit(
         LabeledSequences train,
         LabeledSequences validation,
@@ -50,12 +51,18 @@ public static class SequenceEnsemble
             fits.ForEach(f => f.Module.Dispose());
             throw;
         }
-        if (fits.Count == 1)
+        return Join(fits);
+    }
+
+    /// <summary>The members' model: the single network itself, or an ensemble that owns them (eval mode).</summary>
+    public static SequenceModelFit Join(IReadOnlyList<SequenceFit> members)
+    {
+        if (members.Count == 1)
         {
-            return new SequenceModelFit(fits[0].Module, EmotionCrnn.ArchitectureName, fits);
+            return new SequenceModelFit(members[0].Module, EmotionCrnn.ArchitectureName, members);
         }
-        var ensemble = new EmotionCrnnEnsemble(fits.Select(f => f.Module).ToArray());
+        var ensemble = new EmotionCrnnEnsemble(members.Select(f => f.Module).ToArray());
         ensemble.eval();
-        return new SequenceModelFit(ensemble, EmotionCrnnEnsemble.ArchitectureName(fits.Count), fits);
+        return new SequenceModelFit(ensemble, EmotionCrnnEnsemble.ArchitectureName(members.Count), members);
     }
 }

@@ -12,7 +12,8 @@ namespace EmotionRecognition.IntegrationTests.Crnn;
 
 /// <summary>
 /// `train` with the CRNN turned on, end to end, on real RAVDESS clips of four actors from ../shared with a tiny
-/// recipe (2 folds, 2 epochs, a 2-member ensemble): the set it saves serves an ensemble with its cross-validated metrics.
+/// recipe (2 folds, 2 epochs, a 2-member ensemble): the set it saves serves an ensemble with its cross-validated metrics,
+/// and training its networks in two worker processes gives the very weights one process gives.
 /// </summary>
 [TestFixture]
 public sealed class TrainCrnnCliTests
@@ -20,6 +21,7 @@ public sealed class TrainCrnnCliTests
     private const int Actors = 4;
     private TempFolder folder = null!;
     private (int Exit, string Out, string Err) trained;
+    private (int Exit, string Out, string Err) inProcess;
     private string models = null!;
 
     [OneTimeSetUp]
@@ -37,16 +39,22 @@ public sealed class TrainCrnnCliTests
             }
         }
         models = folder.Combine("models");
-        var config = folder.Combine("config.ini");
+        trained = await Train(workers: 2, "models");
+        inProcess = await Train(workers: 1, "models-in-process");
+    }
+
+    private async Task<(int Exit, string Out, string Err)> Train(int workers, string modelsFolder)
+    {
+        var config = folder.Combine($"config-{workers}.ini");
         File.WriteAllText(config,
             "[data]\nsource_path = corpus\ncache_path = cache\n" +
             "[training]\nseed = 5\nepochs = 2\npatience = 2\nfolds = 2\nvalidation_actors = 1\nspeed_perturbation = none\n" +
-            "[crnn]\nenabled = true\nepochs = 2\nensemble = 2\ncrop_frames = 32\n" +
-            "[models]\npath = models\n");
+            $"[crnn]\nenabled = true\nepochs = 2\nensemble = 2\ncrop_frames = 32\nworkers = {workers}\n" +
+            $"[models]\npath = {modelsFolder}\n");
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         int exit = await new TrainerCli(stdout, stderr, interactive: false, FeatureExtractors.Mean).RunAsync(["train", "--config", config]);
-        trained = (exit, stdout.ToString(), stderr.ToString());
+        return (exit, stdout.ToString(), stderr.ToString());
     }
 
     [OneTimeTearDown]
@@ -84,5 +92,21 @@ public sealed class TrainCrnnCliTests
 
         Assert.That(probabilities, Has.Length.EqualTo(Emotions.Count));
         Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));
+    }
+
+    [Test]
+    public void Train_TwoWorkerProcesses_SaveTheSameCrnnAndMetricsAsOneProcess()
+    {
+        Assert.That(trained.Exit, Is.Zero, trained.Err + trained.Out);
+        Assert.That(inProcess.Exit, Is.Zero, inProcess.Err + inProcess.Out);
+        var parallel = new ModelStore(models);
+        var sequential = new ModelStore(folder.Combine("models-in-process"));
+        var parallelId = parallel.ReadPointer()!;
+        var sequentialId = sequential.ReadPointer()!;
+
+        Assert.That(File.ReadAllBytes(Path.Combine(parallel.Root, parallelId, "crnn.bin")),
+            Is.EqualTo(File.ReadAllBytes(Path.Combine(sequential.Root, sequentialId, "crnn.bin"))));
+        var metrics = (ModelStore store, string id) => JsonSerializer.Serialize(store.ReadManifest(id).Networks.Single(n => n.Network == "CRNN").Metrics);
+        Assert.That(metrics(parallel, parallelId), Is.EqualTo(metrics(sequential, sequentialId)));
     }
 }

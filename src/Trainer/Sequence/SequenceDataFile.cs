@@ -1,0 +1,68 @@
+using EmotionRecognition.Application.Features;
+using EmotionRecognition.Domain;
+
+namespace EmotionRecognition.Trainer.Sequence;
+
+/// <summary>
+/// The prepared clips a <c>train</c> run hands to its worker processes, written once per run: each clip's path,
+/// content hash and [bands, frames] floats, in the run's order (the order decides the shuffles, so a worker must see
+/// exactly what an in-process fit sees). Binary and exact: floats round-trip bit for bit.
+/// </summary>
+public static class SequenceDataFile
+{
+    private const string Magic = "EMOTION-SEQUENCES-1";
+
+    public static void Write(string path, IReadOnlyList<SequenceClip> clips)
+    {
+        using var writer = new BinaryWriter(File.Create(path));
+        writer.Write(Magic);
+        writer.Write(clips.Count);
+        foreach (var clip in clips)
+        {
+            writer.Write(clip.Path);
+            writer.Write(clip.ContentHash);
+            writer.Write(clip.Features.Coefficients);
+            writer.Write(clip.Features.Frames);
+            foreach (var value in clip.Features.Values)
+            {
+                writer.Write(value);
+            }
+        }
+    }
+
+    /// <exception cref="InvalidDataException">Not a file <see cref="Write"/> made, or cut short.</exception>
+    public static IReadOnlyList<SequenceClip> Read(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        try
+        {
+            if (reader.ReadString() != Magic)
+            {
+                throw new InvalidDataException($"{path} is not a sequence data file.");
+            }
+            var clips = new SequenceClip[reader.ReadInt32()];
+            for (int i = 0; i < clips.Length; i++)
+            {
+                var clipPath = reader.ReadString();
+                var hash = reader.ReadString();
+                int bands = reader.ReadInt32();
+                int frames = reader.ReadInt32();
+                var values = new float[checked(bands * frames)];
+                for (int v = 0; v < values.Length; v++)
+                {
+                    values[v] = reader.ReadSingle();
+                }
+                if (!RavdessFileName.TryParse(clipPath, out var name))
+                {
+                    throw new InvalidDataException($"{path}: clip {i} has no RAVDESS file name ({clipPath}).");
+                }
+                clips[i] = new SequenceClip(clipPath, name!, hash, new FeatureMatrix(bands, frames, values));
+            }
+            return clips;
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException($"{path} ends early: it was not completely written.");
+        }
+    }
+}

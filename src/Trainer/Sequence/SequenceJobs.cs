@@ -1,0 +1,61 @@
+using EmotionRecognition.Domain;
+
+namespace EmotionRecognition.Trainer.Sequence;
+
+/// <summary>
+/// One network to train: which actors it learns from, which actors choose its epoch, and its seed. A cross-validated
+/// ensemble is folds × members of these plus the final model's members, all independent of each other.
+/// </summary>
+/// <param name="Name">For progress and errors, e.g. "fold 2, member 3".</param>
+public sealed record SequenceJob(string Name, int[] TrainingActors, int[] ValidationActors, int Seed)
+{
+    /// <summary>The job's training and validation clips, in the order of <paramref name="clips"/> (the order decides the shuffles).</summary>
+    public (LabeledSequences Train, LabeledSequences Validation) Select(IReadOnlyList<SequenceClip> clips) =>
+        (LabeledSequences.From(clips.Where(c => TrainingActors.Contains(c.Actor))),
+         LabeledSequences.From(clips.Where(c => ValidationActors.Contains(c.Actor))));
+
+    /// <summary>The members of one ensemble trained on the same actors: seeds <see cref="SequenceEnsemble.MemberSeed"/>.</summary>
+    public static IEnumerable<SequenceJob> Members(string name, int[] trainingActors, int[] validationActors, int seed, int members) =>
+        Enumerable.Range(0, members).Select(m =>
+            new SequenceJob($"{name}, member {m + 1}", trainingActors, validationActors, SequenceEnsemble.MemberSeed(seed, m)));
+}
+
+/// <summary>Trains a list of <see cref="SequenceJob"/>s and returns their fits in the same order.</summary>
+public interface ISequenceJobRunner
+{
+    /// <param name="jobDone">Called once per finished job (from any thread).</param>
+    IReadOnlyList<SequenceFit> Run(
+        IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action jobDone, CancellationToken ct);
+}
+
+/// <summary>One job after the other in this process: the reference every other runner must match weight for weight.</summary>
+public sealed class InProcessJobRunner : ISequenceJobRunner
+{
+    public IReadOnlyList<SequenceFit> Run(
+        IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action jobDone, CancellationToken ct)
+    {
+        var fits = new List<SequenceFit>();
+        try
+        {
+            foreach (var job in jobs)
+            {
+                var (train, validation) = job.Select(clips);
+                fits.Add(SequenceTrainer.Fit(train, validation, options, job.Seed, ct));
+                jobDone();
+            }
+            return fits;
+        }
+        catch
+        {
+            fits.ForEach(f => f.Module.Dispose());
+            throw;
+        }
+    }
+}
+
+/// <summary>Picks the runner for a worker count: 1 trains in this process, more in that many worker processes.</summary>
+public static class SequenceJobRunners
+{
+    public static ISequenceJobRunner For(int workers) =>
+        workers <= 1 ? new InProcessJobRunner() : new WorkerProcessJobRunner(workers, TrainerProcess.Current);
+}

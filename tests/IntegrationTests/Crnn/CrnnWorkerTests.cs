@@ -1,0 +1,166 @@
+using EmotionRecognition.Application.Features;
+using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Configuration;
+using EmotionRecognition.IntegrationTests.Infrastructure;
+using EmotionRecognition.Trainer.Sequence;
+using Microsoft.Extensions.Configuration;
+using static TorchSharp.torch;
+
+namespace EmotionRecognition.IntegrationTests.Crnn;
+
+/// <summary>
+/// `train` trains the CRNN's networks in worker processes: the weights must not depend on how many run at once,
+/// a failing worker must surface as one clear error, and the data handed to workers must arrive bit for bit.
+/// </summary>
+public sealed class CrnnWorkerTests
+{
+    private const int Bands = 16;
+
+    private static readonly SequenceTrainingOptions Tiny = SequenceTrainingOptions.Default with
+    {
+        Epochs = 2, BatchSize = 8, Threads = 1, Members = 2,
+        Augmentation = SequenceAugmentation.Default with { CropFrames = 24, FrequencyMaskBands = 2, TimeMaskFrames = 3 },
+    };
+
+    /// <summary>Four actors × eight emotions of random [16, 20-40] sequences with RAVDESS names.</summary>
+    private static IReadOnlyList<SequenceClip> Clips()
+    {
+        var random = new Random(7);
+        return (from actor in Enumerable.Range(1, 4)
+                from emotion in Enumerable.Range(1, 8)
+                let frames = random.Next(20, 41)
+                let values = Enumerable.Range(0, Bands * frames).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()
+                let file = $"03-01-{emotion:00}-01-01-01-{actor:00}.wav"
+                select new SequenceClip($"/corpus/Actor_{actor:00}/{file}", Parse(file), $"hash{actor}{emotion}", new FeatureMatrix(Bands, frames, values)))
+            .ToArray();
+    }
+
+    private static RavdessFileName Parse(string file) => RavdessFileName.TryParse(file, out var name) ? name! : throw new ArgumentException(file);
+
+    private static SequenceJob[] Jobs() =>
+    [
+        .. SequenceJob.Members("fold 1", [1, 2], [3], seed: 11, Tiny.Members),
+        .. SequenceJob.Members("fold 2", [2, 3], [4], seed: 12, Tiny.Members),
+        .. SequenceJob.Members("final model", [1, 2, 3], [4], seed: 10, Tiny.Members),
+    ];
+
+    [Test]
+    public void Run_InTwoWorkerProcesses_GivesTheSameWeightsAsInProcess()
+    {
+        var clips = Clips();
+        var jobs = Jobs();
+        int done = 0;
+
+        var reference = new InProcessJobRunner().Run(clips, jobs, Tiny, () => { }, CancellationToken.None);
+        var parallel = new WorkerProcessJobRunner(2, TrainerProcess.Current).Run(clips, jobs, Tiny, () => Interlocked.Increment(ref done), CancellationToken.None);
+
+        try
+        {
+            Assert.That(done, Is.EqualTo(jobs.Length));
+            Assert.That(parallel, Has.Count.EqualTo(jobs.Length));
+            using var folder = new TempFolder("workers");
+            for (int i = 0; i < jobs.Length; i++)
+            {
+                Assert.That(parallel[i].BestEpoch, Is.EqualTo(reference[i].BestEpoch), jobs[i].Name);
+                Assert.That(parallel[i].BestValidationAccuracy, Is.EqualTo(reference[i].BestValidationAccuracy), jobs[i].Name);
+                Assert.That(WeightBytes(parallel[i].Module, folder.Combine($"p{i}.bin")), Is.EqualTo(WeightBytes(reference[i].Module, folder.Combine($"r{i}.bin"))),
+                    jobs[i].Name);
+            }
+            // Different seeds and actors really give different networks, so equality above is not vacuous.
+            Assert.That(WeightBytes(reference[0].Module, folder.Combine("a.bin")), Is.Not.EqualTo(WeightBytes(reference[1].Module, folder.Combine("b.bin"))));
+        }
+        finally
+        {
+            foreach (var fit in reference.Concat(parallel))
+            {
+                fit.Module.Dispose();
+            }
+        }
+    }
+
+    [Test]
+    public void Run_AJobAWorkerCannotTrain_FailsWithTheWorkersMessage()
+    {
+        // Actor 9 has no clips: the worker's fit refuses an empty validation set.
+        SequenceJob[] jobs = [new("fold 3, member 1", [1, 2], [9], Seed: 1)];
+
+        var e = Assert.Throws<TrainingWorkerException>(() =>
+            new WorkerProcessJobRunner(2, TrainerProcess.Current).Run(Clips(), jobs, Tiny, () => { }, CancellationToken.None));
+
+        Assert.That(e!.Message, Does.Contain("fold 3, member 1").And.Contain("exit 1").And.Contain("0 validation"));
+    }
+
+    [Test]
+    public void Run_Cancelled_StopsTheWorkersAndThrows()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var slow = Tiny with { Epochs = 100_000 };
+
+        Assert.That(() => new WorkerProcessJobRunner(2, TrainerProcess.Current).Run(Clips(), Jobs(), slow, () => { }, cancel.Token),
+            Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
+    public void DataFile_WriteThenRead_ReturnsTheClipsBitForBitInOrder()
+    {
+        using var folder = new TempFolder("sequences");
+        var clips = Clips();
+        var path = folder.Combine("sequences.bin");
+
+        SequenceDataFile.Write(path, clips);
+        var read = SequenceDataFile.Read(path);
+
+        Assert.That(read.Select(c => (c.Path, c.ContentHash, c.Actor, c.Emotion)), Is.EqualTo(clips.Select(c => (c.Path, c.ContentHash, c.Actor, c.Emotion))));
+        for (int i = 0; i < clips.Count; i++)
+        {
+            Assert.That(read[i].Features.Frames, Is.EqualTo(clips[i].Features.Frames));
+            Assert.That(read[i].Features.Values.ToArray(), Is.EqualTo(clips[i].Features.Values.ToArray()));
+        }
+    }
+
+    [Test]
+    public void DataFile_CutShort_IsRefusedAsIncomplete()
+    {
+        using var folder = new TempFolder("sequences");
+        var path = folder.Combine("sequences.bin");
+        SequenceDataFile.Write(path, Clips());
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+
+        var e = Assert.Throws<InvalidDataException>(() => SequenceDataFile.Read(path));
+
+        Assert.That(e!.Message, Does.Contain("ends early"));
+    }
+
+    [TestCase("1", 1)]
+    [TestCase(" 6 ", 6)]
+    public void CrnnSettings_Workers_ReadsTheCount(string text, int expected)
+    {
+        Assert.That(CrnnSettings.From(Config(text)).Workers, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void CrnnSettings_NoWorkersKey_RunsOneWorkerPerCore()
+    {
+        Assert.That(CrnnSettings.From(Config(null)).Workers, Is.EqualTo(Environment.ProcessorCount));
+    }
+
+    [TestCase("0")]
+    [TestCase("-2")]
+    [TestCase("many")]
+    public void CrnnSettings_WorkersNotAPositiveCount_IsRefusedNamingTheKey(string text)
+    {
+        var e = Assert.Throws<InvalidConfigurationException>(() => CrnnSettings.From(Config(text)));
+
+        Assert.That(e!.Message, Does.Contain("[crnn] workers").And.Contain(text));
+    }
+
+    private static IConfiguration Config(string? workers) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["crnn:enabled"] = "true", ["crnn:workers"] = workers }).Build();
+
+    private static byte[] WeightBytes(nn.Module module, string path)
+    {
+        module.save(path);
+        return File.ReadAllBytes(path);
+    }
+}
