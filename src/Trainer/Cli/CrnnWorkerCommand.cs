@@ -14,7 +14,7 @@ public sealed class CrnnWorkerCommand
         var work = JsonSerializer.Deserialize<SequenceWorkerJob>(File.ReadAllText(jobFile), WorkerProcessJobRunner.Json)
             ?? throw new InvalidDataException($"{jobFile} is empty.");
         var (train, validation) = work.Job.Select(SequenceDataFile.Read(work.DataFile));
-        var fit = SequenceTrainer.Fit(train, validation, work.Options, work.Job.Seed, ct);
+        var fit = SequenceTrainer.Fit(train, validation, work.Job.Options(work.Options), work.Job.Seed, ct);
         using (fit.Module)
         {
             fit.Module.save(work.WeightsFile);

@@ -30,14 +30,51 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
             MixupAlpha = Real(configuration, "mixup_alpha", d.MixupAlpha, min: 0),
             Threads = Integer(configuration, "threads", d.Threads, min: 1, section: "training"),
             Augmentation = a with { CropFrames = Integer(configuration, "crop_frames", a.CropFrames, min: 8) },
-            Members = Integer(configuration, "ensemble", d.Members, min: 1, max: EmotionCrnnEnsemble.MaxMembers),
         };
+        options = options with { Ensemble = Ensemble(configuration, options.Epochs, d.Ensemble) };
         var enabled = configuration[$"{Section}:enabled"] is { } text
             ? bool.TryParse(text.Trim(), out var on) ? on : throw Invalid("enabled", text, "true or false")
             : false;
         // Default: one worker per core, each running the configured torch threads.
         var workers = Integer(configuration, "workers", Math.Max(1, Environment.ProcessorCount / options.Threads), min: 1, max: 256);
         return new CrnnSettings(enabled, options, workers);
+    }
+
+    /// <summary>
+    /// <c>ensemble</c>: comma-separated groups, each <c>N</c> (N networks of <c>epochs</c> epochs) or <c>NxE</c> (N networks of
+    /// E epochs), at most <see cref="EmotionCrnnEnsemble.MaxMembers"/> networks in all; <c>1</c> is a single network.
+    /// </summary>
+    private static IReadOnlyList<EnsembleGroup> Ensemble(IConfiguration configuration, int epochs, IReadOnlyList<EnsembleGroup> fallback)
+    {
+        var text = configuration[$"{Section}:ensemble"];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+        var expected = $"groups like 5 or 5x100, 3x150 (networks x epochs), {EmotionCrnnEnsemble.MaxMembers} networks at most";
+        var groups = new List<EnsembleGroup>();
+        foreach (var item in text.Split(','))
+        {
+            var parts = item.Trim().Split(['x', '×'], 2);
+            if (!TryCount(parts[0], out var members) || members < 1)
+            {
+                throw Invalid("ensemble", text, expected);
+            }
+            int groupEpochs = epochs;
+            if (parts.Length == 2 && (!TryCount(parts[1], out groupEpochs) || groupEpochs < 1))
+            {
+                throw Invalid("ensemble", text, expected);
+            }
+            groups.Add(new EnsembleGroup(members, groupEpochs));
+        }
+        if (groups.Sum(g => (long)g.Members) > EmotionCrnnEnsemble.MaxMembers)
+        {
+            throw Invalid("ensemble", text, expected);
+        }
+        return groups;
+
+        static bool TryCount(string s, out int value) =>
+            int.TryParse(s.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 
     private static int Integer(IConfiguration configuration, string key, int fallback, int min, int max = int.MaxValue, string section = Section)

@@ -29,7 +29,7 @@ public sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJobRu
             $"{sequences.Skipped.Count - scan.Skipped.Count} unreadable file(s) skipped");
 
         var crossValidationJobs = SequenceCrossValidation.Jobs(folds, options, seed).ToArray();
-        var finalJobs = SequenceJob.Members("final model", final.TrainingActors, final.ValidationActors, seed, options.Members).ToArray();
+        var finalJobs = SequenceJob.Members("final model", final.TrainingActors, final.ValidationActors, seed, options).ToArray();
         IReadOnlyList<SequenceFit> fits = [];
         progress.Run($"{NetworkType.Crnn.Name()} networks ({folds.Count} folds and the final model, {options.Members} each)",
             crossValidationJobs.Length + finalJobs.Length, advance =>
@@ -39,10 +39,10 @@ public sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJobRu
         var metrics = SequenceCrossValidation.Evaluate(sequences.Clips, folds, fits.Take(crossValidationJobs.Length).ToArray(), options, progress);
 
         var fit = SequenceEnsemble.Join(fits.Skip(crossValidationJobs.Length).ToArray());
-        progress.Info($"Final {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs} of {options.Epochs}");
+        progress.Info($"Final {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs}");
         // The manifest has one best epoch per network: an ensemble records its first member's (the line above prints them all).
         var examples = finalJobs[0].Select(sequences.Clips).Train.Count;
-        var run = new TrainingRun(final.TrainingActors, final.ValidationActors, examples, fit.Members[0].BestEpoch, options.Epochs);
+        var run = new TrainingRun(final.TrainingActors, final.ValidationActors, examples, fit.Members[0].BestEpoch, fit.Members[0].EpochsRun);
         return new CrnnOutcome(metrics, new TrainedNetwork(NetworkType.Crnn, fit.Architecture, fit.Module, null, run, metrics, Profile), sequences);
     }
 }

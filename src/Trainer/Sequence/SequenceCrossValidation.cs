@@ -12,9 +12,9 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// </summary>
 public static class SequenceCrossValidation
 {
-    /// <summary>The jobs of every fold: <see cref="SequenceTrainingOptions.Members"/> networks per fold, seeds run seed + fold index (+ 1000·member).</summary>
+    /// <summary>The jobs of every fold: <see cref="SequenceTrainingOptions.Members"/> networks per fold, seeds run seed + fold index (+ 1000·k).</summary>
     public static IEnumerable<SequenceJob> Jobs(IReadOnlyList<ActorFold> folds, SequenceTrainingOptions options, int seed) =>
-        folds.SelectMany(fold => SequenceJob.Members($"fold {fold.Index}", fold.TrainingActors, fold.ValidationActors, seed + fold.Index, options.Members));
+        folds.SelectMany(fold => SequenceJob.Members($"fold {fold.Index}", fold.TrainingActors, fold.ValidationActors, seed + fold.Index, options));
 
     /// <summary>
     /// Classifies each fold's test actors with the ensemble of that fold's members (<paramref name="memberFits"/>: the fits of
@@ -37,7 +37,7 @@ public static class SequenceCrossValidation
             {
                 results.Add((test.Classes, SequenceTrainer.PredictClasses(fit.Module, test.Features)));
             }
-            progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs} of {options.Epochs} " +
+            progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs} " +
                 $"(validation accuracy {string.Join(", ", fit.Members.Select(m => m.BestValidationAccuracy.ToString("P1")))}), " +
                 $"test accuracy {Accuracy(results[^1]):P1}, {fit.SecondsPerEpoch:F1} s/epoch");
         }

@@ -9,7 +9,7 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// <param name="Members">Each member's fit, in seed order (their modules are owned by <paramref name="Module"/>).</param>
 public sealed record SequenceModelFit(nn.Module<Tensor, Tensor> Module, string Architecture, IReadOnlyList<SequenceFit> Members)
 {
-    public string BestEpochs => string.Join(", ", Members.Select(m => m.BestEpoch));
+    public string BestEpochs => string.Join(", ", Members.Select(m => $"{m.BestEpoch}/{m.EpochsRun}"));
 
     public double SecondsPerEpoch => Members.Average(m => m.SecondsPerEpoch);
 }
@@ -25,7 +25,7 @@ public static class SequenceEnsemble
     /// <summary>Distance between the seeds of consecutive members, far above the fold indices added to a run's seed.</summary>
     public const int MemberSeedStride = 1000;
 
-    /// <summary>Member 0 keeps <paramref name="seed"/>, so a one-member model is exactly what a single fit gives.</summary>
+    /// <summary>Member 0 of a group keeps <paramref name="seed"/>, so a one-member model is exactly what a single fit gives.</summary>
     public static int MemberSeed(int seed, int member) => seed + member * MemberSeedStride;
 
     /// <summary>Trains the members in this process, one after the other.</summary>
@@ -40,9 +40,9 @@ public static class SequenceEnsemble
         var fits = new List<SequenceFit>();
         try
         {
-            for (int member = 0; member < options.Members; member++)
+            foreach (var (epochs, index) in options.MemberSchedule)
             {
-                fits.Add(SequenceTrainer.Fit(train, validation, options, MemberSeed(seed, member), ct));
+                fits.Add(SequenceTrainer.Fit(train, validation, options with { Epochs = epochs }, MemberSeed(seed, index), ct));
                 memberTrained?.Invoke();
             }
         }

@@ -7,17 +7,22 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// ensemble is folds × members of these plus the final model's members, all independent of each other.
 /// </summary>
 /// <param name="Name">For progress and errors, e.g. "fold 2, member 3".</param>
-public sealed record SequenceJob(string Name, int[] TrainingActors, int[] ValidationActors, int Seed)
+/// <param name="Epochs">Its schedule's length (members of one ensemble may differ).</param>
+public sealed record SequenceJob(string Name, int[] TrainingActors, int[] ValidationActors, int Seed, int Epochs)
 {
+    /// <summary>The options its fit runs with: the shared recipe with this job's schedule.</summary>
+    public SequenceTrainingOptions Options(SequenceTrainingOptions shared) => shared with { Epochs = Epochs };
+
     /// <summary>The job's training and validation clips, in the order of <paramref name="clips"/> (the order decides the shuffles).</summary>
     public (LabeledSequences Train, LabeledSequences Validation) Select(IReadOnlyList<SequenceClip> clips) =>
         (LabeledSequences.From(clips.Where(c => TrainingActors.Contains(c.Actor))),
          LabeledSequences.From(clips.Where(c => ValidationActors.Contains(c.Actor))));
 
-    /// <summary>The members of one ensemble trained on the same actors: seeds <see cref="SequenceEnsemble.MemberSeed"/>.</summary>
-    public static IEnumerable<SequenceJob> Members(string name, int[] trainingActors, int[] validationActors, int seed, int members) =>
-        Enumerable.Range(0, members).Select(m =>
-            new SequenceJob($"{name}, member {m + 1}", trainingActors, validationActors, SequenceEnsemble.MemberSeed(seed, m)));
+    /// <summary>The members of one ensemble trained on the same actors, in <see cref="SequenceTrainingOptions.MemberSchedule"/> order:
+    /// seeds <see cref="SequenceEnsemble.MemberSeed"/> of their index within their group.</summary>
+    public static IEnumerable<SequenceJob> Members(string name, int[] trainingActors, int[] validationActors, int seed, SequenceTrainingOptions options) =>
+        options.MemberSchedule.Select((m, n) => new SequenceJob(
+            $"{name}, member {n + 1}", trainingActors, validationActors, SequenceEnsemble.MemberSeed(seed, m.Index), m.Epochs));
 }
 
 /// <summary>Trains a list of <see cref="SequenceJob"/>s and returns their fits in the same order.</summary>
@@ -40,7 +45,7 @@ public sealed class InProcessJobRunner : ISequenceJobRunner
             foreach (var job in jobs)
             {
                 var (train, validation) = job.Select(clips);
-                fits.Add(SequenceTrainer.Fit(train, validation, options, job.Seed, ct));
+                fits.Add(SequenceTrainer.Fit(train, validation, job.Options(options), job.Seed, ct));
                 jobDone();
             }
             return fits;

@@ -40,18 +40,38 @@ public sealed record SequenceTrainingOptions(
     public int Hidden { get; init; } = EmotionCrnn.Hidden;
 
     /// <summary>
-    /// Networks trained per model, each from its own seed (<see cref="SequenceEnsemble.MemberSeed"/>), whose mean
-    /// probabilities classify; 1 trains a single <see cref="EmotionCrnn"/>.
+    /// The networks trained per model (each from its own seed, <see cref="SequenceEnsemble.MemberSeed"/>), whose mean
+    /// probabilities classify: groups of members that share a schedule. Empty: a single <see cref="EmotionCrnn"/> of
+    /// <see cref="Epochs"/> epochs.
     /// </summary>
-    public int Members { get; init; } = 1;
+    public IReadOnlyList<EnsembleGroup> Ensemble { get; init; } = [];
 
-    /// <summary>The shipped recipe (docs/crnn.md measures each choice): 100 epochs, 5 members.</summary>
+    /// <summary>Networks per model, over all groups.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int Members => Ensemble.Count == 0 ? 1 : Ensemble.Sum(g => g.Members);
+
+    /// <summary>Each member's epochs and its index within its group (which decides its seed), in ensemble order.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IEnumerable<(int Epochs, int Index)> MemberSchedule =>
+        Ensemble.Count == 0 ? [(Epochs, 0)] : Ensemble.SelectMany(g => Enumerable.Range(0, g.Members).Select(k => (g.Epochs, k)));
+
+    /// <summary>
+    /// The shipped recipe (docs/crnn.md measures each choice): eight networks, five trained for 100 epochs and three for
+    /// 150 (networks of two schedules disagree more than networks of one, so their mean is right more often).
+    /// </summary>
     public static SequenceTrainingOptions Default { get; } = new(
         Epochs: 100, BatchSize: 32, LearningRate: 3e-3, WeightDecay: 1e-2, LabelSmoothing: 0.1, Dropout: 0.3,
         ClassBalanced: true, MixupAlpha: 0, WarmupEpochs: 2, Threads: 1, Augmentation: SequenceAugmentation.Default)
     {
-        Members = 5,
+        Ensemble = [new EnsembleGroup(5, 100), new EnsembleGroup(3, 150)],
     };
+}
+
+/// <summary>Members of an ensemble that share a schedule: <paramref name="Members"/> networks of <paramref name="Epochs"/> epochs,
+/// member k of the group from seed + 1000·k.</summary>
+public sealed record EnsembleGroup(int Members, int Epochs)
+{
+    public override string ToString() => $"{Members}x{Epochs}";
 }
 
 /// <summary>Prepared sequences with their class indices (label order).</summary>

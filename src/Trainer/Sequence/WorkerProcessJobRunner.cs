@@ -112,6 +112,11 @@ public sealed class TrainerProcess(string fileName, IReadOnlyList<string> prefix
         {
             var assembly = typeof(TrainerProcess).Assembly.Location;
             var host = Environment.ProcessPath;
+            if (string.IsNullOrEmpty(assembly))
+            {
+                // A single-file build has no assembly file: the executable is the Trainer itself.
+                return new TrainerProcess(host ?? throw new TrainingWorkerException("Cannot tell which executable runs the Trainer."), []);
+            }
             if (host is not null && Path.GetFileNameWithoutExtension(host) == "dotnet")
             {
                 return new TrainerProcess(host, ["exec", assembly]);

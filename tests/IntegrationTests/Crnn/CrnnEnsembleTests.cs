@@ -92,7 +92,7 @@ public sealed class CrnnEnsembleTests
     {
         var options = SequenceTrainingOptions.Default with
         {
-            Epochs = 2, BatchSize = 8, Threads = 1, Members = 2,
+            Epochs = 2, BatchSize = 8, Threads = 1, Ensemble = [new EnsembleGroup(2, 2)],
             Augmentation = SequenceAugmentation.Default with { CropFrames = 24, FrequencyMaskBands = 2, TimeMaskFrames = 3 },
         };
         var train = new LabeledSequences(Enumerable.Range(0, 16).Select(i => RandomClip(30, i)).ToArray(), Enumerable.Range(0, 16).Select(i => i % 8).ToArray());
@@ -100,8 +100,8 @@ public sealed class CrnnEnsembleTests
 
         var ensemble = SequenceEnsemble.Fit(train, validation, options, seed: 5, CancellationToken.None);
         using var module = ensemble.Module;
-        using var single = SequenceTrainer.Fit(train, validation, options with { Members = 1 }, seed: 5, CancellationToken.None).Module;
-        using var second = SequenceTrainer.Fit(train, validation, options with { Members = 1 }, seed: SequenceEnsemble.MemberSeed(5, 1), CancellationToken.None).Module;
+        using var single = SequenceTrainer.Fit(train, validation, options with { Ensemble = [] }, seed: 5, CancellationToken.None).Module;
+        using var second = SequenceTrainer.Fit(train, validation, options with { Ensemble = [] }, seed: SequenceEnsemble.MemberSeed(5, 1), CancellationToken.None).Module;
 
         Assert.That(ensemble.Architecture, Is.EqualTo("crnn-v1x2"));
         Assert.That(ensemble.Members, Has.Count.EqualTo(2));
@@ -114,7 +114,7 @@ public sealed class CrnnEnsembleTests
     {
         var options = SequenceTrainingOptions.Default with
         {
-            Epochs = 1, BatchSize = 8, Threads = 1, Members = 1,
+            Epochs = 1, BatchSize = 8, Threads = 1, Ensemble = [],
             Augmentation = SequenceAugmentation.Default with { CropFrames = 24, FrequencyMaskBands = 2, TimeMaskFrames = 3 },
         };
         var data = new LabeledSequences(Enumerable.Range(0, 8).Select(i => RandomClip(30, i)).ToArray(), Enumerable.Range(0, 8).ToArray());
@@ -143,9 +143,36 @@ public sealed class CrnnEnsembleTests
         Assert.That(settings.Options.Members, Is.EqualTo(SequenceTrainingOptions.Default.Members).And.GreaterThan(1));
     }
 
+    [Test]
+    public void CrnnSettings_EnsembleGroups_ReadEachGroupsCountAndEpochs()
+    {
+        var settings = CrnnSettings.From(Config("5x100, 3x150"));
+
+        Assert.That(settings.Options.Ensemble, Is.EqualTo(new[] { new EnsembleGroup(5, 100), new EnsembleGroup(3, 150) }));
+        Assert.That(settings.Options.Members, Is.EqualTo(8));
+        Assert.That(settings.Options.MemberSchedule.Select(m => m.Epochs), Is.EqualTo(new[] { 100, 100, 100, 100, 100, 150, 150, 150 }));
+        Assert.That(settings.Options.MemberSchedule.Select(m => m.Index), Is.EqualTo(new[] { 0, 1, 2, 3, 4, 0, 1, 2 }));
+    }
+
+    [Test]
+    public void CrnnSettings_EnsembleCountWithoutEpochs_UsesTheEpochsKey()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["crnn:epochs"] = "40", ["crnn:ensemble"] = "2, 1x60",
+        }).Build();
+
+        Assert.That(CrnnSettings.From(configuration).Options.Ensemble, Is.EqualTo(new[] { new EnsembleGroup(2, 40), new EnsembleGroup(1, 60) }));
+    }
+
     [TestCase("0")]
     [TestCase("17")]
     [TestCase("three")]
+    [TestCase("2x")]
+    [TestCase("x100")]
+    [TestCase("3x0")]
+    [TestCase("9x100, 8x150")]
+    [TestCase("5x100,")]
     public void CrnnSettings_EnsembleOutOfRange_IsRefusedNamingTheKey(string text)
     {
         var e = Assert.Throws<InvalidConfigurationException>(() => CrnnSettings.From(Config(text)));

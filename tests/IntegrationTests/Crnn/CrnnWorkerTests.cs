@@ -18,7 +18,8 @@ public sealed class CrnnWorkerTests
 
     private static readonly SequenceTrainingOptions Tiny = SequenceTrainingOptions.Default with
     {
-        Epochs = 2, BatchSize = 8, Threads = 1, Members = 2,
+        // Two members of different schedules (same seed): the job carries its own epochs.
+        Epochs = 2, BatchSize = 8, Threads = 1, Ensemble = [new EnsembleGroup(1, 2), new EnsembleGroup(1, 3)],
         Augmentation = SequenceAugmentation.Default with { CropFrames = 24, FrequencyMaskBands = 2, TimeMaskFrames = 3 },
     };
 
@@ -39,9 +40,9 @@ public sealed class CrnnWorkerTests
 
     private static SequenceJob[] Jobs() =>
     [
-        .. SequenceJob.Members("fold 1", [1, 2], [3], seed: 11, Tiny.Members),
-        .. SequenceJob.Members("fold 2", [2, 3], [4], seed: 12, Tiny.Members),
-        .. SequenceJob.Members("final model", [1, 2, 3], [4], seed: 10, Tiny.Members),
+        .. SequenceJob.Members("fold 1", [1, 2], [3], seed: 11, Tiny),
+        .. SequenceJob.Members("fold 2", [2, 3], [4], seed: 12, Tiny),
+        .. SequenceJob.Members("final model", [1, 2, 3], [4], seed: 10, Tiny),
     ];
 
     [Test]
@@ -66,7 +67,8 @@ public sealed class CrnnWorkerTests
                 Assert.That(WeightBytes(parallel[i].Module, folder.Combine($"p{i}.bin")), Is.EqualTo(WeightBytes(reference[i].Module, folder.Combine($"r{i}.bin"))),
                     jobs[i].Name);
             }
-            // Different seeds and actors really give different networks, so equality above is not vacuous.
+            Assert.That(parallel.Select(f => f.EpochsRun), Is.EqualTo(new[] { 2, 3, 2, 3, 2, 3 }));
+            // Different schedules really give different networks, so equality above is not vacuous.
             Assert.That(WeightBytes(reference[0].Module, folder.Combine("a.bin")), Is.Not.EqualTo(WeightBytes(reference[1].Module, folder.Combine("b.bin"))));
         }
         finally
@@ -82,7 +84,7 @@ public sealed class CrnnWorkerTests
     public void Run_AJobAWorkerCannotTrain_FailsWithTheWorkersMessage()
     {
         // Actor 9 has no clips: the worker's fit refuses an empty validation set.
-        SequenceJob[] jobs = [new("fold 3, member 1", [1, 2], [9], Seed: 1)];
+        SequenceJob[] jobs = [new("fold 3, member 1", [1, 2], [9], Seed: 1, Epochs: 2)];
 
         var e = Assert.Throws<TrainingWorkerException>(() =>
             new WorkerProcessJobRunner(2, TrainerProcess.Current).Run(Clips(), jobs, Tiny, () => { }, CancellationToken.None));
