@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using EmotionRecognition.Trainer.Sequence;
 
@@ -5,22 +6,55 @@ namespace EmotionRecognition.Trainer.Cli;
 
 /// <summary>
 /// <c>crnn-worker --job FILE</c> (hidden): what a worker process started by <see cref="WorkerProcessJobRunner"/> does.
-/// Trains one <see cref="SequenceJob"/> on the run's data file and writes the weights and a small result file.
+/// Trains one <see cref="SequenceJob"/> on the run's data file and writes the weights and a small result file. If the
+/// <c>train</c> process that started it disappears (killed, crashed), the worker stops within seconds rather than
+/// training on for nobody.
 /// </summary>
 public sealed class CrnnWorkerCommand
 {
+    private static readonly TimeSpan ParentCheck = TimeSpan.FromSeconds(2);
+
     public int Run(string jobFile, CancellationToken ct)
     {
         var work = JsonSerializer.Deserialize<SequenceWorkerJob>(File.ReadAllText(jobFile), WorkerProcessJobRunner.Json)
             ?? throw new InvalidDataException($"{jobFile} is empty.");
-        var (train, validation) = work.Job.Select(SequenceDataFile.Read(work.DataFile));
-        var fit = SequenceTrainer.Fit(train, validation, work.Job.Options(work.Options), work.Job.Seed, ct);
-        using (fit.Module)
+        using var orphaned = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, orphaned.Token);
+        using var watch = new Timer(_ =>
         {
-            fit.Module.save(work.WeightsFile);
+            if (!IsRunning(work.ParentProcessId))
+            {
+                orphaned.Cancel();
+            }
+        }, null, TimeSpan.Zero, ParentCheck);
+        try
+        {
+            var (train, validation) = work.Job.Select(SequenceDataFile.Read(work.DataFile));
+            var fit = SequenceTrainer.Fit(train, validation, work.Job.Options(work.Options), work.Job.Seed, stop.Token);
+            using (fit.Module)
+            {
+                fit.Module.save(work.WeightsFile);
+            }
+            File.WriteAllText(work.ResultFile, JsonSerializer.Serialize(
+                new SequenceWorkerResult(fit.BestEpoch, fit.EpochsRun, fit.BestValidationAccuracy, fit.SecondsPerEpoch), WorkerProcessJobRunner.Json));
+            return 0;
         }
-        File.WriteAllText(work.ResultFile, JsonSerializer.Serialize(
-            new SequenceWorkerResult(fit.BestEpoch, fit.EpochsRun, fit.BestValidationAccuracy, fit.SecondsPerEpoch), WorkerProcessJobRunner.Json));
-        return 0;
+        catch (OperationCanceledException) when (orphaned.IsCancellationRequested)
+        {
+            throw new TrainingWorkerException($"The train process (pid {work.ParentProcessId}) that started this worker has exited; stopped.");
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

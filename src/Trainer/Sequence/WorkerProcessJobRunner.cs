@@ -7,8 +7,9 @@ using EmotionRecognition.Infrastructure.Models;
 namespace EmotionRecognition.Trainer.Sequence;
 
 /// <summary>What a worker is asked to train (a JSON file it is given) and where it writes the result.</summary>
+/// <param name="ParentProcessId">The <c>train</c> process: a worker whose parent has gone stops instead of training for nobody.</param>
 public sealed record SequenceWorkerJob(
-    string DataFile, SequenceTrainingOptions Options, SequenceJob Job, string WeightsFile, string ResultFile);
+    string DataFile, SequenceTrainingOptions Options, SequenceJob Job, string WeightsFile, string ResultFile, int ParentProcessId);
 
 /// <summary>What a worker reports besides the weights.</summary>
 public sealed record SequenceWorkerResult(int BestEpoch, int EpochsRun, double BestValidationAccuracy, double SecondsPerEpoch);
@@ -27,6 +28,10 @@ public sealed class WorkerProcessJobRunner(int workers, TrainerProcess trainer) 
     public IReadOnlyList<SequenceFit> Run(
         IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action jobDone, CancellationToken ct)
     {
+        if (clips.Count == 0)
+        {
+            throw new ArgumentException("There are no clips to train the CRNN on.", nameof(clips));
+        }
         var folder = Directory.CreateTempSubdirectory("emotion-crnn-jobs-").FullName;
         var fits = new ConcurrentDictionary<int, SequenceFit>();
         // The first failure stops the others: their processes are killed rather than left to finish for nothing.
@@ -79,7 +84,8 @@ public sealed class WorkerProcessJobRunner(int workers, TrainerProcess trainer) 
 
     private SequenceFit RunOne(string folder, string data, int bands, int index, SequenceJob job, SequenceTrainingOptions options, CancellationToken ct)
     {
-        var work = new SequenceWorkerJob(data, options, job, Path.Combine(folder, $"job{index}.bin"), Path.Combine(folder, $"job{index}.result.json"));
+        var work = new SequenceWorkerJob(data, options, job, Path.Combine(folder, $"job{index}.bin"), Path.Combine(folder, $"job{index}.result.json"),
+            Environment.ProcessId);
         var jobFile = Path.Combine(folder, $"job{index}.json");
         File.WriteAllText(jobFile, JsonSerializer.Serialize(work, Json));
         trainer.RunWorker(jobFile, job.Name, ct);

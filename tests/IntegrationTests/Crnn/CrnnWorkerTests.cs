@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text.Json;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Configuration;
@@ -100,6 +102,28 @@ public sealed class CrnnWorkerTests
 
         Assert.That(() => new WorkerProcessJobRunner(2, TrainerProcess.Current).Run(Clips(), Jobs(), slow, () => { }, cancel.Token),
             Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
+    public void Worker_WhoseTrainProcessHasExited_StopsWithAClearError()
+    {
+        using var folder = new TempFolder("orphan");
+        var data = folder.Combine("sequences.bin");
+        SequenceDataFile.Write(data, Clips());
+        using var gone = Process.Start(new ProcessStartInfo("true"))!;
+        gone.WaitForExit();
+        var weights = folder.Combine("job.bin");
+        var job = new SequenceWorkerJob(data, Tiny, new SequenceJob("orphan", [1, 2], [3], Seed: 1, Epochs: 100_000), weights,
+            folder.Combine("job.result.json"), gone.Id);
+        var jobFile = folder.Combine("job.json");
+        File.WriteAllText(jobFile, JsonSerializer.Serialize(job, WorkerProcessJobRunner.Json));
+        // Without the parent check the worker would train for an hour; the test gives up (and fails) after a minute.
+        using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+
+        var e = Assert.Throws<TrainingWorkerException>(() => TrainerProcess.Current.RunWorker(jobFile, "orphan", patience.Token));
+
+        Assert.That(e!.Message, Does.Contain($"pid {gone.Id}").And.Contain("has exited"));
+        Assert.That(File.Exists(weights), Is.False);
     }
 
     [Test]
