@@ -211,7 +211,7 @@ if (S("stop", "") == "tta")
     var ttaFolds = ActorSplits.Folds(actors, 5, seed);
     var accPlain = new List<double>(); var accTta = new List<double>();
     var truthT = new List<int>(); var predT = new List<int>();
-    for (int f = 1; f <= 5; f++)
+    foreach (var f in foldsToRun)
     {
         var tst = LabeledSequences.From(set.Clips.Where(c => ttaFolds[f - 1].Contains(c.Actor)));
         var plain = new double[tst.Count, Emotions.Count];
