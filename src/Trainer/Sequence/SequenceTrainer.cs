@@ -50,6 +50,10 @@ public sealed record SequenceTrainingOptions(
     [System.Text.Json.Serialization.JsonIgnore]
     public int Members => Ensemble.Count == 0 ? 1 : Ensemble.Sum(g => g.Members);
 
+    /// <summary>The ensemble as config.ini writes it: groups of networks x epochs, e.g. "5x100, 3x150".</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string EnsembleText => Ensemble.Count == 0 ? $"1x{Epochs}" : string.Join(", ", Ensemble);
+
     /// <summary>Each member's epochs and its index within its group (which decides its seed), in ensemble order.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<(int Epochs, int Index)> MemberSchedule =>

@@ -69,9 +69,8 @@ public sealed class TrainModels(FeatureProfile profile, ExtractorFactory extract
         var crossValidation = cv.Models;
         if (settings.Crnn is { Enabled: true } crnn)
         {
-            var members = crnn.Options.Ensemble.Count == 0 ? $"1x{crnn.Options.Epochs}" : string.Join(" + ", crnn.Options.Ensemble);
             progress.Info($"{NetworkType.Crnn.Name()}: {(cv.Folds.Count + 1) * crnn.Options.Members} networks ({cv.Folds.Count} folds and the final model, " +
-                $"each {members} networks x epochs), {crnn.Workers} at a time");
+                $"each an ensemble of {crnn.Options.EnsembleText} networks x epochs), {crnn.Workers} at a time");
             var outcome = new CrnnTraining(crnn.Options, SequenceJobRunners.For(crnn.Workers), progress).Run(scan, settings.Data.CachePath, cv.Folds, fold, options.Seed, ct);
             networks.Add(outcome.Network);
             crossValidation = new Dictionary<string, CrossValidatedMetrics>(cv.Models) { [NetworkType.Crnn.Name()] = outcome.Metrics };

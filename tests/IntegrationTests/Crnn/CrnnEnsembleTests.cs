@@ -150,6 +150,7 @@ public sealed class CrnnEnsembleTests
 
         Assert.That(settings.Options.Ensemble, Is.EqualTo(new[] { new EnsembleGroup(5, 100), new EnsembleGroup(3, 150) }));
         Assert.That(settings.Options.Members, Is.EqualTo(8));
+        Assert.That(settings.Options.EnsembleText, Is.EqualTo("5x100, 3x150"));
         Assert.That(settings.Options.MemberSchedule.Select(m => m.Epochs), Is.EqualTo(new[] { 100, 100, 100, 100, 100, 150, 150, 150 }));
         Assert.That(settings.Options.MemberSchedule.Select(m => m.Index), Is.EqualTo(new[] { 0, 1, 2, 3, 4, 0, 1, 2 }));
     }
