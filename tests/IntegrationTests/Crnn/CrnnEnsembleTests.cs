@@ -158,10 +158,7 @@ public sealed class CrnnEnsembleTests
     [Test]
     public void CrnnSettings_EnsembleCountWithoutEpochs_UsesTheEpochsKey()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["crnn:epochs"] = "40", ["crnn:ensemble"] = "2, 1x60",
-        }).Build();
+        var configuration = CrnnConfig.With(("epochs", "40"), ("ensemble", "2, 1x60"));
 
         Assert.That(CrnnSettings.From(configuration).Options.Ensemble, Is.EqualTo(new[] { new EnsembleGroup(2, 40), new EnsembleGroup(1, 60) }));
     }
@@ -181,8 +178,7 @@ public sealed class CrnnEnsembleTests
         Assert.That(e!.Message, Does.Contain("[crnn] ensemble").And.Contain(text));
     }
 
-    private static IConfiguration Config(string? ensemble) =>
-        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["crnn:enabled"] = "true", ["crnn:ensemble"] = ensemble }).Build();
+    private static IConfiguration Config(string? ensemble) => CrnnConfig.With(("ensemble", ensemble));
 
     private static void AssertSameWeights(nn.Module a, nn.Module b)
     {

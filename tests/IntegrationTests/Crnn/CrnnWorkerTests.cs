@@ -181,8 +181,7 @@ public sealed class CrnnWorkerTests
         Assert.That(e!.Message, Does.Contain("[crnn] workers").And.Contain(text));
     }
 
-    private static IConfiguration Config(string? workers) =>
-        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["crnn:enabled"] = "true", ["crnn:workers"] = workers }).Build();
+    private static IConfiguration Config(string? workers) => CrnnConfig.With(("workers", workers));
 
     private static byte[] WeightBytes(nn.Module module, string path)
     {
