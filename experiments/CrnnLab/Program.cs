@@ -25,7 +25,10 @@ var opt = new SequenceTrainingOptions(I("epochs", 40), I("batch", 32), D("lr", 3
 {
     Channels = S("channels", "16,32,64").Split(',').Select(int.Parse).ToArray(),
     Hidden = I("hidden", 64),
+    AverageLastEpochs = I("average", 0),
 };
+// trainval=true: the validation actors train too (only with average=N, which selects no epoch on them).
+bool trainVal = S("trainval", "false") == "true";
 if (S("stop", "") == "bench")
 {
     TorchSharp.torch.set_num_threads(opt.Threads);
@@ -244,7 +247,7 @@ if (S("final", "") == "true")
 {
     // The final network exactly as `train` fits it: validation actors ActorSplits.Validation(all, 2, seed), the rest train, run seed.
     var finalValidation = ActorSplits.Validation(actors, I("val", 2), seed);
-    var finalTrain = LabeledSequences.From(set.Clips.Where(c => !finalValidation.Contains(c.Actor)));
+    var finalTrain = LabeledSequences.From(set.Clips.Where(c => trainVal || !finalValidation.Contains(c.Actor)));
     var finalVal = LabeledSequences.From(set.Clips.Where(c => finalValidation.Contains(c.Actor)));
     var finalFit = SequenceTrainer.Fit(finalTrain, finalVal, opt, seed + I("seedoffset", 0), default);
     using (finalFit.Module)
@@ -253,7 +256,7 @@ if (S("final", "") == "true")
     }
     File.WriteAllText(S("save", "/tmp/crnn/final-crnn.bin") + ".json", System.Text.Json.JsonSerializer.Serialize(new
     {
-        trainingActors = actors.Except(finalValidation).ToArray(), validationActors = finalValidation, examples = finalTrain.Count,
+        trainingActors = trainVal ? actors : actors.Except(finalValidation).ToArray(), validationActors = trainVal ? [] : finalValidation, examples = finalTrain.Count,
         bestEpoch = finalFit.BestEpoch, epochsRun = finalFit.EpochsRun, validationAccuracy = finalFit.BestValidationAccuracy, finalFit.SecondsPerEpoch,
     }));
     Console.WriteLine($"final: best epoch {finalFit.BestEpoch} of {finalFit.EpochsRun}, validation accuracy {finalFit.BestValidationAccuracy:F3}, {finalFit.SecondsPerEpoch:F1} s/epoch");
@@ -270,7 +273,7 @@ foreach (var f in foldsToRun)
     var test = testFolds[f - 1];
     var rest = actors.Except(test).ToArray();
     var validation = ActorSplits.Validation(rest, I("val", 2), seed + f);
-    var train = LabeledSequences.From(set.Clips.Where(c => rest.Contains(c.Actor) && !validation.Contains(c.Actor)));
+    var train = LabeledSequences.From(set.Clips.Where(c => rest.Contains(c.Actor) && (trainVal || !validation.Contains(c.Actor))));
     var val = LabeledSequences.From(set.Clips.Where(c => validation.Contains(c.Actor)));
     var tst = LabeledSequences.From(set.Clips.Where(c => test.Contains(c.Actor)));
     if (S("norm", "utterance") == "global")
@@ -298,12 +301,15 @@ foreach (var f in foldsToRun)
     }
     var curve = new List<string>();
     double last = 0;
+    float[][]? lastProbs = null;
     var sw = Stopwatch.StartNew();
     var fit = SequenceTrainer.Fit(train, val, opt, seed + f + I("seedoffset", 0), default, (epoch, m) =>
     {
         if (epoch % I("every", 5) == 0 || epoch == opt.Epochs || epoch == 1)
         {
-            var p = SequenceTrainer.PredictClasses(m, tst.Features);
+            var probsNow = SequenceTrainer.PredictProbabilities(m, tst.Features);
+            if (epoch == opt.Epochs) lastProbs = probsNow;
+            var p = probsNow.Select((Func<float[], int>)(r => Array.IndexOf(r, r.Max()))).ToArray();
             last = p.Zip(tst.Classes).Count(z => z.First == z.Second) / (double)tst.Count;
             curve.Add($"{epoch}:{last:F3}");
             Console.WriteLine($"  fold {f} epoch {epoch} test {last:F3} ({sw.Elapsed.TotalSeconds:F0}s)");
@@ -332,6 +338,13 @@ foreach (var f in foldsToRun)
             {
                 fold = f, testActors = test, validationActors = validation, truth = tst.Classes, predicted = pred, probabilities = probs, bestEpoch = fit.BestEpoch,
                 validationAccuracy = fit.BestValidationAccuracy, fit.SecondsPerEpoch,
+            }));
+            // The last epoch's own weights (before any averaging), for ensembles of last-epoch networks.
+            Directory.CreateDirectory(outFolder + "-last");
+            File.WriteAllText(Path.Combine(outFolder + "-last", $"fold{f}.json"), System.Text.Json.JsonSerializer.Serialize(new
+            {
+                fold = f, testActors = test, validationActors = validation, truth = tst.Classes, predicted = lastProbs!.Select((Func<float[], int>)(r => Array.IndexOf(r, r.Max()))).ToArray(),
+                probabilities = lastProbs, bestEpoch = opt.Epochs, validationAccuracy = 0.0, fit.SecondsPerEpoch,
             }));
         }
         Console.WriteLine($"fold {f} test [{string.Join(",", test)}] val [{string.Join(",", validation)}]: best epoch {fit.BestEpoch} val {fit.BestValidationAccuracy:F3} " +
