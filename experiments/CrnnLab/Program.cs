@@ -8,6 +8,7 @@ using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Sequence;
 using EmotionRecognition.Trainer.Training;
 
+EmotionRecognition.Infrastructure.Native.GlibcHeap.KeepFreedMemory();
 // Usage: CrnnLab key=value ... (see the defaults below).
 var a = args.Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
 string S(string k, string d) => a.TryGetValue(k, out var v) ? v : d;
