@@ -3,6 +3,10 @@ using EmotionRecognition.Api.Limits;
 using EmotionRecognition.Application;
 using EmotionRecognition.Infrastructure;
 using EmotionRecognition.Infrastructure.Configuration;
+using EmotionRecognition.Infrastructure.Native;
+
+// libtorch allocates and frees its activations on every forward pass; keep that memory in the heap (see GlibcHeap).
+GlibcHeap.KeepFreedMemory();
 
 var builder = WebApplication.CreateBuilder(args).ListenOnOriginalUrlByDefault();
 // config.ini and EMOTION_ variables (shared with the Trainer); the command line still has the last word.
