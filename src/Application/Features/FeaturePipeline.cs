@@ -92,15 +92,29 @@ public sealed class FeaturePipeline
 
     /// <summary>The clipped log-mel spectrogram in dB, [MelBands, frames] (the input of the DCT; for sequence models).</summary>
     /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
-    public FeatureMatrix ExtractLogMel(AudioClip clip)
+    public FeatureMatrix ExtractLogMel(AudioClip clip) => ExtractLogMel(PrepareSignal(clip).Span);
+
+    /// <summary>
+    /// The signal every feature of <paramref name="clip"/> is computed from: the profile's window of it, resampled to
+    /// <see cref="FeatureProfile.SampleRateHz"/>. Frame t of <see cref="ExtractLogMel(AudioClip)"/> is centred on its sample t·hop,
+    /// so other per-frame analyses (<see cref="PitchTracker"/>) read it to stay on the same frame grid.
+    /// </summary>
+    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
+    public ReadOnlyMemory<float> AnalysedSignal(AudioClip clip) => PrepareSignal(clip);
+
+    /// <summary>
+    /// <see cref="ExtractLogMel(AudioClip)"/> of a signal already returned by <see cref="AnalysedSignal"/> (so a caller that
+    /// also tracks pitch resamples once).
+    /// </summary>
+    public FeatureMatrix ExtractLogMel(ReadOnlySpan<float> analysedSignal)
     {
-        var signal = PrepareSignal(clip);
+        var signal = analysedSignal;
         var frames = FrameCount(signal.Length);
         var bands = Profile.MelBands;
         var logMel = ArrayPool<double>.Shared.Rent(frames * bands);
         try
         {
-            ComputeLogMel(signal.Span, frames, logMel.AsSpan(0, frames * bands));
+            ComputeLogMel(signal, frames, logMel.AsSpan(0, frames * bands));
             var values = new float[bands * frames];
             for (var t = 0; t < frames; t++)
             {
