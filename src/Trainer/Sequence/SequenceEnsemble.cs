@@ -59,9 +59,11 @@ public static class SequenceEnsemble
     {
         if (members.Count == 1)
         {
-            return new SequenceModelFit(members[0].Module, EmotionCrnn.ArchitectureName, members);
+            return new SequenceModelFit(members[0].Module,
+                members[0].Module is EmotionCrnnPitch ? EmotionCrnnPitch.ArchitectureName : EmotionCrnn.ArchitectureName, members);
         }
-        var ensemble = new EmotionCrnnEnsemble(members.Select(f => f.Module).ToArray());
+        var ensemble = new EmotionCrnnEnsemble(members.Select(f => f.Module as EmotionCrnn
+            ?? throw new NotSupportedException($"Only {EmotionCrnn.ArchitectureName} networks form an ensemble, not {f.Module.GetType().Name}.")).ToArray());
         ensemble.eval();
         return new SequenceModelFit(ensemble, EmotionCrnnEnsemble.ArchitectureName(members.Count), members);
     }
