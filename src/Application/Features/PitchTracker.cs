@@ -58,7 +58,7 @@ public sealed class PitchTrack
 /// F0       = sr / τ*  (0 if unvoiced),  periodicity = clamp(1 − d′*, 0, 1)
 /// </code>
 /// The N-sample frame is centred on t·hop like the log-mel's, but d integrates x[0, W) against x[τ, τ + W), so the
-/// analysed stretch is centred (N − W − τ)/2 samples before t·hop (4-8 ms at 22 050 Hz): a fraction of a hop.
+/// analysed stretch is centred (L − τ)/2 samples before t·hop (0-7 ms at 22 050 Hz): under a third of a hop.
 /// Step 6 (best local estimate) is left out: it costs a second pass for a small gain, and the network sees the
 /// periodicity row, which tells it where to trust the F0.
 /// <para>
