@@ -8,6 +8,7 @@ using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Sequence;
 using EmotionRecognition.Trainer.Training;
 
+EmotionRecognition.Infrastructure.Native.GlibcHeap.KeepFreedMemory();
 // Usage: CrnnLab key=value ... (see the defaults below).
 var a = args.Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
 string S(string k, string d) => a.TryGetValue(k, out var v) ? v : d;
@@ -30,7 +31,7 @@ var opt = new SequenceTrainingOptions(I("epochs", 40), I("batch", 32), D("lr", 3
 {
     Channels = S("channels", "16,32,64").Split(',').Select(int.Parse).ToArray(),
     Hidden = I("hidden", 64),
-    AverageLastEpochs = I("average", 0),
+    AverageLastShare = D("average", 0),
     PitchRows = pitch ? PitchFeatures.Rows : 0,
 };
 // trainval=true: the validation actors train too (only with average=N, which selects no epoch on them).
@@ -145,7 +146,7 @@ if (S("stop", "") == "assemble")
     var allActors = Enumerable.Range(1, 20).ToArray();
     var actorFolds = folds.Select(f => new ActorFold(f.GetProperty("fold").GetInt32(), Ints(f, "testActors"), Ints(f, "validationActors"),
         allActors.Except(Ints(f, "testActors")).Except(Ints(f, "validationActors")).ToArray())).ToArray();
-    var crnnMetrics = new CrossValidatedMetrics(SequenceCrossValidation.Protocol(allActors, actorFolds), 5, pooledAll,
+    var crnnMetrics = new CrossValidatedMetrics(SequenceCrossValidation.Protocol(allActors, actorFolds, opt), 5, pooledAll,
         perFold.Select(m => m.Accuracy).ToArray(), perFold.Select(m => m.MacroF1).ToArray());
     // final= lists one weights file per ensemble member (comma-separated, in member-seed order).
     var finalFiles = S("final", "/tmp/crnn/final-crnn.bin").Split(',');

@@ -75,7 +75,8 @@ public static class ReportWriter
             md.AppendLine();
         }
         md.AppendLine("## Shipped networks").AppendLine();
-        md.AppendLine("Trained on all actors except the validation actors, which decide when to stop.").AppendLine();
+        md.AppendLine("Trained on all actors except the validation actors, which decide when to stop (or which epoch to keep); " +
+            "a network listed without validation actors trains on every actor for its whole fixed schedule.").AppendLine();
         md.AppendLine("| network | training actors | validation actors | clips | best epoch | epochs run |");
         md.AppendLine("|---|---|---|---|---|---|");
         foreach (var (network, run) in r.FinalModels)

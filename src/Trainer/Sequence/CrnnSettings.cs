@@ -31,7 +31,11 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
             Threads = Integer(configuration, "threads", d.Threads, min: 1, section: "training"),
             Augmentation = a with { CropFrames = Integer(configuration, "crop_frames", a.CropFrames, min: 8) },
         };
-        options = options with { Ensemble = Ensemble(configuration, options.Epochs, d.Ensemble) };
+        options = options with
+        {
+            Ensemble = Ensemble(configuration, options.Epochs, d.Ensemble),
+            AverageLastShare = Selection(configuration, d.AverageLastShare),
+        };
         var enabled = configuration[$"{Section}:enabled"] is { } text
             ? bool.TryParse(text.Trim(), out var on) ? on : throw Invalid("enabled", text, "true or false")
             : false;
@@ -75,6 +79,33 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
 
         static bool TryCount(string s, out int value) =>
             int.TryParse(s.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>
+    /// <c>selection</c>: <c>validation</c> (each network keeps the epoch most accurate on the validation actors) or
+    /// <c>average N%</c> (the mean of the weights of the last N% of epochs; the validation actors train too). Returns
+    /// <see cref="SequenceTrainingOptions.AverageLastShare"/>.
+    /// </summary>
+    private static double Selection(IConfiguration configuration, double fallback)
+    {
+        var text = configuration[$"{Section}:selection"];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+        var value = text.Trim();
+        if (value.Equals("validation", StringComparison.OrdinalIgnoreCase))
+        {
+            return 0;
+        }
+        const string prefix = "average";
+        if (value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && value.EndsWith('%')
+            && double.TryParse(value[prefix.Length..^1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var percent)
+            && percent > 0 && percent <= 100)
+        {
+            return percent / 100;
+        }
+        throw Invalid("selection", text, "validation, or average N% with 0 < N ≤ 100 (e.g. average 20%)");
     }
 
     private static int Integer(IConfiguration configuration, string key, int fallback, int min, int max = int.MaxValue, string section = Section)

@@ -45,14 +45,17 @@ public static class SequenceCrossValidation
         var pooled = ClassificationMetrics.From(
             results.SelectMany(f => f.Truth).ToArray(), results.SelectMany(f => f.Predicted).ToArray(), Emotions.Count);
         var actors = clips.Select(c => c.Actor).Distinct().Order().ToArray();
-        return new CrossValidatedMetrics(Protocol(actors, folds), folds.Count, pooled,
+        return new CrossValidatedMetrics(Protocol(actors, folds, options), folds.Count, pooled,
             perFold.Select(m => m.Accuracy).ToArray(), perFold.Select(m => m.MacroF1).ToArray());
     }
 
-    public static string Protocol(IReadOnlyList<int> actors, IReadOnlyList<ActorFold> folds) =>
+    public static string Protocol(IReadOnlyList<int> actors, IReadOnlyList<ActorFold> folds, SequenceTrainingOptions options) =>
         $"{folds.Count}-fold cross-validation by actor over actors {CrossValidation.FormatActors(actors)} ({actors.Count} speakers; " +
         $"the same gender-balanced folds as the other networks, each testing on actors never seen in training); " +
-        $"the epoch kept is the one most accurate on {folds[0].ValidationActors.Length} further held-out training actors; " +
+        (options.SelectsOnValidation
+            ? $"the epoch kept is the one most accurate on {folds[0].ValidationActors.Length} further held-out training actors; "
+            : $"no epoch is chosen on any actor: each network is the mean of its weights over the last {options.AverageLastShare:P0} of its " +
+              "fixed schedule, trained on all of the fold's other actors; ") +
         "features are normalised per utterance (no statistics shared across speakers). Metrics pool the test predictions of all folds.";
 
     private static double Accuracy((int[] Truth, int[] Predicted) fold) =>

@@ -19,10 +19,16 @@ public sealed record SequenceJob(string Name, int[] TrainingActors, int[] Valida
          LabeledSequences.From(clips.Where(c => ValidationActors.Contains(c.Actor))));
 
     /// <summary>The members of one ensemble trained on the same actors, in <see cref="SequenceTrainingOptions.MemberSchedule"/> order:
-    /// seeds <see cref="SequenceEnsemble.MemberSeed"/> of their index within their group.</summary>
-    public static IEnumerable<SequenceJob> Members(string name, int[] trainingActors, int[] validationActors, int seed, SequenceTrainingOptions options) =>
-        options.MemberSchedule.Select((m, n) => new SequenceJob(
-            $"{name}, member {n + 1}", trainingActors, validationActors, SequenceEnsemble.MemberSeed(seed, m.Index), m.Epochs));
+    /// seeds <see cref="SequenceEnsemble.MemberSeed"/> of their index within their group. When the recipe chooses no epoch on
+    /// the validation actors (<see cref="SequenceTrainingOptions.SelectsOnValidation"/> false) they train with the others:
+    /// more voices to learn from, and nothing is left that they would decide.</summary>
+    public static IEnumerable<SequenceJob> Members(string name, int[] trainingActors, int[] validationActors, int seed, SequenceTrainingOptions options)
+    {
+        int[] training = options.SelectsOnValidation ? trainingActors : [.. trainingActors.Concat(validationActors).Order()];
+        int[] validation = options.SelectsOnValidation ? validationActors : [];
+        return options.MemberSchedule.Select((m, n) => new SequenceJob(
+            $"{name}, member {n + 1}", training, validation, SequenceEnsemble.MemberSeed(seed, m.Index), m.Epochs));
+    }
 }
 
 /// <summary>Trains a list of <see cref="SequenceJob"/>s and returns their fits in the same order.</summary>

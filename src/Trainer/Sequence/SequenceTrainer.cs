@@ -51,11 +51,27 @@ public sealed record SequenceTrainingOptions(
         : new EmotionCrnnPitch(rows - PitchRows, PitchRows, classes, Dropout, Channels, Hidden);
 
     /// <summary>
-    /// 0: the network keeps the epoch most accurate on the validation actors. N &gt; 0: no epoch is selected; the network
-    /// is the mean of its weights after each of the last N epochs (1: the last epoch's weights), with batch-norm
-    /// statistics re-estimated for those weights on one pass of training windows. Validation actors are then not needed.
+    /// 0: the network keeps the epoch most accurate on the validation actors. A share in (0, 1]: no epoch is selected;
+    /// the network is the mean of its weights after each of the last share × <see cref="Epochs"/> epochs (stochastic
+    /// weight averaging over the tail of the cosine schedule), with batch-norm statistics re-estimated for those weights on
+    /// one pass of training windows. Nothing is chosen on validation actors then, so they train too
+    /// (<see cref="SequenceJob.Members"/>).
     /// </summary>
-    public int AverageLastEpochs { get; init; }
+    public double AverageLastShare { get; init; }
+
+    /// <summary>Whether each network keeps the epoch its validation actors like best (rather than a weight average).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool SelectsOnValidation => AverageLastShare == 0;
+
+    /// <summary>Epochs averaged at the end of this schedule (0 when an epoch is selected on validation actors).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int AveragedEpochs => SelectsOnValidation ? 0 : Math.Clamp((int)Math.Round(AverageLastShare * Epochs), 1, Epochs);
+
+    /// <summary>How the weights of each network are chosen, in words (for the report and config.ini).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string SelectionText => SelectsOnValidation
+        ? "validation"
+        : $"average {(AverageLastShare * 100).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}%";
 
     /// <summary>
     /// The networks trained per model (each from its own seed, <see cref="SequenceEnsemble.MemberSeed"/>), whose mean
@@ -128,7 +144,7 @@ public static class SequenceTrainer
         CancellationToken ct,
         Action<int, nn.Module<Tensor, Tensor>>? afterEpoch = null)
     {
-        bool selectOnValidation = options.AverageLastEpochs == 0;
+        bool selectOnValidation = options.SelectsOnValidation;
         if (train.Count == 0 || (selectOnValidation && validation.Count == 0))
         {
             throw new ArgumentException($"Training needs examples on both sides: {train.Count} training, {validation.Count} validation.");
@@ -208,7 +224,7 @@ public static class SequenceTrainer
 
                 if (!selectOnValidation)
                 {
-                    if (epoch > options.Epochs - options.AverageLastEpochs)
+                    if (epoch > options.Epochs - options.AveragedEpochs)
                     {
                         averaged.Add(module);
                     }

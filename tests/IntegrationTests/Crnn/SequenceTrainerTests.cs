@@ -11,7 +11,7 @@ public sealed class SequenceTrainerTests
     private const int Bands = 16;
 
     /// <summary>Tiny, fast settings: the recipe of the real run at a scale CI can afford.</summary>
-    private static readonly SequenceTrainingOptions Tiny = SequenceTrainingOptions.Default with
+    internal static readonly SequenceTrainingOptions Tiny = SequenceTrainingOptions.Default with
     {
         Epochs = 12,
         BatchSize = 16,
@@ -23,7 +23,7 @@ public sealed class SequenceTrainerTests
     /// Normalised spectrogram-like sequences of 20-40 frames where class c is a ridge that glides from band
     /// c to band c + 4 (a "pitch contour" per class) in noise, at a random start time.
     /// </summary>
-    private static LabeledSequences Synthetic(int perClass, int seed)
+    internal static LabeledSequences Synthetic(int perClass, int seed)
     {
         var random = new Random(seed);
         var features = new List<FeatureMatrix>();

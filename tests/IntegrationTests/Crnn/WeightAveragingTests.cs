@@ -1,0 +1,136 @@
+using EmotionRecognition.Infrastructure.Configuration;
+using EmotionRecognition.Trainer.Sequence;
+using EmotionRecognition.Trainer.Training;
+using static TorchSharp.torch;
+
+namespace EmotionRecognition.IntegrationTests.Crnn;
+
+/// <summary>
+/// <c>[crnn] selection = average N%</c>: each network is the mean of its weights over the tail of its schedule, nothing is
+/// chosen on validation actors, and those actors train with the others.
+/// </summary>
+public sealed class WeightAveragingTests
+{
+    private static readonly SequenceTrainingOptions Averaging = SequenceTrainerTests.Tiny with { Epochs = 5, AverageLastShare = 0.4 };
+
+    [Test]
+    public void Fit_AveragingTheLastEpochs_ReturnsTheMeanOfThoseEpochsWeights()
+    {
+        var train = SequenceTrainerTests.Synthetic(perClass: 3, seed: 1);
+        var seen = new List<Dictionary<string, Tensor>>();
+
+        var fit = SequenceTrainer.Fit(train, new LabeledSequences([], []), Averaging, seed: 5, CancellationToken.None, (epoch, module) =>
+            seen.Add(module.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone())));
+        using var averaged = fit.Module;
+
+        Assert.That(Averaging.AveragedEpochs, Is.EqualTo(2));
+        Assert.That(fit.BestEpoch, Is.EqualTo(Averaging.Epochs), "no epoch is selected: the whole schedule counts");
+        foreach (var (name, parameter) in averaged.named_parameters())
+        {
+            using var expected = (seen[3][name] + seen[4][name]) / 2;
+            Assert.That(parameter.allclose(expected, rtol: 1e-5, atol: 1e-6), Is.True, name);
+            Assert.That(parameter.allclose(seen[4][name]), Is.False, $"{name} is the last epoch's, not the mean");
+        }
+        seen.SelectMany(s => s.Values).ToList().ForEach(t => t.Dispose());
+    }
+
+    [Test]
+    public void Fit_Averaging_ReestimatesBatchNormStatisticsForTheAveragedWeights()
+    {
+        var train = SequenceTrainerTests.Synthetic(perClass: 3, seed: 1);
+        Dictionary<string, Tensor>? last = null;
+
+        var fit = SequenceTrainer.Fit(train, new LabeledSequences([], []), Averaging, seed: 5, CancellationToken.None, (epoch, module) =>
+        {
+            if (epoch == Averaging.Epochs)
+            {
+                last = module.named_buffers().ToDictionary(b => b.name, b => b.buffer.detach().clone());
+            }
+        });
+        using var averaged = fit.Module;
+
+        var means = averaged.named_buffers().Where(b => b.name.EndsWith("running_mean")).ToArray();
+        Assert.That(means, Is.Not.Empty);
+        foreach (var (name, buffer) in means)
+        {
+            Assert.That(buffer.allclose(last![name]), Is.False, $"{name} still holds the last epoch's statistics");
+        }
+    }
+
+    [Test]
+    public void Fit_AveragingSameSeedTwice_GivesIdenticalWeights()
+    {
+        var train = SequenceTrainerTests.Synthetic(perClass: 3, seed: 1);
+
+        using var first = SequenceTrainer.Fit(train, new LabeledSequences([], []), Averaging, seed: 9, CancellationToken.None).Module;
+        using var second = SequenceTrainer.Fit(train, new LabeledSequences([], []), Averaging, seed: 9, CancellationToken.None).Module;
+
+        var a = first.state_dict();
+        var b = second.state_dict();
+        foreach (var key in a.Keys)
+        {
+            Assert.That(a[key].eq(b[key]).all().item<bool>(), Is.True, key);
+        }
+    }
+
+    [Test]
+    public void Fit_SelectingOnValidationWithoutValidationClips_IsRefused()
+    {
+        var train = SequenceTrainerTests.Synthetic(perClass: 1, seed: 1);
+
+        Assert.Throws<ArgumentException>(() =>
+            SequenceTrainer.Fit(train, new LabeledSequences([], []), SequenceTrainerTests.Tiny, seed: 1, CancellationToken.None));
+    }
+
+    [Test]
+    public void Jobs_WhenAveraging_TrainOnTheValidationActorsTooAndValidateOnNone()
+    {
+        var fold = new ActorFold(1, TestActors: [3, 9], ValidationActors: [2, 15], TrainingActors: [1, 4, 5, 6]);
+
+        var averaging = SequenceCrossValidation.Jobs([fold], SequenceTrainingOptions.Default with { AverageLastShare = 0.2 }, seed: 100).ToArray();
+        var selecting = SequenceCrossValidation.Jobs([fold], SequenceTrainingOptions.Default with { AverageLastShare = 0 }, seed: 100).ToArray();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(averaging.Select(j => j.TrainingActors), Is.All.EqualTo(new[] { 1, 2, 4, 5, 6, 15 }));
+            Assert.That(averaging.Select(j => j.ValidationActors), Is.All.Empty);
+            Assert.That(averaging.SelectMany(j => j.TrainingActors), Has.None.AnyOf(3, 9), "test actors never train");
+            Assert.That(selecting.Select(j => j.TrainingActors), Is.All.EqualTo(new[] { 1, 4, 5, 6 }));
+            Assert.That(selecting.Select(j => j.ValidationActors), Is.All.EqualTo(new[] { 2, 15 }));
+            Assert.That(averaging.Select(j => j.Seed), Is.EqualTo(selecting.Select(j => j.Seed)), "the same seeds either way");
+        });
+    }
+
+    [Test]
+    public void Options_AverageShare_AveragesThatShareOfEachSchedule()
+    {
+        var options = SequenceTrainingOptions.Default with { AverageLastShare = 0.2 };
+
+        Assert.That((options with { Epochs = 100 }).AveragedEpochs, Is.EqualTo(20));
+        Assert.That((options with { Epochs = 150 }).AveragedEpochs, Is.EqualTo(30));
+        Assert.That((options with { Epochs = 2 }).AveragedEpochs, Is.EqualTo(1), "at least the last epoch");
+        Assert.That((options with { AverageLastShare = 0 }).AveragedEpochs, Is.EqualTo(0));
+    }
+
+    [TestCase("validation", 0.0)]
+    [TestCase("Validation", 0.0)]
+    [TestCase("average 20%", 0.2)]
+    [TestCase("average 100%", 1.0)]
+    [TestCase(" AVERAGE 12.5 % ", 0.125)]
+    public void CrnnSettings_Selection_ReadsTheAveragedShare(string text, double expected)
+    {
+        Assert.That(CrnnSettings.From(CrnnConfig.With(("selection", text))).Options.AverageLastShare, Is.EqualTo(expected).Within(1e-12));
+    }
+
+    [TestCase("average")]
+    [TestCase("average 0%")]
+    [TestCase("average 120%")]
+    [TestCase("average 20")]
+    [TestCase("best")]
+    public void CrnnSettings_SelectionNotValidationOrAShare_IsRefusedNamingTheKey(string text)
+    {
+        var e = Assert.Throws<InvalidConfigurationException>(() => CrnnSettings.From(CrnnConfig.With(("selection", text))));
+
+        Assert.That(e!.Message, Does.Contain("[crnn] selection").And.Contain(text));
+    }
+}
