@@ -94,9 +94,19 @@ public sealed class PitchTracker
     /// <param name="profile">The feature profile whose frame grid (rate, n_fft, hop) the track follows.</param>
     /// <exception cref="ArgumentException">The F0 range does not fit the profile's frame length.</exception>
     public PitchTracker(FeatureProfile profile, double minF0Hz = DefaultMinF0Hz, double maxF0Hz = DefaultMaxF0Hz, double threshold = DefaultThreshold)
+        : this(new FeaturePipeline(profile ?? throw new ArgumentNullException(nameof(profile))), minF0Hz, maxF0Hz, threshold)
     {
-        ArgumentNullException.ThrowIfNull(profile);
-        _pipeline = new FeaturePipeline(profile);
+    }
+
+    /// <summary>
+    /// The tracker of <paramref name="pipeline"/>'s own pitch rows (<see cref="FeaturePipeline.PitchTracker"/>): it reads
+    /// that pipeline's signal, so the two share one set of tables. Only <see cref="FeaturePipeline.Profile"/> is read here,
+    /// which the pipeline sets before it builds its tracker.
+    /// </summary>
+    internal PitchTracker(FeaturePipeline pipeline, double minF0Hz = DefaultMinF0Hz, double maxF0Hz = DefaultMaxF0Hz, double threshold = DefaultThreshold)
+    {
+        _pipeline = pipeline;
+        var profile = pipeline.Profile;
         if (!(minF0Hz > 0 && maxF0Hz > minF0Hz && maxF0Hz < profile.SampleRateHz / 4.0))
             throw new ArgumentException($"Need 0 < min F0 < max F0 < sr/4 (got {minF0Hz} and {maxF0Hz} Hz at {profile.SampleRateHz} Hz).");
         if (!(threshold is > 0 and < 1))
