@@ -6,7 +6,8 @@ namespace EmotionRecognition.Infrastructure.Models;
 
 /// <summary>
 /// <see cref="EmotionCrnn"/> with explicit pitch rows (<see cref="Application.Features.PitchFeatures.Prepare"/>) beside the
-/// log-mel, an experiment (CrnnLab pitch=true), not a served architecture:
+/// log-mel, served for the profile <see cref="Application.Features.FeatureProfile.SequencePitch"/> (alone, or as members of a
+/// "crnn-pitch-v1x&lt;N&gt;" <see cref="EmotionCrnnEnsemble"/>); trained by <c>[crnn] pitch = true</c> or CrnnLab pitch=true:
 /// <code>
 /// [batch, mels + P, frames]
 ///  mels rows -> EmotionCrnn's conv stack (same layers)            -> [batch, frames/8, 64·mels/8]  -> dropout

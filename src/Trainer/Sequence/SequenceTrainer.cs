@@ -41,7 +41,8 @@ public sealed record SequenceTrainingOptions(
 
     /// <summary>
     /// 0: every input row is a mel band and the network is an <see cref="EmotionCrnn"/>. P &gt; 0: the last P rows are pitch
-    /// rows (<see cref="PitchFeatures"/>) and the network an <see cref="EmotionCrnnPitch"/> (an experiment; not servable yet).
+    /// rows (<see cref="PitchFeatures"/>) and the network an <see cref="EmotionCrnnPitch"/> (<c>[crnn] pitch = true</c>, profile
+    /// <see cref="FeatureProfile.SequencePitch"/>).
     /// </summary>
     public int PitchRows { get; init; }
 
