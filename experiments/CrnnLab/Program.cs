@@ -66,7 +66,7 @@ Console.WriteLine($"options: {opt}");
 
 if (S("stop", "") == "timing")
 {
-    // Inference time per clip as the Api pays it: WAV bytes -> log-mel (sequence profile) -> Prepare -> CRNN forward,
+    // Inference time per clip as the Api pays it: WAV bytes -> ExtractSequence (the served profile's; pitch too) -> CRNN forward,
     // one torch thread, the served model set's CRNN. Usage: CrnnLab stop=timing models=models data=../shared/ravdess clips=60
     TorchSharp.torch.set_num_threads(1);
     var served = new EmotionRecognition.Infrastructure.ModelStore.ModelStore(S("models", "models")).LoadCurrent();
@@ -85,7 +85,7 @@ if (S("stop", "") == "timing")
         foreach (var bytes in files)
         {
             var sw = Stopwatch.StartNew();
-            var seq = SequenceFeatures.Prepare(pipe.ExtractLogMel(EmotionRecognition.Application.Audio.WavReader.Read(bytes)));
+            var seq = pipe.ExtractSequence(EmotionRecognition.Application.Audio.WavReader.Read(bytes));
             var t1 = sw.Elapsed.TotalMilliseconds;
             served.PredictSequence(NetworkType.Crnn, seq);
             var t2 = sw.Elapsed.TotalMilliseconds;
@@ -101,7 +101,7 @@ if (S("stop", "") == "timing")
     double Median(List<double> v) { var o = v.Order().ToArray(); return o[o.Length / 2]; }
     double P90(List<double> v) { var o = v.Order().ToArray(); return o[o.Length * 9 / 10]; }
     Console.WriteLine($"model set {served.Id}, {files.Length} clips (second of two passes timed), median {frames.Order().ElementAt(frames.Count / 2)} frames after trimming");
-    Console.WriteLine($"features (WAV -> log-mel -> Prepare): median {Median(extractMs):F1} ms, p90 {P90(extractMs):F1} ms");
+    Console.WriteLine($"features (WAV -> ExtractSequence):    median {Median(extractMs):F1} ms, p90 {P90(extractMs):F1} ms");
     Console.WriteLine($"CRNN forward:                        median {Median(forwardMs):F1} ms, p90 {P90(forwardMs):F1} ms");
     var sum = extractMs.Zip(forwardMs, (x, y) => x + y).ToList();
     Console.WriteLine($"per clip total:                      median {Median(sum):F1} ms, p90 {P90(sum):F1} ms");
@@ -162,17 +162,24 @@ if (S("stop", "") == "assemble")
         module.load(Path.Combine(baseFolder, entry.WeightsFile));
         networks.Add(new TrainedNetwork(nt, entry.Architecture, module, entry.Standardization, entry.Training, entry.Metrics, entry.Profile));
     }
+    // pitch=true: the final= files are EmotionCrnnPitch state dicts (saved by final=true pitch=true), served with the
+    // sequence-pitch profile; otherwise EmotionCrnn ones with the sequence profile. NetworkArchitectures builds the module
+    // the Api will build from the manifest, so a file that would not load there fails here.
+    var crnnProfile = pitch ? FeatureProfile.SequencePitch : FeatureProfile.Sequence;
+    var memberArchitecture = pitch
+        ? EmotionRecognition.Infrastructure.Models.EmotionCrnnPitch.ArchitectureName : EmotionRecognition.Infrastructure.Models.EmotionCrnn.ArchitectureName;
+    var crnnArchitecture = finalFiles.Length == 1
+        ? memberArchitecture : EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble.ArchitectureName(memberArchitecture, finalFiles.Length);
     var members = finalFiles.Select(file =>
     {
-        var m = new EmotionRecognition.Infrastructure.Models.EmotionCrnn(FeatureProfile.Sequence.MelBands, Emotions.Count);
+        var m = EmotionRecognition.Infrastructure.Models.NetworkArchitectures.Create(NetworkType.Crnn, memberArchitecture, crnnProfile.MelBands, Emotions.Count);
         m.load(file);
         return m;
     }).ToArray();
-    TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> crnnModule = members.Length == 1
-        ? members[0] : new EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble(members);
-    var crnnArchitecture = members.Length == 1
-        ? EmotionRecognition.Infrastructure.Models.EmotionCrnn.ArchitectureName : EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble.ArchitectureName(members.Length);
-    networks.Add(new TrainedNetwork(NetworkType.Crnn, crnnArchitecture, crnnModule, null, run, crnnMetrics, FeatureProfile.Sequence));
+    TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> crnnModule = members.Length == 1 ? members[0]
+        : pitch ? new EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble(members.Cast<EmotionRecognition.Infrastructure.Models.EmotionCrnnPitch>().ToArray())
+        : new EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble(members.Cast<EmotionRecognition.Infrastructure.Models.EmotionCrnn>().ToArray());
+    networks.Add(new TrainedNetwork(NetworkType.Crnn, crnnArchitecture, crnnModule, null, run, crnnMetrics, crnnProfile));
     var jsonOptions = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
     var baseReport = System.Text.Json.JsonSerializer.Deserialize<EmotionRecognition.Trainer.Reports.TrainingReport>(
         File.ReadAllText(Path.Combine(baseFolder, EmotionRecognition.Trainer.Reports.ReportWriter.JsonFile)), jsonOptions)!;
