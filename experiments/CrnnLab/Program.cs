@@ -279,7 +279,7 @@ if (pitch)
 }
 else
 {
-    set = new SequenceFeatureReader(profile, new SequenceFeatureCache(S("cache", "/work/wt-crnn/.cache/features"), profile)).Read(scan, progress, default);
+    set = new SequenceFeatureReader(profile, S("cache", "/work/wt-crnn/.cache/features")).Read(scan, progress, default);
 }
 Console.WriteLine($"clips {set.Clips.Count}, hits {set.CacheHits}, extracted {set.Extracted}, skipped {set.Skipped.Count - scan.Skipped.Count}");
 if (S("norm", "utterance") == "global")
