@@ -20,13 +20,19 @@ var profile = FeatureProfile.Full with
 {
     Name = "sequence", FftSize = I("nfft", 1024), HopLength = I("hop", 512), MelBands = I("mels", 64), CoefficientCount = 20,
 };
+// pitch=true: the network input is the 64 normalised mel rows plus PitchFeatures.Rows pitch rows (YIN F0 and periodicity),
+// the network EmotionCrnnPitch; mel shift and frequency masks stay on the mel rows, the absolute F0 row gets its own
+// random shift of up to ± pitchshift= semitones.
+bool pitch = S("pitch", "false") == "true";
 var aug = new SequenceAugmentation(I("crop", 128), D("speed", 0.1), D("warp", 2), I("fmasks", 2), I("fwidth", 8), I("tmasks", 2), I("twidth", 12));
+if (pitch) aug = aug with { MelRows = I("mels", 64), PitchShiftSemitones = D("pitchshift", 1) };
 var opt = new SequenceTrainingOptions(I("epochs", 40), I("batch", 32), D("lr", 3e-3), D("wd", 1e-2), D("ls", 0.1), D("dropout", 0.3),
     S("balanced", "true") == "true", D("mixup", 0), I("warmup", 2), I("threads", 2), aug)
 {
     Channels = S("channels", "16,32,64").Split(',').Select(int.Parse).ToArray(),
     Hidden = I("hidden", 64),
     AverageLastShare = D("average", 0),
+    PitchRows = pitch ? PitchFeatures.Rows : 0,
 };
 // trainval=true: the validation actors train too (only with average=N, which selects no epoch on them).
 bool trainVal = S("trainval", "false") == "true";
@@ -60,7 +66,7 @@ Console.WriteLine($"options: {opt}");
 
 if (S("stop", "") == "timing")
 {
-    // Inference time per clip as the Api pays it: WAV bytes -> log-mel (sequence profile) -> Prepare -> CRNN forward,
+    // Inference time per clip as the Api pays it: WAV bytes -> ExtractSequence (the served profile's; pitch too) -> CRNN forward,
     // one torch thread, the served model set's CRNN. Usage: CrnnLab stop=timing models=models data=../shared/ravdess clips=60
     TorchSharp.torch.set_num_threads(1);
     var served = new EmotionRecognition.Infrastructure.ModelStore.ModelStore(S("models", "models")).LoadCurrent();
@@ -79,7 +85,7 @@ if (S("stop", "") == "timing")
         foreach (var bytes in files)
         {
             var sw = Stopwatch.StartNew();
-            var seq = SequenceFeatures.Prepare(pipe.ExtractLogMel(EmotionRecognition.Application.Audio.WavReader.Read(bytes)));
+            var seq = pipe.ExtractSequence(EmotionRecognition.Application.Audio.WavReader.Read(bytes));
             var t1 = sw.Elapsed.TotalMilliseconds;
             served.PredictSequence(NetworkType.Crnn, seq);
             var t2 = sw.Elapsed.TotalMilliseconds;
@@ -95,7 +101,7 @@ if (S("stop", "") == "timing")
     double Median(List<double> v) { var o = v.Order().ToArray(); return o[o.Length / 2]; }
     double P90(List<double> v) { var o = v.Order().ToArray(); return o[o.Length * 9 / 10]; }
     Console.WriteLine($"model set {served.Id}, {files.Length} clips (second of two passes timed), median {frames.Order().ElementAt(frames.Count / 2)} frames after trimming");
-    Console.WriteLine($"features (WAV -> log-mel -> Prepare): median {Median(extractMs):F1} ms, p90 {P90(extractMs):F1} ms");
+    Console.WriteLine($"features (WAV -> ExtractSequence):    median {Median(extractMs):F1} ms, p90 {P90(extractMs):F1} ms");
     Console.WriteLine($"CRNN forward:                        median {Median(forwardMs):F1} ms, p90 {P90(forwardMs):F1} ms");
     var sum = extractMs.Zip(forwardMs, (x, y) => x + y).ToList();
     Console.WriteLine($"per clip total:                      median {Median(sum):F1} ms, p90 {P90(sum):F1} ms");
@@ -156,17 +162,24 @@ if (S("stop", "") == "assemble")
         module.load(Path.Combine(baseFolder, entry.WeightsFile));
         networks.Add(new TrainedNetwork(nt, entry.Architecture, module, entry.Standardization, entry.Training, entry.Metrics, entry.Profile));
     }
+    // pitch=true: the final= files are EmotionCrnnPitch state dicts (saved by final=true pitch=true), served with the
+    // sequence-pitch profile; otherwise EmotionCrnn ones with the sequence profile. NetworkArchitectures builds the module
+    // the Api will build from the manifest, so a file that would not load there fails here.
+    var crnnProfile = pitch ? FeatureProfile.SequencePitch : FeatureProfile.Sequence;
+    var memberArchitecture = pitch
+        ? EmotionRecognition.Infrastructure.Models.EmotionCrnnPitch.ArchitectureName : EmotionRecognition.Infrastructure.Models.EmotionCrnn.ArchitectureName;
+    var crnnArchitecture = finalFiles.Length == 1
+        ? memberArchitecture : EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble.ArchitectureName(memberArchitecture, finalFiles.Length);
     var members = finalFiles.Select(file =>
     {
-        var m = new EmotionRecognition.Infrastructure.Models.EmotionCrnn(FeatureProfile.Sequence.MelBands, Emotions.Count);
+        var m = EmotionRecognition.Infrastructure.Models.NetworkArchitectures.Create(NetworkType.Crnn, memberArchitecture, crnnProfile.MelBands, Emotions.Count);
         m.load(file);
         return m;
     }).ToArray();
-    TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> crnnModule = members.Length == 1
-        ? members[0] : new EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble(members);
-    var crnnArchitecture = members.Length == 1
-        ? EmotionRecognition.Infrastructure.Models.EmotionCrnn.ArchitectureName : EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble.ArchitectureName(members.Length);
-    networks.Add(new TrainedNetwork(NetworkType.Crnn, crnnArchitecture, crnnModule, null, run, crnnMetrics, FeatureProfile.Sequence));
+    TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> crnnModule = members.Length == 1 ? members[0]
+        : pitch ? new EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble(members.Cast<EmotionRecognition.Infrastructure.Models.EmotionCrnnPitch>().ToArray())
+        : new EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble(members.Cast<EmotionRecognition.Infrastructure.Models.EmotionCrnn>().ToArray());
+    networks.Add(new TrainedNetwork(NetworkType.Crnn, crnnArchitecture, crnnModule, null, run, crnnMetrics, crnnProfile));
     var jsonOptions = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
     var baseReport = System.Text.Json.JsonSerializer.Deserialize<EmotionRecognition.Trainer.Reports.TrainingReport>(
         File.ReadAllText(Path.Combine(baseFolder, EmotionRecognition.Trainer.Reports.ReportWriter.JsonFile)), jsonOptions)!;
@@ -185,9 +198,89 @@ if (S("stop", "") == "assemble")
     Console.WriteLine($"saved set {newId} = {baseId} + CRNN; CRNN pooled accuracy {pooledAll.Accuracy:F4}, macro-F1 {pooledAll.MacroF1:F4}, fold mean {crnnMetrics.AccuracyMean:F4}");
     return;
 }
+if (S("stop", "") == "pitchstats")
+{
+    // The tracker alone, one thread: time per clip on the resampled signal (decoding and resampling excluded, reported
+    // apart), share of voiced frames inside the log-mel's speech span, median F0 of two actors' voiced frames.
+    // Usage: CrnnLab stop=pitchstats data=/work/shared/ravdess clips=100 actors=1,2
+    var tracker = new PitchTracker(profile, threshold: D("yin", PitchTracker.DefaultThreshold));
+    var pipe = new FeaturePipeline(profile);
+    var all = CorpusScan.Read(S("data", "/work/shared/ravdess"), false).Files;
+    int every = Math.Max(1, all.Count / I("clips", 100));
+    var sample = all.Where((_, i) => i % every == 0).Take(I("clips", 100)).ToArray();
+    var trackMs = new List<double>(); var prepMs = new List<double>(); long voicedFrames = 0, spanFrames = 0; var secs = new List<double>();
+    for (int pass = 0; pass < 2; pass++)
+    {
+        foreach (var f in sample)
+        {
+            var sw0 = Stopwatch.StartNew();
+            var clip = EmotionRecognition.Application.Audio.WavReader.Read(File.ReadAllBytes(f.Path));
+            var signal = pipe.AnalysedSignal(clip);
+            var tPrep = sw0.Elapsed.TotalMilliseconds;
+            var sw1 = Stopwatch.StartNew();
+            var track = tracker.Track(signal.Span);
+            var tTrack = sw1.Elapsed.TotalMilliseconds;
+            if (pass == 0) continue; // the first pass warms up the JIT
+            trackMs.Add(tTrack); prepMs.Add(tPrep); secs.Add(clip.DurationSeconds);
+            var (start, count) = SequenceFeatures.SpeechSpan(pipe.ExtractLogMel(signal.Span));
+            for (int t = start; t < start + count; t++) voicedFrames += track.IsVoiced(t) ? 1 : 0;
+            spanFrames += count;
+        }
+    }
+    double Med(IEnumerable<double> v) { var o = v.Order().ToArray(); return o.Length == 0 ? double.NaN : o[o.Length / 2]; }
+    Console.WriteLine($"tracker on {sample.Length} clips (median {Med(secs):F2} s): median {Med(trackMs):F2} ms, max {trackMs.Max():F2} ms per clip; " +
+        $"decode+resample median {Med(prepMs):F2} ms; voiced share of trimmed frames {(double)voicedFrames / spanFrames:P1}");
+    foreach (var actor in S("actors", "1,2").Split(',').Select(int.Parse))
+    {
+        var f0s = new List<double>();
+        var perClip = new List<double>();
+        foreach (var f in all.Where(f => f.Name.Actor == actor))
+        {
+            var signal = pipe.AnalysedSignal(EmotionRecognition.Application.Audio.WavReader.Read(File.ReadAllBytes(f.Path)));
+            var track = tracker.Track(signal.Span);
+            var (start, count) = SequenceFeatures.SpeechSpan(pipe.ExtractLogMel(signal.Span));
+            var clipF0 = Enumerable.Range(start, count).Where(track.IsVoiced).Select(t => (double)track.F0Hz[t]).ToList();
+            f0s.AddRange(clipF0);
+            if (clipF0.Count > 0) perClip.Add(Med(clipF0));
+        }
+        var o = f0s.Order().ToArray();
+        Console.WriteLine($"actor {actor:D2}: {perClip.Count} clips, median F0 {Med(f0s):F1} Hz over voiced frames (p10 {o[o.Length / 10]:F1}, p90 {o[o.Length * 9 / 10]:F1}); " +
+            $"median of clip medians {Med(perClip):F1} Hz");
+    }
+    return;
+}
 var progress = new PlainProgress(Console.Out);
 var scan = CorpusScan.Read(S("data", "/work/shared/ravdess"), includeSong: false);
-var set = new SequenceFeatureReader(profile, new SequenceFeatureCache(S("cache", "/work/wt-crnn/.cache/features"), profile)).Read(scan, progress, default);
+SequenceSet set;
+if (pitch)
+{
+    // The log-mel from (or into) the ordinary log-mel cache, the pitch track from (or into) its own folder beside it;
+    // a clip missing either is decoded and resampled once for both.
+    var cacheRoot = S("cache", "/work/wt-crnn/.cache/features");
+    var melCache = new SequenceFeatureCache(cacheRoot, profile);
+    var tracker = new PitchTracker(profile, threshold: D("yin", PitchTracker.DefaultThreshold));
+    var pitchCache = new PitchTrackCache(cacheRoot, profile, tracker);
+    var pipe = new FeaturePipeline(profile);
+    var read = ParallelClipReader.Read(scan, progress, "Sequence and pitch features", (file, bytes, hash) =>
+    {
+        bool melHit = melCache.TryGet(hash, out var logMel);
+        bool pitchHit = pitchCache.TryGet(hash, out var track);
+        if (!melHit || !pitchHit)
+        {
+            var signal = pipe.AnalysedSignal(EmotionRecognition.Application.Audio.WavReader.Read(bytes));
+            if (!melHit) { logMel = pipe.ExtractLogMel(signal.Span); melCache.Put(hash, logMel); }
+            if (!pitchHit) { track = tracker.Track(signal.Span); pitchCache.Put(hash, track); }
+        }
+        return (new SequenceClip(file.Path, file.Name, hash, PitchFeatures.Prepare(logMel, track)), melHit && pitchHit);
+    }, default);
+    set = new SequenceSet(read.Clips, read.Skipped, read.CacheHits, read.Extracted);
+    Console.WriteLine($"pitch cache: {pitchCache.Folder}");
+    if (S("norm", "utterance") == "global") throw new ArgumentException("pitch=true works with norm=utterance only.");
+}
+else
+{
+    set = new SequenceFeatureReader(profile, S("cache", "/work/wt-crnn/.cache/features")).Read(scan, progress, default);
+}
 Console.WriteLine($"clips {set.Clips.Count}, hits {set.CacheHits}, extracted {set.Extracted}, skipped {set.Skipped.Count - scan.Skipped.Count}");
 if (S("norm", "utterance") == "global")
 {
@@ -206,6 +299,7 @@ if (S("stop", "") == "features") return;
 var actors = set.Actors.ToArray();
 if (S("stop", "") == "tta")
 {
+    if (pitch) throw new ArgumentException("stop=tta reads EmotionCrnn networks and shifts every row; it is not pitch-aware.");
     // Test-time averaging, inference only: each fold's saved networks (savefolds= folders of several seeds) classify every
     // test clip read at several speeds and mel shifts; the mean probability over networks (and variants) decides.
     // Usage: CrnnLab stop=tta models=/work/exp/a-models,/work/exp/b-models speeds=0.9,1,1.1 shifts=-1,0,1

@@ -27,9 +27,11 @@ internal sealed class LoadModelsAtStartup(IEmotionClassifier classifier, ILogger
             }
             else
             {
-                // One second of silence-level frames: the sequence network's first pass, with its own profile's bands.
+                // One second of silence-level frames: the sequence network's first pass, with its own profile's rows
+                // (mel bands, and pitch rows where the profile has them).
                 var frames = 1 + model.Profile.SampleRateHz / model.Profile.HopLength;
-                models.PredictSequence(model.Network, new FeatureMatrix(model.Profile.MelBands, frames, new float[model.Profile.MelBands * frames]));
+                var rows = model.Profile.MelBands + model.Profile.PitchRows;
+                models.PredictSequence(model.Network, new FeatureMatrix(rows, frames, new float[rows * frames]));
             }
         }
         logger.LogInformation("Model set {ModelSetId} ready: {Networks}", models.Id, string.Join(", ", models.Models.Select(m => m.Network.Name())));

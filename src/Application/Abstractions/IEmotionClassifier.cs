@@ -36,7 +36,7 @@ public interface IModelSet
 
     /// <summary>
     /// Probabilities, in <see cref="Emotions.InLabelOrder"/>, for one clip's feature sequence
-    /// ([bands, frames] from <see cref="SequenceFeatures.Prepare"/>), for networks that do not take an
+    /// ([rows, frames] from <see cref="FeaturePipeline.ExtractSequence"/> with the network's profile), for networks that do not take an
     /// MFCC vector (<see cref="NetworkTypes.TakesMfccVector"/> is false).
     /// </summary>
     float[] PredictSequence(NetworkType network, FeatureMatrix sequence);

@@ -54,9 +54,30 @@ public sealed class FeaturePipeline
         _melFilterbank = new MelFilterbank(
             profile.SampleRateHz, profile.FftSize, profile.MelBands, profile.MinFrequencyHz, profile.EffectiveMaxFrequencyHz);
         _dct = new Dct(profile.MelBands, profile.CoefficientCount);
+        // Built here so that a shared pipeline (FeaturePipelines) shares its tracker too: the tracker is read-only.
+        PitchTracker = profile.PitchRows > 0 ? new PitchTracker(this) : null;
     }
 
     public FeatureProfile Profile { get; }
+
+    /// <summary>The tracker of the profile's pitch rows, on this pipeline's frame grid; null for a profile without them.</summary>
+    public PitchTracker? PitchTracker { get; }
+
+    /// <summary>
+    /// The network input of a sequence network (CRNN) for <paramref name="clip"/>, the one way a clip becomes it in the
+    /// Api, the Trainer's evaluation and the tests. Without pitch rows it is <see cref="SequenceFeatures.Prepare"/> of
+    /// <see cref="ExtractLogMel(AudioClip)"/>, [MelBands, frames]; with them (<see cref="FeatureProfile.PitchRows"/>)
+    /// <see cref="PitchFeatures.Prepare"/> of the log-mel and the <see cref="PitchTracker"/>'s track of the same resampled
+    /// signal (resampled once), [MelBands + PitchRows, frames].
+    /// </summary>
+    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
+    public FeatureMatrix ExtractSequence(AudioClip clip)
+    {
+        if (PitchTracker is null)
+            return SequenceFeatures.Prepare(ExtractLogMel(clip));
+        var signal = PrepareSignal(clip).Span;
+        return PitchFeatures.Prepare(ExtractLogMel(signal), PitchTracker.Track(signal));
+    }
 
     /// <summary>MFCCs, [CoefficientCount, frames]: the window is cut at the clip's rate, then resampled, then framed.</summary>
     /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
@@ -92,15 +113,29 @@ public sealed class FeaturePipeline
 
     /// <summary>The clipped log-mel spectrogram in dB, [MelBands, frames] (the input of the DCT; for sequence models).</summary>
     /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
-    public FeatureMatrix ExtractLogMel(AudioClip clip)
+    public FeatureMatrix ExtractLogMel(AudioClip clip) => ExtractLogMel(PrepareSignal(clip).Span);
+
+    /// <summary>
+    /// The signal every feature of <paramref name="clip"/> is computed from: the profile's window of it, resampled to
+    /// <see cref="FeatureProfile.SampleRateHz"/>. Frame t of <see cref="ExtractLogMel(AudioClip)"/> is centred on its sample t·hop,
+    /// so other per-frame analyses (<see cref="PitchTracker"/>) read it to stay on the same frame grid.
+    /// </summary>
+    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
+    public ReadOnlyMemory<float> AnalysedSignal(AudioClip clip) => PrepareSignal(clip);
+
+    /// <summary>
+    /// <see cref="ExtractLogMel(AudioClip)"/> of a signal already returned by <see cref="AnalysedSignal"/> (so a caller that
+    /// also tracks pitch resamples once).
+    /// </summary>
+    public FeatureMatrix ExtractLogMel(ReadOnlySpan<float> analysedSignal)
     {
-        var signal = PrepareSignal(clip);
+        var signal = analysedSignal;
         var frames = FrameCount(signal.Length);
         var bands = Profile.MelBands;
         var logMel = ArrayPool<double>.Shared.Rent(frames * bands);
         try
         {
-            ComputeLogMel(signal.Span, frames, logMel.AsSpan(0, frames * bands));
+            ComputeLogMel(signal, frames, logMel.AsSpan(0, frames * bands));
             var values = new float[bands * frames];
             for (var t = 0; t < frames; t++)
             {
@@ -264,5 +299,7 @@ public sealed class FeaturePipeline
         Require(profile.DurationSeconds is null || (double.IsFinite(profile.DurationSeconds.Value) && profile.DurationSeconds >= 0),
             $"duration must be a non-negative number of seconds or absent (got {profile.DurationSeconds}).");
         Require(double.IsFinite(profile.TopDb) && profile.TopDb >= 0, $"top_db must be non-negative (got {profile.TopDb}).");
+        Require(profile.PitchRows is 0 or PitchFeatures.Rows,
+            $"pitch rows must be 0 or {PitchFeatures.Rows} (got {profile.PitchRows}).");
     }
 }

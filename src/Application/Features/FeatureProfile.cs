@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EmotionRecognition.Application.Features;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace EmotionRecognition.Application.Features;
 /// with zero padding, 128 Slaney mels from 0 Hz to sr/2, power 2, power_to_db with
 /// ref 1, amin 1e-10, top_db 80, orthonormal DCT-II).
 /// </summary>
-/// <param name="Name">"compat", "full" or "sequence".</param>
+/// <param name="Name">"compat", "full", "sequence" or "sequence-pitch".</param>
 /// <param name="Version">Bumped whenever any computation behind the numbers changes; a model with another version must be retrained.</param>
 /// <param name="SampleRateHz">Audio is resampled to this rate (resampy kaiser_fast) before framing.</param>
 /// <param name="OffsetSeconds">Start of the analysed window, cut at the file's native rate.</param>
@@ -70,7 +72,23 @@ public sealed record FeatureProfile(
     /// </summary>
     public static FeatureProfile Sequence { get; } = Full with { Name = "sequence", FftSize = 1024, MelBands = 64, CoefficientCount = 20 };
 
-    public static IReadOnlyList<FeatureProfile> Known { get; } = [Compat, Full, Sequence];
+    /// <summary>
+    /// <see cref="Sequence"/> with <see cref="PitchFeatures.Rows"/> pitch rows after the mel bands
+    /// (<see cref="FeaturePipeline.ExtractSequence"/>): the same log-mel on the same frame grid, so the log-mel and pitch
+    /// caches of the two profiles are interchangeable; only the network input differs.
+    /// </summary>
+    public static FeatureProfile SequencePitch { get; } = Sequence with { Name = "sequence-pitch", PitchRows = PitchFeatures.Rows };
+
+    public static IReadOnlyList<FeatureProfile> Known { get; } = [Compat, Full, Sequence, SequencePitch];
+
+    /// <summary>
+    /// Pitch rows (<see cref="PitchFeatures"/>) after the mel bands of a sequence network's input; 0 for every profile
+    /// without them. Why an init property with a default and not a parameter: manifests written before it existed lack
+    /// the field and must read back as the same profile (0), and it is left out of JSON when 0 so those profiles still
+    /// serialise byte for byte as before (cache folder keys hash that JSON).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int PitchRows { get; init; }
 
     public static bool TryGet(string? name, out FeatureProfile profile)
     {

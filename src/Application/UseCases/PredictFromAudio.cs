@@ -9,7 +9,8 @@ namespace EmotionRecognition.Application.UseCases;
 /// <summary>
 /// Classify a WAV file: the server computes the features with exactly the feature profile the
 /// served model was trained with, so a client never has to reproduce librosa. CNN and DNN take the
-/// averaged-MFCC vector; CRNN takes the clip's prepared log-mel sequence.
+/// averaged-MFCC vector; CRNN takes the clip's prepared sequence (<see cref="FeaturePipeline.ExtractSequence"/>:
+/// the log-mel, plus pitch rows when the served profile has them).
 /// </summary>
 /// <param name="NetworkType">"CNN", "DNN" or "CRNN", any case.</param>
 /// <param name="Wav">The file's bytes; anything but a WAV we can decode is an <see cref="InvalidAudioException"/>.</param>
@@ -32,7 +33,7 @@ public sealed class PredictFromAudioHandler(
         }
         var probabilities = network.TakesMfccVector()
             ? await batcher.PredictAsync(models, network, pipelines.For(profile).ExtractMean(clip), ct)
-            : models.PredictSequence(network, SequenceFeatures.Prepare(pipelines.For(profile).ExtractLogMel(clip)));
+            : models.PredictSequence(network, pipelines.For(profile).ExtractSequence(clip));
         metrics.Predicted(network, InputKind.Audio);
         return EmotionScores.InLabelOrder(probabilities);
     }

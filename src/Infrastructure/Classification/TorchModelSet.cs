@@ -92,9 +92,14 @@ public sealed class TorchModelSet : IModelSet
         {
             throw new ArgumentException($"The {network.Name()} network takes an MFCC vector, not a feature sequence.");
         }
-        if (sequence.Coefficients != loaded.Entry.InputSize)
+        // The manifest's input size counts mel bands; a pitch network reads its profile's pitch rows after them.
+        int rows = loaded.Entry.InputSize + loaded.Profile.PitchRows;
+        if (sequence.Coefficients != rows)
         {
-            throw new ArgumentException($"The sequence has {sequence.Coefficients} bands per frame; the {network.Name()} network takes {loaded.Entry.InputSize}.");
+            throw new ArgumentException(loaded.Profile.PitchRows == 0
+                ? $"The sequence has {sequence.Coefficients} bands per frame; the {network.Name()} network takes {rows}."
+                : $"The sequence has {sequence.Coefficients} rows per frame; the {network.Name()} network takes {rows} " +
+                  $"({loaded.Entry.InputSize} mel bands and {loaded.Profile.PitchRows} pitch rows, FeaturePipeline.ExtractSequence with profile '{loaded.Profile.Name}').");
         }
         // Opened here, on the calling thread, and never awaited across: both are thread-local.
         using (NewDisposeScope())

@@ -254,7 +254,10 @@ public sealed class ModelStore(string root)
         }
     }
 
-    /// <summary>A sequence network (CRNN) carries its own current-version profile whose mel bands are its input size, and no standardisation.</summary>
+    /// <summary>
+    /// A sequence network (CRNN) carries its own current-version profile whose mel bands are its input size, whose pitch
+    /// rows are those its architecture reads, and no standardisation.
+    /// </summary>
     private static void VerifySequenceNetwork(NetworkEntry entry, string path)
     {
         if (entry.Profile is not { } profile)
@@ -277,6 +280,14 @@ public sealed class ModelStore(string root)
         if (entry.InputSize != profile.MelBands)
         {
             throw new ModelStoreException($"'{path}': {entry.Network} takes {entry.InputSize} bands per frame but its profile has {profile.MelBands} mel bands.");
+        }
+        // The architecture decides the rows the network reads after the mel bands, the profile the rows serving extracts:
+        // a mismatch would fail on the first request, so it fails the load instead.
+        var pitchRows = NetworkArchitectures.PitchRows(entry.Architecture);
+        if (profile.PitchRows != pitchRows)
+        {
+            throw new ModelStoreException(
+                $"'{path}': {entry.Network} has architecture '{entry.Architecture}', which reads {pitchRows} pitch rows, but its profile '{profile.Name}' has {profile.PitchRows}.");
         }
         if (entry.Standardization is not null)
         {

@@ -1,3 +1,4 @@
+using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using static TorchSharp.torch;
 
@@ -17,23 +18,39 @@ public static class NetworkArchitectures
 
     /// <summary>
     /// Every architecture this build can load for a network (older sets stay servable). CRNN ensembles are named by
-    /// their member count (<see cref="EmotionCrnnEnsemble.ArchitectureName"/>); the list shows the pattern.
+    /// their member architecture and count (<see cref="EmotionCrnnEnsemble.ArchitectureName(string, int)"/>); the list
+    /// shows the pattern.
     /// </summary>
     public static IReadOnlyList<string> Known(NetworkType network) => network switch
     {
         NetworkType.Cnn => [EmotionCnnV2.ArchitectureName, EmotionCnn.ArchitectureName],
         NetworkType.Dnn => [EmotionDnn.ArchitectureName],
-        NetworkType.Crnn => [EmotionCrnn.ArchitectureName, EmotionCrnn.ArchitectureName + "x<members>"],
+        NetworkType.Crnn =>
+        [
+            EmotionCrnn.ArchitectureName, EmotionCrnn.ArchitectureName + "x<members>",
+            EmotionCrnnPitch.ArchitectureName, EmotionCrnnPitch.ArchitectureName + "x<members>",
+        ],
         _ => [],
     };
 
     public static bool IsKnown(NetworkType network, string architecture) =>
         Known(network).Contains(architecture)
-        || (network == NetworkType.Crnn && EmotionCrnnEnsemble.TryParseArchitecture(architecture, out _));
+        || (network == NetworkType.Crnn && EmotionCrnnEnsemble.TryParseArchitecture(architecture, out _, out _));
+
+    /// <summary>
+    /// Rows of the network's input after its mel bands: <see cref="PitchFeatures.Rows"/> for pitch CRNNs (single or
+    /// ensemble), 0 for every other architecture. A set's profile must carry exactly these (<see cref="FeatureProfile.PitchRows"/>).
+    /// </summary>
+    public static int PitchRows(string architecture) =>
+        architecture == EmotionCrnnPitch.ArchitectureName
+        || (EmotionCrnnEnsemble.TryParseArchitecture(architecture, out var member, out _) && member == EmotionCrnnPitch.ArchitectureName)
+            ? PitchFeatures.Rows
+            : 0;
 
     /// <summary>
     /// A freshly initialised module (uses torch's global generator: seed it first). <paramref name="inputSize"/> is the
-    /// vector length for CNN and DNN, the number of mel bands for CRNN.
+    /// vector length for CNN and DNN, the number of mel bands for CRNN (pitch CRNNs take <see cref="PitchFeatures.Rows"/>
+    /// more rows, which their architecture name implies).
     /// </summary>
     public static nn.Module<Tensor, Tensor> Create(NetworkType network, string architecture, int inputSize, int classes) =>
         architecture switch
@@ -42,8 +59,11 @@ public static class NetworkArchitectures
             EmotionCnn.ArchitectureName when network == NetworkType.Cnn => new EmotionCnn(inputSize, classes),
             EmotionDnn.ArchitectureName when network == NetworkType.Dnn => new EmotionDnn(inputSize, classes),
             EmotionCrnn.ArchitectureName when network == NetworkType.Crnn => new EmotionCrnn(inputSize, classes),
-            _ when network == NetworkType.Crnn && EmotionCrnnEnsemble.TryParseArchitecture(architecture, out int members) =>
-                new EmotionCrnnEnsemble(members, inputSize, classes),
+            EmotionCrnnPitch.ArchitectureName when network == NetworkType.Crnn => new EmotionCrnnPitch(inputSize, PitchFeatures.Rows, classes),
+            _ when network == NetworkType.Crnn && EmotionCrnnEnsemble.TryParseArchitecture(architecture, out var member, out int members) =>
+                member == EmotionCrnnPitch.ArchitectureName
+                    ? EmotionCrnnEnsemble.OfPitchNetworks(members, inputSize, PitchFeatures.Rows, classes)
+                    : new EmotionCrnnEnsemble(members, inputSize, classes),
             _ => throw new ArgumentException(
                 $"Unknown architecture '{architecture}' for the {network.Name()} network; this build knows {string.Join(", ", Known(network))}."),
         };

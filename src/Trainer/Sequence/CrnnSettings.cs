@@ -1,4 +1,5 @@
 using System.Globalization;
+using EmotionRecognition.Application.Features;
 using EmotionRecognition.Infrastructure.Models;
 using Microsoft.Extensions.Configuration;
 
@@ -36,13 +37,29 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
             Ensemble = Ensemble(configuration, options.Epochs, d.Ensemble),
             AverageLastShare = Selection(configuration, d.AverageLastShare),
         };
-        var enabled = configuration[$"{Section}:enabled"] is { } text
-            ? bool.TryParse(text.Trim(), out var on) ? on : throw Invalid("enabled", text, "true or false")
-            : false;
+        if (Boolean(configuration, "pitch"))
+        {
+            options = WithPitch(options);
+        }
+        var enabled = Boolean(configuration, "enabled");
         // Default: one worker per core, each running the configured torch threads.
         var workers = Integer(configuration, "workers", Math.Max(1, Environment.ProcessorCount / options.Threads), min: 1, max: 256);
         return new CrnnSettings(enabled, options, workers);
     }
+
+    /// <summary>
+    /// <c>pitch = true</c>: pitch CRNNs (<see cref="EmotionCrnnPitch"/>, profile <see cref="FeatureProfile.SequencePitch"/>) on
+    /// the mel bands plus <see cref="PitchFeatures.Rows"/> pitch rows, augmented as <c>CrnnLab pitch=true</c> does it: the
+    /// mel shift and frequency masks stay within the mel rows, and the absolute pitch row gets its own shift.
+    /// </summary>
+    public static SequenceTrainingOptions WithPitch(SequenceTrainingOptions options) => options with
+    {
+        PitchRows = FeatureProfile.SequencePitch.PitchRows,
+        Augmentation = options.Augmentation with { MelRows = FeatureProfile.SequencePitch.MelBands, PitchShiftSemitones = PitchShiftSemitones },
+    };
+
+    /// <summary>± semitones of the absolute pitch row's random shift with <c>pitch = true</c> (CrnnLab's pitchshift= default).</summary>
+    public const double PitchShiftSemitones = 1;
 
     /// <summary>
     /// <c>ensemble</c>: comma-separated groups, each <c>N</c> (N networks of <c>epochs</c> epochs) or <c>NxE</c> (N networks of
@@ -107,6 +124,12 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
         }
         throw Invalid("selection", text, "validation, or average N% with 0 < N ≤ 100 (e.g. average 20%)");
     }
+
+    /// <summary>A key that is <c>true</c> or <c>false</c> (any case); unset is false.</summary>
+    private static bool Boolean(IConfiguration configuration, string key) =>
+        configuration[$"{Section}:{key}"] is { } text
+            ? bool.TryParse(text.Trim(), out var on) ? on : throw Invalid(key, text, "true or false")
+            : false;
 
     private static int Integer(IConfiguration configuration, string key, int fallback, int min, int max = int.MaxValue, string section = Section)
     {

@@ -19,12 +19,18 @@ public sealed record CrnnOutcome(CrossValidatedMetrics Metrics, TrainedNetwork N
 /// </summary>
 public sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJobRunner runner, IProgressReporter progress)
 {
-    /// <summary>The profile the CRNN is trained and served with.</summary>
-    public static FeatureProfile Profile => FeatureProfile.Sequence;
+    /// <summary>The profile the CRNN is trained and served with: with pitch rows when the options train pitch networks.</summary>
+    public FeatureProfile Profile => ProfileFor(options);
+
+    /// <summary><see cref="FeatureProfile.SequencePitch"/> for pitch networks (<see cref="SequenceTrainingOptions.PitchRows"/>), else <see cref="FeatureProfile.Sequence"/>.</summary>
+    public static FeatureProfile ProfileFor(SequenceTrainingOptions options) =>
+        options.PitchRows == 0 ? FeatureProfile.Sequence
+        : options.PitchRows == FeatureProfile.SequencePitch.PitchRows ? FeatureProfile.SequencePitch
+        : throw new ArgumentException($"No feature profile has {options.PitchRows} pitch rows (sequence-pitch has {FeatureProfile.SequencePitch.PitchRows}).", nameof(options));
 
     public CrnnOutcome Run(CorpusScan scan, string cachePath, IReadOnlyList<ActorFold> folds, ActorFold final, int seed, CancellationToken ct)
     {
-        var sequences = new SequenceFeatureReader(Profile, new SequenceFeatureCache(cachePath, Profile)).Read(scan, progress, ct);
+        var sequences = new SequenceFeatureReader(Profile, cachePath).Read(scan, progress, ct);
         progress.Info($"Sequence features ({Profile.Name}): {sequences.CacheHits} from cache, {sequences.Extracted} extracted, " +
             $"{sequences.Skipped.Count - scan.Skipped.Count} unreadable file(s) skipped");
 

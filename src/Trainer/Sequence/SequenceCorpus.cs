@@ -6,8 +6,9 @@ using EmotionRecognition.Trainer.Corpus;
 
 namespace EmotionRecognition.Trainer.Sequence;
 
-/// <summary>One usable clip for a sequence network: its label, speaker and prepared log-mel sequence.</summary>
-/// <param name="Features">[bands, frames] after <see cref="SequenceFeatures.Prepare"/>.</param>
+/// <summary>One usable clip for a sequence network: its label, speaker and prepared sequence.</summary>
+/// <param name="Features">[bands, frames] after <see cref="SequenceFeatures.Prepare"/>; [bands + pitch rows, frames] after
+/// <see cref="PitchFeatures.Prepare"/> for a profile with pitch rows.</param>
 public sealed record SequenceClip(string Path, RavdessFileName Name, string ContentHash, FeatureMatrix Features)
 {
     public Emotion Emotion => Name.Emotion;
@@ -24,26 +25,80 @@ public sealed record SequenceSet(IReadOnlyList<SequenceClip> Clips, IReadOnlyLis
 }
 
 /// <summary>
-/// Reads every clip of a scan through <see cref="FeaturePipeline.ExtractLogMel"/> (or the cache) and
-/// prepares it with <see cref="SequenceFeatures.Prepare"/>, exactly as serving does. A clip that cannot
-/// be read or decoded is skipped with the reason, never aborting the run.
+/// Reads every clip of a scan through the profile's <see cref="FeaturePipeline"/> (or the caches) and prepares it as
+/// <see cref="FeaturePipeline.ExtractSequence"/> does for serving: <see cref="SequenceFeatures.Prepare"/> of the log-mel,
+/// or with pitch rows <see cref="PitchFeatures.Prepare"/> of the log-mel and the pitch track. The raw log-mel and the
+/// raw track are cached (in <paramref name="cachePath"/>, when given), never the prepared input. A clip that cannot be
+/// read or decoded is skipped with the reason, never aborting the run.
 /// </summary>
-public sealed class SequenceFeatureReader(FeatureProfile profile, SequenceFeatureCache? cache)
+public sealed class SequenceFeatureReader
 {
-    private readonly FeaturePipeline pipeline = new(profile);
+    private readonly FeaturePipeline pipeline;
+    private readonly SequenceFeatureCache? cache;
+    private readonly PitchTrackCache? pitchCache;
+
+    public SequenceFeatureReader(FeatureProfile profile, string? cachePath)
+    {
+        pipeline = new FeaturePipeline(profile);
+        if (cachePath is null)
+        {
+            return;
+        }
+        var cacheProfile = CacheProfile(profile);
+        cache = new SequenceFeatureCache(cachePath, cacheProfile);
+        pitchCache = pipeline.PitchTracker is { } tracker ? new PitchTrackCache(cachePath, cacheProfile, tracker) : null;
+    }
+
+    /// <summary>
+    /// The profile the caches are keyed by. <see cref="FeatureProfile.SequencePitch"/> computes exactly the log-mel and the
+    /// frame grid of <see cref="FeatureProfile.Sequence"/>, so its log-mel and pitch tracks are filed under that profile:
+    /// pitch runs reuse the log-mel of earlier plain runs, and the pitch tracks of <c>CrnnLab pitch=true</c>.
+    /// </summary>
+    public static FeatureProfile CacheProfile(FeatureProfile profile) =>
+        profile == FeatureProfile.SequencePitch ? FeatureProfile.Sequence : profile;
 
     public SequenceSet Read(CorpusScan scan, IProgressReporter progress, CancellationToken ct)
     {
         var read = ParallelClipReader.Read(scan, progress, "Sequence features", (file, bytes, hash) =>
         {
-            if (cache is not null && cache.TryGet(hash, out var cached))
-            {
-                return (new SequenceClip(file.Path, file.Name, hash, SequenceFeatures.Prepare(cached)), true);
-            }
-            var logMel = pipeline.ExtractLogMel(WavReader.Read(bytes));
-            cache?.Put(hash, logMel);
-            return (new SequenceClip(file.Path, file.Name, hash, SequenceFeatures.Prepare(logMel)), false);
+            var (features, hit) = pipeline.PitchTracker is { } tracker ? ReadWithPitch(bytes, hash, tracker) : ReadLogMel(bytes, hash);
+            return (new SequenceClip(file.Path, file.Name, hash, features), hit);
         }, ct);
         return new SequenceSet(read.Clips, read.Skipped, read.CacheHits, read.Extracted);
+    }
+
+    private (FeatureMatrix Features, bool CacheHit) ReadLogMel(byte[] bytes, string hash)
+    {
+        if (cache is not null && cache.TryGet(hash, out var cached))
+        {
+            return (SequenceFeatures.Prepare(cached), true);
+        }
+        var logMel = pipeline.ExtractLogMel(WavReader.Read(bytes));
+        cache?.Put(hash, logMel);
+        return (SequenceFeatures.Prepare(logMel), false);
+    }
+
+    /// <summary>The log-mel and the track from (or into) their caches; a clip missing either is decoded and resampled once for both.</summary>
+    private (FeatureMatrix Features, bool CacheHit) ReadWithPitch(byte[] bytes, string hash, PitchTracker tracker)
+    {
+        FeatureMatrix? logMel = null;
+        PitchTrack? track = null;
+        bool melHit = cache is not null && cache.TryGet(hash, out logMel);
+        bool pitchHit = pitchCache is not null && pitchCache.TryGet(hash, out track);
+        if (!melHit || !pitchHit)
+        {
+            var signal = pipeline.AnalysedSignal(WavReader.Read(bytes)).Span;
+            if (!melHit)
+            {
+                logMel = pipeline.ExtractLogMel(signal);
+                cache?.Put(hash, logMel);
+            }
+            if (!pitchHit)
+            {
+                track = tracker.Track(signal);
+                pitchCache?.Put(hash, track);
+            }
+        }
+        return (PitchFeatures.Prepare(logMel!, track!), melHit && pitchHit);
     }
 }

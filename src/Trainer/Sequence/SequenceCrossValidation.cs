@@ -56,7 +56,9 @@ public static class SequenceCrossValidation
             ? $"the epoch kept is the one most accurate on {folds[0].ValidationActors.Length} further held-out training actors; "
             : $"no epoch is chosen on any actor: each network is the mean of its weights over the last {options.AverageLastShare:P0} of its " +
               "fixed schedule, trained on all of the fold's other actors; ") +
-        "features are normalised per utterance (no statistics shared across speakers). Metrics pool the test predictions of all folds.";
+        "features are normalised per utterance (no statistics shared across speakers)" +
+        (options.PitchRows > 0 ? $", with {options.PitchRows} pitch rows (YIN periodicity, F0, intonation) beside the mel bands" : "") +
+        ". Metrics pool the test predictions of all folds.";
 
     private static double Accuracy((int[] Truth, int[] Predicted) fold) =>
         fold.Truth.Length == 0 ? 0 : fold.Truth.Zip(fold.Predicted).Count(p => p.First == p.Second) / (double)fold.Truth.Length;

@@ -15,8 +15,8 @@ public sealed record SequenceModelFit(nn.Module<Tensor, Tensor> Module, string A
 }
 
 /// <summary>
-/// <see cref="SequenceTrainingOptions.Members"/> CRNNs trained on the same data, each from its own seed, joined into an
-/// <see cref="EmotionCrnnEnsemble"/> (a single member is returned as is). Members never train on threads of one
+/// <see cref="SequenceTrainingOptions.Members"/> CRNNs (or pitch CRNNs) trained on the same data, each from its own seed,
+/// joined into an <see cref="EmotionCrnnEnsemble"/> (a single member is returned as is). Members never train on threads of one
 /// process: torch's generator is global, so parallel members would draw from it in an order that changes from run to
 /// run; <c>train</c> runs them in worker processes instead (<see cref="WorkerProcessJobRunner"/>).
 /// </summary>
@@ -59,10 +59,16 @@ public static class SequenceEnsemble
     {
         if (members.Count == 1)
         {
-            return new SequenceModelFit(members[0].Module, EmotionCrnn.ArchitectureName, members);
+            return new SequenceModelFit(members[0].Module,
+                members[0].Module is EmotionCrnnPitch ? EmotionCrnnPitch.ArchitectureName : EmotionCrnn.ArchitectureName, members);
         }
-        var ensemble = new EmotionCrnnEnsemble(members.Select(f => f.Module).ToArray());
+        // Pitch members form a crnn-pitch-v1xN ensemble, plain ones a crnn-v1xN; a mix has no architecture name.
+        var ensemble = members.All(f => f.Module is EmotionCrnnPitch)
+            ? new EmotionCrnnEnsemble(members.Select(f => (EmotionCrnnPitch)f.Module).ToArray())
+            : new EmotionCrnnEnsemble(members.Select(f => f.Module as EmotionCrnn
+                ?? throw new NotSupportedException(
+                    $"Only networks of one architecture ({string.Join(" or ", EmotionCrnnEnsemble.MemberArchitectures)}) form an ensemble, not {f.Module.GetType().Name}.")).ToArray());
         ensemble.eval();
-        return new SequenceModelFit(ensemble, EmotionCrnnEnsemble.ArchitectureName(members.Count), members);
+        return new SequenceModelFit(ensemble, ensemble.Architecture, members);
     }
 }

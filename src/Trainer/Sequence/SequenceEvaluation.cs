@@ -11,8 +11,7 @@ namespace EmotionRecognition.Trainer.Sequence;
 
 /// <summary>
 /// Saved sequence networks (CRNN) on files, for <c>evaluate</c> and <c>predict</c>: audio goes through
-/// <see cref="FeaturePipeline.ExtractLogMel"/> with the profile in the network's manifest entry and
-/// <see cref="SequenceFeatures.Prepare"/>, exactly as the Api does it.
+/// <see cref="FeaturePipeline.ExtractSequence"/> with the profile in the network's manifest entry, exactly as the Api does it.
 /// </summary>
 public static class SequenceEvaluation
 {
@@ -20,7 +19,7 @@ public static class SequenceEvaluation
     public static float[] Predict(TorchModelSet set, NetworkType network, byte[] wav)
     {
         var profile = set.Describe(network).Profile;
-        return set.PredictSequence(network, SequenceFeatures.Prepare(new FeaturePipeline(profile).ExtractLogMel(WavReader.Read(wav))));
+        return set.PredictSequence(network, new FeaturePipeline(profile).ExtractSequence(WavReader.Read(wav)));
     }
 
     /// <summary>
@@ -33,7 +32,7 @@ public static class SequenceEvaluation
     {
         var profile = set.Describe(network).Profile;
         var scan = new CorpusScan(root, clips.Select(c => new CorpusFile(c.Path, c.Name)).ToArray(), []);
-        var sequences = new SequenceFeatureReader(profile, new SequenceFeatureCache(cachePath, profile)).Read(scan, progress, ct);
+        var sequences = new SequenceFeatureReader(profile, cachePath).Read(scan, progress, ct);
         if (sequences.Skipped.Count > 0)
         {
             throw new InvalidDataException($"{sequences.Skipped[0].Path}: {sequences.Skipped[0].Reason}");

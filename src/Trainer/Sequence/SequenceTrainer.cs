@@ -40,6 +40,18 @@ public sealed record SequenceTrainingOptions(
     public int Hidden { get; init; } = EmotionCrnn.Hidden;
 
     /// <summary>
+    /// 0: every input row is a mel band and the network is an <see cref="EmotionCrnn"/>. P &gt; 0: the last P rows are pitch
+    /// rows (<see cref="PitchFeatures"/>) and the network an <see cref="EmotionCrnnPitch"/> (<c>[crnn] pitch = true</c>, profile
+    /// <see cref="FeatureProfile.SequencePitch"/>).
+    /// </summary>
+    public int PitchRows { get; init; }
+
+    /// <summary>A freshly initialised network for inputs of <paramref name="rows"/> rows (uses torch's global generator).</summary>
+    public nn.Module<Tensor, Tensor> CreateNetwork(int rows, int classes) => PitchRows == 0
+        ? new EmotionCrnn(rows, classes, Dropout, Channels, Hidden)
+        : new EmotionCrnnPitch(rows - PitchRows, PitchRows, classes, Dropout, Channels, Hidden);
+
+    /// <summary>
     /// 0: the network keeps the epoch most accurate on the validation actors. A share in (0, 1]: no epoch is selected;
     /// the network is the mean of its weights after each of the last share × <see cref="Epochs"/> epochs (stochastic
     /// weight averaging over the tail of the cosine schedule), with batch-norm statistics re-estimated for those weights on
@@ -114,7 +126,7 @@ public sealed record LabeledSequences(IReadOnlyList<FeatureMatrix> Features, int
 }
 
 /// <summary>A trained CRNN and how its training went.</summary>
-public sealed record SequenceFit(EmotionCrnn Module, int BestEpoch, int EpochsRun, double BestValidationAccuracy, double SecondsPerEpoch);
+public sealed record SequenceFit(nn.Module<Tensor, Tensor> Module, int BestEpoch, int EpochsRun, double BestValidationAccuracy, double SecondsPerEpoch);
 
 /// <summary>
 /// AdamW with linear warm-up and cosine decay on class-weighted, label-smoothed cross-entropy over
@@ -131,7 +143,7 @@ public static class SequenceTrainer
         SequenceTrainingOptions options,
         int seed,
         CancellationToken ct,
-        Action<int, EmotionCrnn>? afterEpoch = null)
+        Action<int, nn.Module<Tensor, Tensor>>? afterEpoch = null)
     {
         bool selectOnValidation = options.SelectsOnValidation;
         if (train.Count == 0 || (selectOnValidation && validation.Count == 0))
@@ -141,7 +153,7 @@ public static class SequenceTrainer
         set_num_threads(options.Threads);
         manual_seed(seed);
         int bands = train.Features[0].Coefficients;
-        var module = new EmotionCrnn(bands, Emotions.Count, options.Dropout, options.Channels, options.Hidden);
+        var module = options.CreateNetwork(bands, Emotions.Count);
         var random = new Random(seed);
         var augmentation = options.Augmentation;
         int length = augmentation.CropFrames;
@@ -267,7 +279,7 @@ public static class SequenceTrainer
     /// One pass of augmented training windows in training mode (no gradients) re-estimates them (momentum 0.1 over
     /// ~30 batches leaves under 5% of the old statistics).
     /// </summary>
-    private static void RecalibrateBatchNorm(EmotionCrnn module, LabeledSequences train, SequenceAugmentation augmentation, int batchSize, Random random)
+    private static void RecalibrateBatchNorm(nn.Module<Tensor, Tensor> module, LabeledSequences train, SequenceAugmentation augmentation, int batchSize, Random random)
     {
         int bands = train.Features[0].Coefficients;
         int length = augmentation.CropFrames;
@@ -294,7 +306,7 @@ public static class SequenceTrainer
         private readonly Dictionary<string, Tensor> sums = [];
         private int count;
 
-        public void Add(EmotionCrnn module)
+        public void Add(nn.Module<Tensor, Tensor> module)
         {
             using var _ = no_grad();
             foreach (var (name, parameter) in module.named_parameters())
@@ -311,7 +323,7 @@ public static class SequenceTrainer
             count++;
         }
 
-        public void CopyTo(EmotionCrnn module)
+        public void CopyTo(nn.Module<Tensor, Tensor> module)
         {
             using var _ = no_grad();
             using var divisor = tensor((float)count);
@@ -349,7 +361,7 @@ public static class SequenceTrainer
     public static int[] PredictClasses(nn.Module<Tensor, Tensor> module, IReadOnlyList<FeatureMatrix> clips) =>
         PredictProbabilities(module, clips).Select(Probabilities.ArgMax).ToArray();
 
-    private static (double Accuracy, double Loss) Evaluate(EmotionCrnn module, LabeledSequences data)
+    private static (double Accuracy, double Loss) Evaluate(nn.Module<Tensor, Tensor> module, LabeledSequences data)
     {
         var probabilities = PredictProbabilities(module, data.Features);
         int correct = 0;
@@ -429,7 +441,7 @@ public static class SequenceTrainer
         }
     }
 
-    private static Dictionary<string, Tensor> Snapshot(EmotionCrnn module) =>
+    private static Dictionary<string, Tensor> Snapshot(nn.Module<Tensor, Tensor> module) =>
         module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
 
     private static void Dispose(Dictionary<string, Tensor>? state)

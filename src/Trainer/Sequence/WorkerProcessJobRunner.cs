@@ -91,7 +91,7 @@ public sealed class WorkerProcessJobRunner(int workers, TrainerProcess trainer) 
         trainer.RunWorker(jobFile, job.Name, ct);
         var result = JsonSerializer.Deserialize<SequenceWorkerResult>(File.ReadAllText(work.ResultFile), Json)
             ?? throw new InvalidDataException($"{work.ResultFile} is empty.");
-        var module = new EmotionCrnn(bands, Emotions.Count, options.Dropout, options.Channels, options.Hidden);
+        var module = options.CreateNetwork(bands, Emotions.Count);
         try
         {
             module.load(work.WeightsFile);

@@ -9,7 +9,8 @@ namespace EmotionRecognition.IntegrationTests.Infrastructure;
 /// <summary>Saves small, untrained but complete model sets for store and classifier tests.</summary>
 public static class TestModelSets
 {
-    public static string Save(ModelStore store, int seed, FeatureProfile? profile = null, Action<string>? beforePointerSwap = null, string? cnnArchitecture = null, string? crnnArchitecture = null)
+    public static string Save(ModelStore store, int seed, FeatureProfile? profile = null, Action<string>? beforePointerSwap = null, string? cnnArchitecture = null, string? crnnArchitecture = null,
+        FeatureProfile? crnnProfile = null)
     {
         profile ??= FeatureProfile.Compat;
         manual_seed(seed);
@@ -26,7 +27,7 @@ public static class TestModelSets
             NetworkType.Crnn when crnnArchitecture is not null => crnnArchitecture,
             _ => NetworkArchitectures.Default(n),
         };
-        var sequence = FeatureProfile.Sequence;
+        var sequence = crnnProfile ?? FeatureProfile.Sequence;
         var networks = NetworkTypes.MfccVector.Select(n => new TrainedNetwork(
             n, Architecture(n),
             NetworkArchitectures.Create(n, Architecture(n), profile.CoefficientCount, Emotions.Count),

@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using EmotionRecognition.Application.Audio;
+using EmotionRecognition.Application.Features;
+using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Classification;
+using EmotionRecognition.Infrastructure.Configuration;
+using EmotionRecognition.Infrastructure.Models;
+using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.IntegrationTests.Api;
+using EmotionRecognition.IntegrationTests.Infrastructure;
+using EmotionRecognition.Trainer.Sequence;
+using Microsoft.Extensions.Configuration;
+using static TorchSharp.torch;
+
+namespace EmotionRecognition.IntegrationTests.Crnn;
+
+/// <summary>
+/// Pitch CRNNs as a served variant: an ensemble of <see cref="EmotionCrnnPitch"/> saved and loaded through the store, the
+/// Api classifying a WAV with it through the sequence-pitch profile, and the checks that keep profile, architecture and
+/// input rows together.
+/// </summary>
+[TestFixture]
+public sealed class PitchServingTests
+{
+    private static readonly string PitchEnsemble = EmotionCrnnEnsemble.ArchitectureName(EmotionCrnnPitch.ArchitectureName, 3);
+
+    private static FeatureMatrix Clip(int rows, int frames) =>
+        new(rows, frames, Enumerable.Range(0, rows * frames).Select(i => (float)Math.Sin(i * 0.37)).ToArray());
+
+    private static TrainedNetwork Crnn(string architecture, nn.Module<Tensor, Tensor> module, FeatureProfile profile) =>
+        new(NetworkType.Crnn, architecture, module, null, new TrainingRun([1, 2], [3], 10, 1, 1), null, profile);
+
+    [Test]
+    public void ArchitectureName_PitchEnsemble_RoundTripsAndIsKnownOnlyAsAPitchEnsemble()
+    {
+        Assert.That(PitchEnsemble, Is.EqualTo("crnn-pitch-v1x3"));
+        Assert.That(EmotionCrnnEnsemble.TryParseArchitecture(PitchEnsemble, out var member, out var count), Is.True);
+        Assert.That((member, count), Is.EqualTo((EmotionCrnnPitch.ArchitectureName, 3)));
+        // The crnn-v1 parser (used for plain ensembles) does not take it for one.
+        Assert.That(EmotionCrnnEnsemble.TryParseArchitecture(PitchEnsemble, out _), Is.False);
+        Assert.That(NetworkArchitectures.IsKnown(NetworkType.Crnn, PitchEnsemble), Is.True);
+        Assert.That(NetworkArchitectures.IsKnown(NetworkType.Crnn, EmotionCrnnPitch.ArchitectureName), Is.True);
+        Assert.That(NetworkArchitectures.IsKnown(NetworkType.Crnn, "crnn-pitch-v1x1"), Is.False);
+        Assert.That(NetworkArchitectures.PitchRows(PitchEnsemble), Is.EqualTo(PitchFeatures.Rows));
+        Assert.That(NetworkArchitectures.PitchRows(EmotionCrnnEnsemble.ArchitectureName(3)), Is.Zero);
+    }
+
+    [Test]
+    public void Load_SavedPitchEnsemble_PredictsWhatItPredictedBeforeSaving()
+    {
+        using var folder = new TempFolder();
+        var store = new ModelStore(folder.Path);
+        var mels = FeatureProfile.SequencePitch.MelBands;
+        var clip = Clip(mels + PitchFeatures.Rows, 70);
+        manual_seed(7);
+        var ensemble = EmotionCrnnEnsemble.OfPitchNetworks(3, mels, PitchFeatures.Rows, Emotions.Count);
+        ensemble.eval();
+        var before = SequenceTrainer.PredictProbabilities(ensemble, [clip])[0];
+
+        store.Save(new ModelSetDraft(7, "0000feedface", FeatureProfile.Compat, [Crnn(ensemble.Architecture, ensemble, FeatureProfile.SequencePitch)]));
+        ensemble.Dispose();
+        var set = store.LoadCurrent();
+
+        var entry = set.Manifest.Networks.Single();
+        Assert.That((entry.Architecture, entry.InputSize, entry.Profile), Is.EqualTo((PitchEnsemble, mels, FeatureProfile.SequencePitch)));
+        Assert.That(set.Describe(NetworkType.Crnn).Profile, Is.EqualTo(FeatureProfile.SequencePitch));
+        Assert.That(set.PredictSequence(NetworkType.Crnn, clip), Is.EqualTo(before).Within(1e-6));
+    }
+
+    [Test]
+    public void PredictSequence_PitchNetworkGivenMelBandsOnly_IsRefusedNamingTheRowsItTakes()
+    {
+        using var folder = new TempFolder();
+        var store = new ModelStore(folder.Path);
+        TestModelSets.Save(store, seed: 3, crnnArchitecture: EmotionCrnnPitch.ArchitectureName, crnnProfile: FeatureProfile.SequencePitch);
+        var set = store.LoadCurrent();
+
+        var e = Assert.Throws<ArgumentException>(() => set.PredictSequence(NetworkType.Crnn, Clip(FeatureProfile.SequencePitch.MelBands, 40)));
+
+        Assert.That(e!.Message, Does.Contain("67").And.Contain("pitch rows").And.Contain("sequence-pitch"));
+    }
+
+    [TestCase("crnn-pitch-v1", "sequence")]
+    [TestCase("crnn-pitch-v1x2", "sequence")]
+    [TestCase("crnn-v1", "sequence-pitch")]
+    [TestCase("crnn-v1x2", "sequence-pitch")]
+    public void Load_ArchitectureAndProfileDisagreeOnPitchRows_IsRefusedNamingBoth(string architecture, string profileName)
+    {
+        using var folder = new TempFolder();
+        var store = new ModelStore(folder.Path);
+        FeatureProfile.TryGet(profileName, out var profile);
+        TestModelSets.Save(store, seed: 4, crnnArchitecture: architecture, crnnProfile: profile);
+
+        var e = Assert.Throws<ModelStoreException>(() => store.LoadCurrent());
+
+        Assert.That(e!.Message, Does.Contain(architecture).And.Contain($"'{profileName}'").And.Contain("pitch rows"));
+    }
+
+    [Test]
+    public async Task Api_AudioForAPitchCrnnSet_ClassifiesThroughTheSequencePitchProfile()
+    {
+        using var folder = new TempFolder();
+        TestModelSets.Save(new ModelStore(folder.Path), seed: 22, crnnArchitecture: "crnn-pitch-v1x2", crnnProfile: FeatureProfile.SequencePitch);
+        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path });
+        using var factory = new ApiFactory(classifier);
+        using var client = factory.CreateClient();
+        var wav = GoldenWavs.Read("speech_22050_s16.wav");
+        var content = new ByteArrayContent(wav);
+        content.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+
+        var response = await client.PostAsync("/prediction/CRNN", content);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
+        var probabilities = JsonDocument.Parse(text).RootElement.GetProperty("results").EnumerateArray()
+            .Select(r => r.GetProperty("prediction").GetSingle()).ToArray();
+        var expected = classifier.Current.PredictSequence(NetworkType.Crnn,
+            new FeaturePipeline(FeatureProfile.SequencePitch).ExtractSequence(WavReader.Read(wav)));
+        Assert.That(probabilities, Is.EqualTo(expected));
+        Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));
+    }
+
+    [TestCase("true", PitchFeatures.Rows)]
+    [TestCase(" TRUE ", PitchFeatures.Rows)]
+    [TestCase("false", 0)]
+    [TestCase(null, 0)]
+    public void CrnnSettings_Pitch_TurnsPitchRowsAndTheirAugmentationOn(string? text, int rows)
+    {
+        var options = CrnnSettings.From(CrnnConfig.With(("pitch", text))).Options;
+
+        Assert.That(options.PitchRows, Is.EqualTo(rows));
+        Assert.That(options.Augmentation.MelRows, Is.EqualTo(rows == 0 ? null : FeatureProfile.SequencePitch.MelBands));
+        Assert.That(options.Augmentation.PitchShiftSemitones, Is.EqualTo(rows == 0 ? 0 : CrnnSettings.PitchShiftSemitones));
+        Assert.That(CrnnTraining.ProfileFor(options), Is.EqualTo(rows == 0 ? FeatureProfile.Sequence : FeatureProfile.SequencePitch));
+    }
+
+    [TestCase("yes")]
+    [TestCase("1")]
+    [TestCase("")]
+    public void CrnnSettings_PitchNotTrueOrFalse_IsRefusedNamingTheKey(string text)
+    {
+        var e = Assert.Throws<InvalidConfigurationException>(() => CrnnSettings.From(CrnnConfig.With(("pitch", text))));
+
+        Assert.That(e!.Message, Does.Contain("[crnn] pitch").And.Contain("true or false"));
+    }
+
+    [Test]
+    public void WorkerJson_PitchOptions_RoundTripWithTheirRowsAndAugmentation()
+    {
+        var options = CrnnSettings.WithPitch(SequenceTrainingOptions.Default);
+
+        var read = JsonSerializer.Deserialize<SequenceTrainingOptions>(JsonSerializer.Serialize(options, WorkerProcessJobRunner.Json), WorkerProcessJobRunner.Json)!;
+
+        Assert.That(read.PitchRows, Is.EqualTo(PitchFeatures.Rows));
+        Assert.That(read.Augmentation, Is.EqualTo(options.Augmentation));
+        using var network = read.CreateNetwork(FeatureProfile.SequencePitch.MelBands + PitchFeatures.Rows, Emotions.Count);
+        Assert.That(network, Is.TypeOf<EmotionCrnnPitch>());
+    }
+}

@@ -1,0 +1,81 @@
+using EmotionRecognition.Application.Audio;
+using EmotionRecognition.Application.Features;
+using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.IntegrationTests.Infrastructure;
+using EmotionRecognition.Trainer.Cli;
+using EmotionRecognition.Trainer.Corpus;
+using EmotionRecognition.Trainer.Sequence;
+
+namespace EmotionRecognition.IntegrationTests.Crnn;
+
+/// <summary>
+/// `train` with <c>[crnn] pitch = true</c>, end to end, on the real RAVDESS clips of four actors with the tiniest recipe
+/// (2 folds, a 2-member ensemble of 1 epoch, 2 worker processes): the saved set serves a pitch ensemble through the
+/// sequence-pitch profile, and the pitch tracks are cached beside the log-mel under the sequence profile's key.
+/// </summary>
+[TestFixture]
+public sealed class TrainPitchCrnnCliTests
+{
+    private const int Actors = 4;
+    private TempFolder folder = null!;
+    private (int Exit, string Out, string Err) trained;
+
+    [OneTimeSetUp]
+    public async Task TrainOnce()
+    {
+        folder = new TempFolder("train-pitch-crnn");
+        var shared = Trainer.RealAudioTests.SharedRavdess;
+        foreach (var actor in Enumerable.Range(1, Actors))
+        {
+            var name = $"Actor_{actor:00}";
+            Directory.CreateDirectory(folder.Combine("corpus", name));
+            foreach (var file in Directory.GetFiles(Path.Combine(shared, name), "03-01-*.wav"))
+            {
+                File.Copy(file, folder.Combine("corpus", name, Path.GetFileName(file)));
+            }
+        }
+        var config = folder.Combine("config.ini");
+        File.WriteAllText(config,
+            "[data]\nsource_path = corpus\ncache_path = cache\n" +
+            "[training]\nseed = 5\nepochs = 1\npatience = 1\nfolds = 2\nvalidation_actors = 1\nspeed_perturbation = none\n" +
+            "[crnn]\nenabled = true\npitch = true\nepochs = 1\nensemble = 2\ncrop_frames = 32\nworkers = 2\n" +
+            "[models]\npath = models\n");
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = await new TrainerCli(stdout, stderr, interactive: false, FeatureExtractors.Mean).RunAsync(["train", "--config", config]);
+        trained = (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [OneTimeTearDown]
+    public void Cleanup() => folder.Dispose();
+
+    [Test]
+    public void Train_Pitch_SavesAPitchEnsembleThatClassifiesAClipThroughItsProfile()
+    {
+        Assert.That(trained.Exit, Is.Zero, trained.Err + trained.Out);
+        var set = new ModelStore(folder.Combine("models")).LoadCurrent();
+        var entry = set.Manifest.Networks.Single(n => n.Network == NetworkType.Crnn.Name());
+        Assert.That(entry.Architecture, Is.EqualTo("crnn-pitch-v1x2"));
+        Assert.That(entry.Profile, Is.EqualTo(FeatureProfile.SequencePitch));
+        Assert.That(entry.InputSize, Is.EqualTo(FeatureProfile.SequencePitch.MelBands));
+        Assert.That(entry.Metrics!.Protocol, Does.Contain("pitch rows"));
+
+        var clip = Directory.GetFiles(folder.Combine("corpus", "Actor_01"), "*.wav").Order().First();
+        var probabilities = set.PredictSequence(NetworkType.Crnn,
+            new FeaturePipeline(set.Describe(NetworkType.Crnn).Profile).ExtractSequence(WavReader.Read(File.ReadAllBytes(clip))));
+        Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));
+    }
+
+    [Test]
+    public void Train_Pitch_CachesLogMelAndTracksUnderTheSequenceProfile()
+    {
+        Assert.That(trained.Exit, Is.Zero, trained.Err + trained.Out);
+        var cache = folder.Combine("cache");
+        var tracker = new PitchTracker(FeatureProfile.Sequence);
+
+        Assert.That(Directory.Exists(new SequenceFeatureCache(cache, FeatureProfile.Sequence).Folder), Is.True);
+        Assert.That(Directory.GetFiles(new PitchTrackCache(cache, FeatureProfile.Sequence, tracker).Folder, "*.f0", SearchOption.AllDirectories),
+            Has.Length.EqualTo(Actors * 60));
+    }
+}
