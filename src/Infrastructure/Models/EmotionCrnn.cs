@@ -72,12 +72,13 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <param name="input">[batch, melBands, frames] normalised log-mel, frames ≥ <see cref="MinFrames"/>.</param>
+    /// <param name="input">[batch, melBands (+ any further rows, ignored), frames] normalised log-mel, frames ≥ <see cref="MinFrames"/>.</param>
     /// <returns>[batch, classes] logits.</returns>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = input.reshape(input.shape[0], 1, melBands, input.shape[^1]);
+        // Only the leading mel rows: in a mixed ensemble the input also carries pitch rows, which this network does not read.
+        var x = input.narrow(1, 0, melBands).reshape(input.shape[0], 1, melBands, input.shape[^1]);
         x = pool.forward(nn.functional.relu(Normalise(norm1, conv1.forward(x))));
         x = pool.forward(nn.functional.relu(Normalise(norm2, conv2.forward(x))));
         x = pool.forward(nn.functional.relu(Normalise(norm3, conv3.forward(x))));

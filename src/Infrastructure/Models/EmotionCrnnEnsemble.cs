@@ -5,16 +5,20 @@ using static TorchSharp.torch;
 namespace EmotionRecognition.Infrastructure.Models;
 
 /// <summary>
-/// Several sequence networks of one architecture (<see cref="EmotionCrnn"/>, or <see cref="EmotionCrnnPitch"/> for a
-/// profile with pitch rows) trained with different seeds, classifying together: the clip's class probabilities are the
-/// mean of the members' softmax outputs. Members trained from different initialisations and augmentation draws make
-/// different mistakes on unseen speakers, so their average is more accurate than any one of them (docs/crnn.md measures
-/// by how much).
+/// Several sequence networks trained with different seeds (and, in a mixed ensemble, on different inputs), classifying
+/// together: the clip's class probabilities are the mean of the members' softmax outputs. Members trained from different
+/// initialisations, augmentation draws, schedules and features make different mistakes on unseen speakers, so their
+/// average is more accurate than any one of them (docs/crnn.md measures by how much).
+/// <para>
+/// Members are <see cref="EmotionCrnn"/> (log-mel rows) or <see cref="EmotionCrnnPitch"/> (log-mel plus pitch rows). Every
+/// member gets the same input; an <see cref="EmotionCrnn"/> reads only its leading mel rows, so one sequence-pitch input
+/// serves a mix of both.
+/// </para>
 /// <para>
 /// <see cref="forward"/> returns the logarithm of the mean probabilities, so a caller that applies
-/// softmax (as for any other network) gets exactly the mean back. The architecture name carries the member
-/// architecture and count ("crnn-v1x3", "crnn-pitch-v1x8"), which a saved set needs to rebuild the module before
-/// loading weights.
+/// softmax (as for any other network) gets exactly the mean back. The architecture name lists the members in order as
+/// groups of one architecture ("crnn-v1x3", "crnn-pitch-v1x8", "crnn-pitch-v1x3+crnn-v1x2"), which a saved set needs to
+/// rebuild the module before loading weights.
 /// </para>
 /// </summary>
 public sealed class EmotionCrnnEnsemble : nn.Module<Tensor, Tensor>
@@ -30,83 +34,135 @@ public sealed class EmotionCrnnEnsemble : nn.Module<Tensor, Tensor>
     // is the module base class so pitch members fit too; the keys depend on the field name and index only, so the weights
     // files of crnn-v1 ensembles are unchanged.
     private readonly ModuleList<nn.Module<Tensor, Tensor>> members;
+    private readonly string[] memberArchitectures;
 
     /// <summary>An ensemble of freshly initialised <see cref="EmotionCrnn"/> members (uses torch's global generator: seed it first).</summary>
     public EmotionCrnnEnsemble(int memberCount, int melBands, int classes)
-        : this(Enumerable.Range(0, CheckCount(memberCount)).Select(_ => new EmotionCrnn(melBands, classes)).ToArray())
+        : this(Enumerable.Range(0, CheckCount(memberCount)).Select(_ => (nn.Module<Tensor, Tensor>)new EmotionCrnn(melBands, classes)).ToArray())
     {
     }
 
-    /// <summary>An ensemble of trained members; it owns them from now on.</summary>
-    public EmotionCrnnEnsemble(IReadOnlyList<EmotionCrnn> trained)
-        : this(EmotionCrnn.ArchitectureName, trained.ToArray<nn.Module<Tensor, Tensor>>())
+    /// <summary>An ensemble of trained <see cref="EmotionCrnn"/> members; it owns them from now on.</summary>
+    public EmotionCrnnEnsemble(IReadOnlyList<EmotionCrnn> trained) : this(trained.ToArray<nn.Module<Tensor, Tensor>>())
     {
     }
 
     /// <summary>An ensemble of trained pitch members; it owns them from now on.</summary>
-    public EmotionCrnnEnsemble(IReadOnlyList<EmotionCrnnPitch> trained)
-        : this(EmotionCrnnPitch.ArchitectureName, trained.ToArray<nn.Module<Tensor, Tensor>>())
+    public EmotionCrnnEnsemble(IReadOnlyList<EmotionCrnnPitch> trained) : this(trained.ToArray<nn.Module<Tensor, Tensor>>())
     {
     }
 
-    private EmotionCrnnEnsemble(string memberArchitecture, nn.Module<Tensor, Tensor>[] trained) : base(nameof(EmotionCrnnEnsemble))
+    /// <summary>An ensemble of trained members of either kind, in this order; it owns them from now on.</summary>
+    public EmotionCrnnEnsemble(IReadOnlyList<nn.Module<Tensor, Tensor>> trained) : base(nameof(EmotionCrnnEnsemble))
     {
-        CheckCount(trained.Length);
-        MemberArchitecture = memberArchitecture;
-        members = nn.ModuleList(trained);
+        CheckCount(trained.Count);
+        memberArchitectures = trained.Select(MemberArchitectureOf).ToArray();
+        members = nn.ModuleList(trained.ToArray());
         RegisterComponents();
     }
 
+    /// <summary>
+    /// An ensemble of freshly initialised members with these architectures, in this order (uses torch's global generator),
+    /// for loading saved weights.
+    /// </summary>
+    public static EmotionCrnnEnsemble Create(IReadOnlyList<string> memberArchitectures, int melBands, int pitchRows, int classes) =>
+        new(memberArchitectures.Select(a => a switch
+        {
+            EmotionCrnn.ArchitectureName => (nn.Module<Tensor, Tensor>)new EmotionCrnn(melBands, classes),
+            EmotionCrnnPitch.ArchitectureName => new EmotionCrnnPitch(melBands, pitchRows, classes),
+            _ => throw new ArgumentException($"'{a}' networks do not form an ensemble; {string.Join(" and ", MemberArchitectures)} do."),
+        }).ToArray());
+
     /// <summary>An ensemble of freshly initialised <see cref="EmotionCrnnPitch"/> members (uses torch's global generator).</summary>
     public static EmotionCrnnEnsemble OfPitchNetworks(int memberCount, int melBands, int pitchRows, int classes) =>
-        new(Enumerable.Range(0, CheckCount(memberCount)).Select(_ => new EmotionCrnnPitch(melBands, pitchRows, classes)).ToArray());
+        Create(Enumerable.Repeat(EmotionCrnnPitch.ArchitectureName, CheckCount(memberCount)).ToArray(), melBands, pitchRows, classes);
 
-    /// <summary>The architecture of every member: <see cref="EmotionCrnn.ArchitectureName"/> or <see cref="EmotionCrnnPitch.ArchitectureName"/>.</summary>
-    public string MemberArchitecture { get; }
+    /// <summary>Each member's architecture, in order.</summary>
+    public IReadOnlyList<string> Members => memberArchitectures;
 
     /// <summary>This ensemble's architecture name for manifests.</summary>
-    public string Architecture => ArchitectureName(MemberArchitecture, members.Count);
+    public string Architecture => ArchitectureName(memberArchitectures);
 
     /// <summary>The architecture name stored in manifests for a <see cref="EmotionCrnn"/> ensemble of <paramref name="memberCount"/> members.</summary>
     public static string ArchitectureName(int memberCount) => ArchitectureName(EmotionCrnn.ArchitectureName, memberCount);
 
     /// <summary>The architecture name of an ensemble of <paramref name="memberCount"/> <paramref name="memberArchitecture"/> networks ("crnn-pitch-v1x8").</summary>
     public static string ArchitectureName(string memberArchitecture, int memberCount) =>
-        (MemberArchitectures.Contains(memberArchitecture)
-            ? memberArchitecture
-            : throw new ArgumentException($"'{memberArchitecture}' networks do not form an ensemble; {string.Join(" and ", MemberArchitectures)} do.", nameof(memberArchitecture)))
-        + "x" + CheckCount(memberCount).ToString(CultureInfo.InvariantCulture);
+        ArchitectureName(Enumerable.Repeat(memberArchitecture, CheckCount(memberCount)).ToArray());
+
+    /// <summary>
+    /// The name of an ensemble of these members in this order: runs of one architecture as "arch x count", joined by "+"
+    /// ("crnn-pitch-v1x3+crnn-v1x2"). Every ensemble has exactly one name.
+    /// </summary>
+    public static string ArchitectureName(IReadOnlyList<string> memberArchitectures)
+    {
+        CheckCount(memberArchitectures.Count);
+        var unknown = memberArchitectures.FirstOrDefault(a => !MemberArchitectures.Contains(a));
+        if (unknown is not null)
+        {
+            throw new ArgumentException($"'{unknown}' networks do not form an ensemble; {string.Join(" and ", MemberArchitectures)} do.", nameof(memberArchitectures));
+        }
+        var groups = new List<string>();
+        for (int i = 0; i < memberArchitectures.Count;)
+        {
+            int run = 1;
+            while (i + run < memberArchitectures.Count && memberArchitectures[i + run] == memberArchitectures[i])
+            {
+                run++;
+            }
+            groups.Add(memberArchitectures[i] + "x" + run.ToString(CultureInfo.InvariantCulture));
+            i += run;
+        }
+        return string.Join("+", groups);
+    }
 
     /// <summary>The member count of a <see cref="EmotionCrnn"/> ensemble name ("crnn-v1x3" → 3); false for any other name.</summary>
     public static bool TryParseArchitecture(string architecture, out int memberCount)
     {
-        if (TryParseArchitecture(architecture, out var memberArchitecture, out memberCount) && memberArchitecture == EmotionCrnn.ArchitectureName)
+        if (TryParseMembers(architecture, out IReadOnlyList<string> members) && members.All(m => m == EmotionCrnn.ArchitectureName))
         {
+            memberCount = members.Count;
             return true;
         }
         memberCount = 0;
         return false;
     }
 
-    /// <summary>The member architecture and count of any ensemble name ("crnn-pitch-v1x8" → crnn-pitch-v1, 8); false for any other name.</summary>
-    public static bool TryParseArchitecture(string architecture, out string memberArchitecture, out int memberCount)
+    /// <summary>Each member's architecture, in order, of any ensemble name; false for any other name (including
+    /// non-canonical spellings such as "crnn-v1x1+crnn-v1x1").</summary>
+    public static bool TryParseMembers(string architecture, out IReadOnlyList<string> memberArchitectures)
     {
-        foreach (var candidate in MemberArchitectures)
+        memberArchitectures = [];
+        var members = new List<string>();
+        foreach (var group in architecture.Split('+'))
         {
-            var prefix = candidate + "x";
-            if (architecture.StartsWith(prefix, StringComparison.Ordinal)
-                && int.TryParse(architecture.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out memberCount)
-                && memberCount is >= MinMembers and <= MaxMembers
-                && architecture == ArchitectureName(candidate, memberCount))
+            var member = MemberArchitectures.FirstOrDefault(a => group.StartsWith(a + "x", StringComparison.Ordinal));
+            if (member is null
+                || !int.TryParse(group.AsSpan(member.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int count)
+                || count is < 1 or > MaxMembers)
             {
-                memberArchitecture = candidate;
-                return true;
+                return false;
+            }
+            members.AddRange(Enumerable.Repeat(member, count));
+            if (members.Count > MaxMembers)
+            {
+                return false;
             }
         }
-        memberArchitecture = "";
-        memberCount = 0;
-        return false;
+        if (members.Count < MinMembers || ArchitectureName(members) != architecture)
+        {
+            return false;
+        }
+        memberArchitectures = members;
+        return true;
     }
+
+    private static string MemberArchitectureOf(nn.Module<Tensor, Tensor> member) => member switch
+    {
+        EmotionCrnn => EmotionCrnn.ArchitectureName,
+        EmotionCrnnPitch => EmotionCrnnPitch.ArchitectureName,
+        _ => throw new ArgumentException($"{member.GetType().Name} networks do not form an ensemble; {string.Join(" and ", MemberArchitectures)} do."),
+    };
 
     /// <param name="input">[batch, rows, frames], as for the members' forward.</param>
     /// <returns>[batch, classes]: log of the members' mean class probabilities.</returns>

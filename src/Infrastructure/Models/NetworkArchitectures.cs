@@ -35,15 +35,15 @@ public static class NetworkArchitectures
 
     public static bool IsKnown(NetworkType network, string architecture) =>
         Known(network).Contains(architecture)
-        || (network == NetworkType.Crnn && EmotionCrnnEnsemble.TryParseArchitecture(architecture, out _, out _));
+        || (network == NetworkType.Crnn && EmotionCrnnEnsemble.TryParseMembers(architecture, out IReadOnlyList<string> _));
 
     /// <summary>
-    /// Rows of the network's input after its mel bands: <see cref="PitchFeatures.Rows"/> for pitch CRNNs (single or
-    /// ensemble), 0 for every other architecture. A set's profile must carry exactly these (<see cref="FeatureProfile.PitchRows"/>).
+    /// Rows of the network's input after its mel bands: <see cref="PitchFeatures.Rows"/> for pitch CRNNs (single, or any
+    /// ensemble with a pitch member: its other members read only the mel rows), 0 for every other architecture. A set's profile must carry exactly these (<see cref="FeatureProfile.PitchRows"/>).
     /// </summary>
     public static int PitchRows(string architecture) =>
         architecture == EmotionCrnnPitch.ArchitectureName
-        || (EmotionCrnnEnsemble.TryParseArchitecture(architecture, out var member, out _) && member == EmotionCrnnPitch.ArchitectureName)
+        || (EmotionCrnnEnsemble.TryParseMembers(architecture, out IReadOnlyList<string> members) && members.Contains(EmotionCrnnPitch.ArchitectureName))
             ? PitchFeatures.Rows
             : 0;
 
@@ -60,10 +60,8 @@ public static class NetworkArchitectures
             EmotionDnn.ArchitectureName when network == NetworkType.Dnn => new EmotionDnn(inputSize, classes),
             EmotionCrnn.ArchitectureName when network == NetworkType.Crnn => new EmotionCrnn(inputSize, classes),
             EmotionCrnnPitch.ArchitectureName when network == NetworkType.Crnn => new EmotionCrnnPitch(inputSize, PitchFeatures.Rows, classes),
-            _ when network == NetworkType.Crnn && EmotionCrnnEnsemble.TryParseArchitecture(architecture, out var member, out int members) =>
-                member == EmotionCrnnPitch.ArchitectureName
-                    ? EmotionCrnnEnsemble.OfPitchNetworks(members, inputSize, PitchFeatures.Rows, classes)
-                    : new EmotionCrnnEnsemble(members, inputSize, classes),
+            _ when network == NetworkType.Crnn && EmotionCrnnEnsemble.TryParseMembers(architecture, out IReadOnlyList<string> members) =>
+                EmotionCrnnEnsemble.Create(members, inputSize, PitchFeatures.Rows, classes),
             _ => throw new ArgumentException(
                 $"Unknown architecture '{architecture}' for the {network.Name()} network; this build knows {string.Join(", ", Known(network))}."),
         };

@@ -62,12 +62,7 @@ public static class SequenceEnsemble
             return new SequenceModelFit(members[0].Module,
                 members[0].Module is EmotionCrnnPitch ? EmotionCrnnPitch.ArchitectureName : EmotionCrnn.ArchitectureName, members);
         }
-        // Pitch members form a crnn-pitch-v1xN ensemble, plain ones a crnn-v1xN; a mix has no architecture name.
-        var ensemble = members.All(f => f.Module is EmotionCrnnPitch)
-            ? new EmotionCrnnEnsemble(members.Select(f => (EmotionCrnnPitch)f.Module).ToArray())
-            : new EmotionCrnnEnsemble(members.Select(f => f.Module as EmotionCrnn
-                ?? throw new NotSupportedException(
-                    $"Only networks of one architecture ({string.Join(" or ", EmotionCrnnEnsemble.MemberArchitectures)}) form an ensemble, not {f.Module.GetType().Name}.")).ToArray());
+        var ensemble = new EmotionCrnnEnsemble(members.Select(f => f.Module).ToArray());
         ensemble.eval();
         return new SequenceModelFit(ensemble, ensemble.Architecture, members);
     }

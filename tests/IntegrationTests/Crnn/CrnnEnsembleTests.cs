@@ -49,7 +49,7 @@ public sealed class CrnnEnsembleTests
     public void ArchitectureName_RoundTripsItsMemberCount(int members, string name)
     {
         Assert.That(EmotionCrnnEnsemble.ArchitectureName(members), Is.EqualTo(name));
-        Assert.That(EmotionCrnnEnsemble.TryParseArchitecture(name, out var parsed), Is.True);
+        Assert.That(EmotionCrnnEnsemble.TryParseArchitecture(name, out int parsed), Is.True);
         Assert.That(parsed, Is.EqualTo(members));
         Assert.That(NetworkArchitectures.IsKnown(NetworkType.Crnn, name), Is.True);
         Assert.That(NetworkArchitectures.IsKnown(NetworkType.Cnn, name), Is.False);
@@ -64,7 +64,7 @@ public sealed class CrnnEnsembleTests
     [TestCase("crnn-v2x3")]
     public void TryParseArchitecture_AnythingButAnEnsembleName_IsFalse(string name)
     {
-        Assert.That(EmotionCrnnEnsemble.TryParseArchitecture(name, out _), Is.False);
+        Assert.That(EmotionCrnnEnsemble.TryParseArchitecture(name, out int _), Is.False);
     }
 
     [Test]

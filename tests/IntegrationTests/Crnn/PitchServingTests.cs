@@ -36,10 +36,10 @@ public sealed class PitchServingTests
     public void ArchitectureName_PitchEnsemble_RoundTripsAndIsKnownOnlyAsAPitchEnsemble()
     {
         Assert.That(PitchEnsemble, Is.EqualTo("crnn-pitch-v1x3"));
-        Assert.That(EmotionCrnnEnsemble.TryParseArchitecture(PitchEnsemble, out var member, out var count), Is.True);
-        Assert.That((member, count), Is.EqualTo((EmotionCrnnPitch.ArchitectureName, 3)));
+        Assert.That(EmotionCrnnEnsemble.TryParseMembers(PitchEnsemble, out var members), Is.True);
+        Assert.That(members, Is.EqualTo(Enumerable.Repeat(EmotionCrnnPitch.ArchitectureName, 3)));
         // The crnn-v1 parser (used for plain ensembles) does not take it for one.
-        Assert.That(EmotionCrnnEnsemble.TryParseArchitecture(PitchEnsemble, out _), Is.False);
+        Assert.That(EmotionCrnnEnsemble.TryParseArchitecture(PitchEnsemble, out int _), Is.False);
         Assert.That(NetworkArchitectures.IsKnown(NetworkType.Crnn, PitchEnsemble), Is.True);
         Assert.That(NetworkArchitectures.IsKnown(NetworkType.Crnn, EmotionCrnnPitch.ArchitectureName), Is.True);
         Assert.That(NetworkArchitectures.IsKnown(NetworkType.Crnn, "crnn-pitch-v1x1"), Is.False);
@@ -66,6 +66,70 @@ public sealed class PitchServingTests
         var entry = set.Manifest.Networks.Single();
         Assert.That((entry.Architecture, entry.InputSize, entry.Profile), Is.EqualTo((PitchEnsemble, mels, FeatureProfile.SequencePitch)));
         Assert.That(set.Describe(NetworkType.Crnn).Profile, Is.EqualTo(FeatureProfile.SequencePitch));
+        Assert.That(set.PredictSequence(NetworkType.Crnn, clip), Is.EqualTo(before).Within(1e-6));
+    }
+
+    [TestCase(new[] { "crnn-pitch-v1", "crnn-pitch-v1", "crnn-v1", "crnn-v1", "crnn-v1" }, "crnn-pitch-v1x2+crnn-v1x3")]
+    [TestCase(new[] { "crnn-v1", "crnn-pitch-v1" }, "crnn-v1x1+crnn-pitch-v1x1")]
+    [TestCase(new[] { "crnn-pitch-v1", "crnn-v1", "crnn-pitch-v1" }, "crnn-pitch-v1x1+crnn-v1x1+crnn-pitch-v1x1")]
+    public void ArchitectureName_MixedEnsemble_NamesEachRunOfMembersAndParsesBack(string[] members, string name)
+    {
+        Assert.That(EmotionCrnnEnsemble.ArchitectureName(members), Is.EqualTo(name));
+        Assert.That(EmotionCrnnEnsemble.TryParseMembers(name, out var parsed), Is.True);
+        Assert.That(parsed, Is.EqualTo(members));
+        Assert.That(NetworkArchitectures.IsKnown(NetworkType.Crnn, name), Is.True);
+        Assert.That(NetworkArchitectures.PitchRows(name), Is.EqualTo(PitchFeatures.Rows), "any pitch member makes the input sequence-pitch");
+        Assert.That(EmotionCrnnEnsemble.TryParseArchitecture(name, out int _), Is.False, "not a plain crnn-v1 ensemble");
+    }
+
+    [TestCase("crnn-v1x1+crnn-v1x1")]
+    [TestCase("crnn-pitch-v1x2+crnn-pitch-v1x1")]
+    [TestCase("crnn-pitch-v1x1")]
+    [TestCase("crnn-pitch-v1x9+crnn-v1x8")]
+    [TestCase("crnn-pitch-v1x2+")]
+    [TestCase("crnn-pitch-v1x0+crnn-v1x2")]
+    public void TryParseMembers_NonCanonicalOrOutOfRangeNames_AreRefused(string name)
+    {
+        Assert.That(EmotionCrnnEnsemble.TryParseMembers(name, out _), Is.False);
+        Assert.That(NetworkArchitectures.IsKnown(NetworkType.Crnn, name), Is.False);
+    }
+
+    [Test]
+    public void Forward_MixedEnsemble_IsTheMeanOfPitchMembersOnAllRowsAndPlainMembersOnTheMelRows()
+    {
+        var mels = FeatureProfile.SequencePitch.MelBands;
+        var clip = Clip(mels + PitchFeatures.Rows, 50);
+        manual_seed(5);
+        var pitch = new EmotionCrnnPitch(mels, PitchFeatures.Rows, Emotions.Count);
+        var plain = new EmotionCrnn(mels, Emotions.Count);
+        var pitchAlone = SequenceTrainer.PredictProbabilities(pitch, [clip])[0];
+        var melRowsOnly = new FeatureMatrix(mels, clip.Frames, clip.Values[..(mels * clip.Frames)].ToArray());
+        var plainAlone = SequenceTrainer.PredictProbabilities(plain, [melRowsOnly])[0];
+
+        using var ensemble = new EmotionCrnnEnsemble([pitch, plain]);
+        var together = SequenceTrainer.PredictProbabilities(ensemble, [clip])[0];
+
+        Assert.That(ensemble.Architecture, Is.EqualTo("crnn-pitch-v1x1+crnn-v1x1"));
+        Assert.That(together, Is.EqualTo(pitchAlone.Zip(plainAlone, (a, b) => (a + b) / 2)).Within(1e-5));
+    }
+
+    [Test]
+    public void Load_SavedMixedEnsemble_PredictsWhatItPredictedBeforeSaving()
+    {
+        using var folder = new TempFolder();
+        var store = new ModelStore(folder.Path);
+        var mels = FeatureProfile.SequencePitch.MelBands;
+        var clip = Clip(mels + PitchFeatures.Rows, 64);
+        manual_seed(8);
+        var ensemble = EmotionCrnnEnsemble.Create(["crnn-pitch-v1", "crnn-pitch-v1", "crnn-v1"], mels, PitchFeatures.Rows, Emotions.Count);
+        ensemble.eval();
+        var before = SequenceTrainer.PredictProbabilities(ensemble, [clip])[0];
+
+        store.Save(new ModelSetDraft(8, "0000feedface", FeatureProfile.Compat, [Crnn(ensemble.Architecture, ensemble, FeatureProfile.SequencePitch)]));
+        ensemble.Dispose();
+        var set = store.LoadCurrent();
+
+        Assert.That(set.Manifest.Networks.Single().Architecture, Is.EqualTo("crnn-pitch-v1x2+crnn-v1x1"));
         Assert.That(set.PredictSequence(NetworkType.Crnn, clip), Is.EqualTo(before).Within(1e-6));
     }
 
