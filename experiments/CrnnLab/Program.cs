@@ -165,20 +165,25 @@ if (S("stop", "") == "assemble")
     // pitch=true: the final= files are EmotionCrnnPitch state dicts (saved by final=true pitch=true), served with the
     // sequence-pitch profile; otherwise EmotionCrnn ones with the sequence profile. NetworkArchitectures builds the module
     // the Api will build from the manifest, so a file that would not load there fails here.
-    var crnnProfile = pitch ? FeatureProfile.SequencePitch : FeatureProfile.Sequence;
-    var memberArchitecture = pitch
-        ? EmotionRecognition.Infrastructure.Models.EmotionCrnnPitch.ArchitectureName : EmotionRecognition.Infrastructure.Models.EmotionCrnn.ArchitectureName;
-    var crnnArchitecture = finalFiles.Length == 1
-        ? memberArchitecture : EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble.ArchitectureName(memberArchitecture, finalFiles.Length);
-    var members = finalFiles.Select(file =>
+    // kinds= (optional): pitch or plain per final= file, for a mixed ensemble; any pitch member makes the input sequence-pitch
+    // (plain members read its mel rows).
+    var kinds = S("kinds", "") is { Length: > 0 } kindText
+        ? kindText.Split(',').Select(k => k == "pitch").ToArray()
+        : finalFiles.Select(_ => pitch).ToArray();
+    if (kinds.Length != finalFiles.Length) throw new ArgumentException("kinds= needs one entry per final= file");
+    var crnnProfile = kinds.Any(k => k) ? FeatureProfile.SequencePitch : FeatureProfile.Sequence;
+    var memberArchitectures = kinds.Select(k => k
+        ? EmotionRecognition.Infrastructure.Models.EmotionCrnnPitch.ArchitectureName : EmotionRecognition.Infrastructure.Models.EmotionCrnn.ArchitectureName).ToArray();
+    var members = finalFiles.Select((file, i) =>
     {
-        var m = EmotionRecognition.Infrastructure.Models.NetworkArchitectures.Create(NetworkType.Crnn, memberArchitecture, crnnProfile.MelBands, Emotions.Count);
+        var m = EmotionRecognition.Infrastructure.Models.NetworkArchitectures.Create(NetworkType.Crnn, memberArchitectures[i], crnnProfile.MelBands, Emotions.Count);
         m.load(file);
         return m;
     }).ToArray();
     TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> crnnModule = members.Length == 1 ? members[0]
-        : pitch ? new EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble(members.Cast<EmotionRecognition.Infrastructure.Models.EmotionCrnnPitch>().ToArray())
-        : new EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble(members.Cast<EmotionRecognition.Infrastructure.Models.EmotionCrnn>().ToArray());
+        : new EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble(members);
+    var crnnArchitecture = members.Length == 1
+        ? memberArchitectures[0] : ((EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble)crnnModule).Architecture;
     networks.Add(new TrainedNetwork(NetworkType.Crnn, crnnArchitecture, crnnModule, null, run, crnnMetrics, crnnProfile));
     var jsonOptions = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
     var baseReport = System.Text.Json.JsonSerializer.Deserialize<EmotionRecognition.Trainer.Reports.TrainingReport>(

@@ -29,7 +29,7 @@ public sealed class CrnnWorkerCommand
         }, null, TimeSpan.Zero, ParentCheck);
         try
         {
-            var (train, validation) = work.Job.Select(SequenceDataFile.Read(work.DataFile));
+            var (train, validation) = work.Job.Select(SequenceDataFile.Read(work.DataFile), work.Options);
             var fit = SequenceTrainer.Fit(train, validation, work.Job.Options(work.Options), work.Job.Seed, stop.Token);
             using (fit.Module)
             {

@@ -32,12 +32,14 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
             Threads = Integer(configuration, "threads", d.Threads, min: 1, section: "training"),
             Augmentation = a with { CropFrames = Integer(configuration, "crop_frames", a.CropFrames, min: 8) },
         };
+        var pitch = Boolean(configuration, "pitch");
         options = options with
         {
-            Ensemble = Ensemble(configuration, options.Epochs, d.Ensemble),
+            Ensemble = Ensemble(configuration, options.Epochs, pitch, d.Ensemble),
             AverageLastShare = Selection(configuration, d.AverageLastShare),
         };
-        if (Boolean(configuration, "pitch"))
+        // Any pitch network makes the input carry pitch rows (log-mel-only members of a mixed ensemble drop them).
+        if (pitch || options.Ensemble.Any(g => g.Pitch))
         {
             options = WithPitch(options);
         }
@@ -63,20 +65,33 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
 
     /// <summary>
     /// <c>ensemble</c>: comma-separated groups, each <c>N</c> (N networks of <c>epochs</c> epochs) or <c>NxE</c> (N networks of
-    /// E epochs), at most <see cref="EmotionCrnnEnsemble.MaxMembers"/> networks in all; <c>1</c> is a single network.
+    /// E epochs), optionally followed by <c>pitch</c> or <c>plain</c> (pitch CRNNs or log-mel-only ones; unsaid: as the
+    /// <c>pitch</c> key says), at most <see cref="EmotionCrnnEnsemble.MaxMembers"/> networks in all; <c>1</c> is a single network.
     /// </summary>
-    private static IReadOnlyList<EnsembleGroup> Ensemble(IConfiguration configuration, int epochs, IReadOnlyList<EnsembleGroup> fallback)
+    private static IReadOnlyList<EnsembleGroup> Ensemble(IConfiguration configuration, int epochs, bool pitch, IReadOnlyList<EnsembleGroup> fallback)
     {
         var text = configuration[$"{Section}:ensemble"];
         if (string.IsNullOrWhiteSpace(text))
         {
-            return fallback;
+            return fallback.Select(g => g with { Pitch = pitch }).ToArray();
         }
-        var expected = $"groups like 5 or 5x100, 3x150 (networks x epochs), {EmotionCrnnEnsemble.MaxMembers} networks at most";
+        var expected = $"groups like 5 or 5x100, 3x150 or 2x100 pitch, 1x100 plain (networks x epochs [pitch|plain]), " +
+            $"{EmotionCrnnEnsemble.MaxMembers} networks at most";
         var groups = new List<EnsembleGroup>();
-        foreach (var item in text.Split(','))
+        foreach (var entry in text.Split(','))
         {
-            var parts = item.Trim().Split(['x', '×'], 2);
+            var words = entry.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var item = words.Length > 0 ? words[0] : "";
+            bool groupPitch = pitch;
+            if (words.Length == 2 && (words[1].Equals("pitch", StringComparison.OrdinalIgnoreCase) || words[1].Equals("plain", StringComparison.OrdinalIgnoreCase)))
+            {
+                groupPitch = words[1].Equals("pitch", StringComparison.OrdinalIgnoreCase);
+            }
+            else if (words.Length != 1)
+            {
+                throw Invalid("ensemble", text, expected);
+            }
+            var parts = item.Split(['x', '×'], 2);
             if (!TryCount(parts[0], out var members) || members < 1)
             {
                 throw Invalid("ensemble", text, expected);
@@ -86,7 +101,7 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
             {
                 throw Invalid("ensemble", text, expected);
             }
-            groups.Add(new EnsembleGroup(members, groupEpochs));
+            groups.Add(new EnsembleGroup(members, groupEpochs, groupPitch));
         }
         if (groups.Sum(g => (long)g.Members) > EmotionCrnnEnsemble.MaxMembers)
         {

@@ -40,7 +40,7 @@ public static class SequenceEnsemble
         var fits = new List<SequenceFit>();
         try
         {
-            foreach (var (epochs, index) in options.MemberSchedule)
+            foreach (var (epochs, index, _) in options.MemberSchedule)
             {
                 fits.Add(SequenceTrainer.Fit(train, validation, options with { Epochs = epochs }, MemberSeed(seed, index), ct));
                 memberTrained?.Invoke();

@@ -1,3 +1,4 @@
+using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 
 namespace EmotionRecognition.Trainer.Sequence;
@@ -8,15 +9,30 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// </summary>
 /// <param name="Name">For progress and errors, e.g. "fold 2, member 3".</param>
 /// <param name="Epochs">Its schedule's length (members of one ensemble may differ).</param>
-public sealed record SequenceJob(string Name, int[] TrainingActors, int[] ValidationActors, int Seed, int Epochs)
+/// <param name="Pitch">A pitch CRNN (reads the pitch rows) rather than a log-mel-only one.</param>
+public sealed record SequenceJob(string Name, int[] TrainingActors, int[] ValidationActors, int Seed, int Epochs, bool Pitch = false)
 {
-    /// <summary>The options its fit runs with: the shared recipe with this job's schedule.</summary>
-    public SequenceTrainingOptions Options(SequenceTrainingOptions shared) => shared with { Epochs = Epochs };
+    /// <summary>The options its fit runs with: the shared recipe with this job's schedule; a log-mel-only job in a recipe
+    /// with pitch rows trains exactly as it would without them (no pitch rows, the plain augmentation).</summary>
+    public SequenceTrainingOptions Options(SequenceTrainingOptions shared) => Pitch || shared.PitchRows == 0
+        ? shared with { Epochs = Epochs }
+        : shared with { Epochs = Epochs, PitchRows = 0, Augmentation = shared.Augmentation with { MelRows = null, PitchShiftSemitones = 0 } };
 
-    /// <summary>The job's training and validation clips, in the order of <paramref name="clips"/> (the order decides the shuffles).</summary>
-    public (LabeledSequences Train, LabeledSequences Validation) Select(IReadOnlyList<SequenceClip> clips) =>
-        (LabeledSequences.From(clips.Where(c => TrainingActors.Contains(c.Actor))),
-         LabeledSequences.From(clips.Where(c => ValidationActors.Contains(c.Actor))));
+    /// <summary>The job's training and validation clips, in the order of <paramref name="clips"/> (the order decides the shuffles).
+    /// The clips carry <see cref="SequenceTrainingOptions.PitchRows"/> of <paramref name="shared"/> pitch rows; a log-mel-only
+    /// job gets them without those rows, i.e. exactly the features of a recipe without pitch.</summary>
+    public (LabeledSequences Train, LabeledSequences Validation) Select(IReadOnlyList<SequenceClip> clips, SequenceTrainingOptions shared)
+    {
+        int drop = Pitch ? 0 : shared.PitchRows;
+        return (Strip(LabeledSequences.From(clips.Where(c => TrainingActors.Contains(c.Actor))), drop),
+                Strip(LabeledSequences.From(clips.Where(c => ValidationActors.Contains(c.Actor))), drop));
+    }
+
+    private static LabeledSequences Strip(LabeledSequences data, int rows) => rows == 0 ? data : data with
+    {
+        Features = data.Features.Select(m => new FeatureMatrix(m.Coefficients - rows, m.Frames,
+            m.Values[..((m.Coefficients - rows) * m.Frames)].ToArray())).ToArray(),
+    };
 
     /// <summary>The members of one ensemble trained on the same actors, in <see cref="SequenceTrainingOptions.MemberSchedule"/> order:
     /// seeds <see cref="SequenceEnsemble.MemberSeed"/> of their index within their group. When the recipe chooses no epoch on
@@ -27,7 +43,7 @@ public sealed record SequenceJob(string Name, int[] TrainingActors, int[] Valida
         int[] training = options.SelectsOnValidation ? trainingActors : [.. trainingActors.Concat(validationActors).Order()];
         int[] validation = options.SelectsOnValidation ? validationActors : [];
         return options.MemberSchedule.Select((m, n) => new SequenceJob(
-            $"{name}, member {n + 1}", training, validation, SequenceEnsemble.MemberSeed(seed, m.Index), m.Epochs));
+            $"{name}, member {n + 1}", training, validation, SequenceEnsemble.MemberSeed(seed, m.Index), m.Epochs, m.Pitch));
     }
 }
 
@@ -50,7 +66,7 @@ public sealed class InProcessJobRunner : ISequenceJobRunner
         {
             foreach (var job in jobs)
             {
-                var (train, validation) = job.Select(clips);
+                var (train, validation) = job.Select(clips, options);
                 fits.Add(SequenceTrainer.Fit(train, validation, job.Options(options), job.Seed, ct));
                 jobDone();
             }

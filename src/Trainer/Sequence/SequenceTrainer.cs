@@ -91,8 +91,8 @@ public sealed record SequenceTrainingOptions(
 
     /// <summary>Each member's epochs and its index within its group (which decides its seed), in ensemble order.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public IEnumerable<(int Epochs, int Index)> MemberSchedule =>
-        Ensemble.Count == 0 ? [(Epochs, 0)] : Ensemble.SelectMany(g => Enumerable.Range(0, g.Members).Select(k => (g.Epochs, k)));
+    public IEnumerable<(int Epochs, int Index, bool Pitch)> MemberSchedule =>
+        Ensemble.Count == 0 ? [(Epochs, 0, PitchRows > 0)] : Ensemble.SelectMany(g => Enumerable.Range(0, g.Members).Select(k => (g.Epochs, k, g.Pitch)));
 
     /// <summary>
     /// The shipped recipe (docs/crnn.md measures each choice): eight networks, five trained for 100 epochs and three for
@@ -108,9 +108,11 @@ public sealed record SequenceTrainingOptions(
 
 /// <summary>Members of an ensemble that share a schedule: <paramref name="Members"/> networks of <paramref name="Epochs"/> epochs,
 /// member k of the group from seed + 1000·k.</summary>
-public sealed record EnsembleGroup(int Members, int Epochs)
+/// <param name="Pitch">Whether the group's networks are pitch CRNNs (<see cref="EmotionCrnnPitch"/>) rather than log-mel-only
+/// ones; an ensemble may mix both (its input then carries the pitch rows, which the log-mel-only members do not read).</param>
+public sealed record EnsembleGroup(int Members, int Epochs, bool Pitch = false)
 {
-    public override string ToString() => $"{Members}x{Epochs}";
+    public override string ToString() => $"{Members}x{Epochs}{(Pitch ? " pitch" : "")}";
 }
 
 /// <summary>Prepared sequences with their class indices (label order).</summary>
