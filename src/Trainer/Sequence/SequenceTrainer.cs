@@ -95,8 +95,10 @@ public sealed record SequenceTrainingOptions(
         Ensemble.Count == 0 ? [(Epochs, 0, PitchRows > 0)] : Ensemble.SelectMany(g => Enumerable.Range(0, g.Members).Select(k => (g.Epochs, k, g.Pitch)));
 
     /// <summary>
-    /// The shipped recipe (docs/crnn.md measures each choice): eight networks, five trained for 100 epochs and three for
-    /// 150 (networks of two schedules disagree more than networks of one, so their mean is right more often).
+    /// The recipe for keys config.ini leaves unset: the one shipped until 2026-11-30 (docs/crnn.md measures each choice),
+    /// eight log-mel networks, five trained for 100 epochs and three for 150 (networks of two schedules disagree more
+    /// than networks of one, so their mean is right more often), each keeping its best validation epoch. The shipped
+    /// config.ini asks for the 2026-11-30 recipe instead (<c>selection = average 20%</c>, a mixed pitch and log-mel ensemble).
     /// </summary>
     public static SequenceTrainingOptions Default { get; } = new(
         Epochs: 100, BatchSize: 32, LearningRate: 3e-3, WeightDecay: 1e-2, LabelSmoothing: 0.1, Dropout: 0.3,
