@@ -16,14 +16,17 @@ public sealed class ShippedCrnnTests
         var set = new ModelStore(Path.Combine(Native.TorchSharpLoadingTests.RepositoryRoot(), "models")).LoadCurrent();
 
         var crnn = set.Describe(NetworkType.Crnn);
-        var sequence = SequenceFeatures.Prepare(new FeaturePipeline(crnn.Profile).ExtractLogMel(WavReader.Read(TestWav.Tone(200))));
+        var sequence = new FeaturePipeline(crnn.Profile).ExtractSequence(WavReader.Read(TestWav.Tone(200)));
         var probabilities = set.PredictSequence(NetworkType.Crnn, sequence);
 
-        Assert.That(crnn.Profile, Is.EqualTo(FeatureProfile.Sequence));
+        // The shipped mixed ensemble (pitch and log-mel networks) reads the log-mel with pitch rows.
+        Assert.That(crnn.Profile, Is.EqualTo(FeatureProfile.SequencePitch));
+        Assert.That(sequence.Coefficients, Is.EqualTo(FeatureProfile.SequencePitch.MelBands + FeatureProfile.SequencePitch.PitchRows));
         Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));
         Assert.That(crnn.Metrics!.Protocol, Does.Contain("by actor"));
         Assert.That(crnn.Metrics.Folds, Is.EqualTo(5));
         Assert.That(crnn.Metrics.Accuracy, Is.GreaterThan(set.Describe(NetworkType.Dnn).Metrics!.Accuracy),
             "the sequence network beats the averaged-MFCC networks on unseen speakers");
+        Assert.That(crnn.Metrics.Protocol, Does.Contain("no epoch is chosen"), "weight-averaged networks: nothing chosen on any actor");
     }
 }
