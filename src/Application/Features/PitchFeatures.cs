@@ -47,10 +47,7 @@ public static class PitchFeatures
 
         var (start, count) = SequenceFeatures.SpeechSpan(logMel);
         var bands = logMel.Coefficients;
-        var trimmed = new float[bands * count];
-        for (var m = 0; m < bands; m++)
-            logMel.Row(m).Slice(start, count).CopyTo(trimmed.AsSpan(m * count, count));
-        var mel = SequenceFeatures.NormalisePerUtterance(FeatureMatrix.Wrap(bands, count, trimmed));
+        var mel = SequenceFeatures.NormalisePerUtterance(SequenceFeatures.Frames(logMel, start, count));
 
         var values = new float[(bands + Rows) * count];
         mel.Values.CopyTo(values);

@@ -70,13 +70,19 @@ public static class SequenceFeatures
     public static FeatureMatrix Trim(FeatureMatrix logMel, double thresholdDb = TrimThresholdDb)
     {
         var (start, count) = SpeechSpan(logMel, thresholdDb);
-        if (count == logMel.Frames)
-            return logMel;
-        var bands = logMel.Coefficients;
-        var values = new float[bands * count];
-        for (var m = 0; m < bands; m++)
-            logMel.Row(m).Slice(start, count).CopyTo(values.AsSpan(m * count, count));
-        return FeatureMatrix.Wrap(bands, count, values);
+        return Frames(logMel, start, count);
+    }
+
+    /// <summary>Frames [start, start + count) of every row (the matrix itself when that is all of it).</summary>
+    public static FeatureMatrix Frames(FeatureMatrix matrix, int start, int count)
+    {
+        if (start == 0 && count == matrix.Frames)
+            return matrix;
+        var rows = matrix.Coefficients;
+        var values = new float[rows * count];
+        for (var m = 0; m < rows; m++)
+            matrix.Row(m).Slice(start, count).CopyTo(values.AsSpan(m * count, count));
+        return FeatureMatrix.Wrap(rows, count, values);
     }
 
     /// <summary>
