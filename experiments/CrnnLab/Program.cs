@@ -21,7 +21,7 @@ var profile = FeatureProfile.Full with
     Name = "sequence", FftSize = I("nfft", 1024), HopLength = I("hop", 512), MelBands = I("mels", 64), CoefficientCount = 20,
 };
 // pitch=true: the network input is the 64 normalised mel rows plus PitchFeatures.Rows pitch rows (YIN F0 and periodicity),
-// the network EmotionCrnnPitch; mel shift and frequency masks stay on the mel rows, the absolute F0 row gets its own
+// the network a pitch EmotionCrnn; mel shift and frequency masks stay on the mel rows, the absolute F0 row gets its own
 // random shift of up to ± pitchshift= semitones.
 bool pitch = S("pitch", "false") == "true";
 var aug = new SequenceAugmentation(I("crop", 128), D("speed", 0.1), D("warp", 2), I("fmasks", 2), I("fwidth", 8), I("tmasks", 2), I("twidth", 12));
@@ -162,7 +162,7 @@ if (S("stop", "") == "assemble")
         module.load(Path.Combine(baseFolder, entry.WeightsFile));
         networks.Add(new TrainedNetwork(nt, entry.Architecture, module, entry.Standardization, entry.Training, entry.Metrics, entry.Profile));
     }
-    // pitch=true: the final= files are EmotionCrnnPitch state dicts (saved by final=true pitch=true), served with the
+    // pitch=true: the final= files are pitch EmotionCrnn state dicts (saved by final=true pitch=true), served with the
     // sequence-pitch profile; otherwise EmotionCrnn ones with the sequence profile. NetworkArchitectures builds the module
     // the Api will build from the manifest, so a file that would not load there fails here.
     // kinds= (optional): pitch or plain per final= file, for a mixed ensemble; any pitch member makes the input sequence-pitch
@@ -173,7 +173,7 @@ if (S("stop", "") == "assemble")
     if (kinds.Length != finalFiles.Length) throw new ArgumentException("kinds= needs one entry per final= file");
     var crnnProfile = kinds.Any(k => k) ? FeatureProfile.SequencePitch : FeatureProfile.Sequence;
     var memberArchitectures = kinds.Select(k => k
-        ? EmotionRecognition.Infrastructure.Models.EmotionCrnnPitch.ArchitectureName : EmotionRecognition.Infrastructure.Models.EmotionCrnn.ArchitectureName).ToArray();
+        ? EmotionRecognition.Infrastructure.Models.EmotionCrnn.PitchArchitectureName : EmotionRecognition.Infrastructure.Models.EmotionCrnn.ArchitectureName).ToArray();
     var members = finalFiles.Select((file, i) =>
     {
         var m = EmotionRecognition.Infrastructure.Models.NetworkArchitectures.Create(NetworkType.Crnn, memberArchitectures[i], crnnProfile.MelBands, Emotions.Count);

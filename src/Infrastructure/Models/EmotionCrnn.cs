@@ -19,18 +19,41 @@ namespace EmotionRecognition.Infrastructure.Models;
 /// The convolutions learn local time-frequency patterns (formant movement, onsets, breathiness);
 /// pooling by 8 in time leaves one step per ~186 ms at hop 512 and 22.05 kHz, a syllable-scale rate
 /// the GRU reads in both directions; attention pooling lets the emphatic syllables dominate the
-/// clip's decision instead of averaging them with the rest. Field names are the keys in the weights
-/// file: never rename them once weights exist.
+/// clip's decision instead of averaging them with the rest.
+/// <para>
+/// With pitch rows (<c>pitchRows</c> P &gt; 0, architecture <see cref="PitchArchitectureName"/>; the rows come from
+/// <see cref="Application.Features.PitchFeatures.Prepare"/> under the profile
+/// <see cref="Application.Features.FeatureProfile.SequencePitch"/>) the input is [batch, mels + P, frames] and the GRU
+/// also reads, per step, the mean and standard deviation of each pitch row over the step's 8 frames:
+/// <code>
+///  mels rows -> the conv stack above              -> [batch, frames/8, 64·mels/8]  -> dropout
+///  P rows    -> per 8-frame window: mean and std  -> [batch, frames/8, 2P]
+///  concatenated per step -> bidirectional GRU -> attention pooling -> dropout -> linear
+/// </code>
+/// Why pool the pitch rows and not convolve them: they are already a few clean numbers per frame (level, contour,
+/// voicing); the window's mean gives the level and its standard deviation the movement (glides, jitter) within the
+/// step, both at the conv path's rate. Average pooling with kernel 8 and stride 8 gives ⌊frames/8⌋ steps, the same as
+/// three 2× max-pools (⌊⌊⌊f/2⌋/2⌋/2⌋ = ⌊f/8⌋ for any f), so the two paths line up step for step; the last f mod 8
+/// frames are dropped by both.
+/// </para>
+/// Field names are the keys in the weights file, the same with and without pitch rows: never rename them once
+/// weights exist.
 /// </summary>
 public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
 {
     public const string ArchitectureName = "crnn-v1";
+
+    /// <summary>The architecture with pitch rows beside the mel bands.</summary>
+    public const string PitchArchitectureName = "crnn-pitch-v1";
 
     /// <summary>GRU units per direction.</summary>
     public const int Hidden = 64;
 
     /// <summary>Clips shorter than this many frames are repeated up to it: the three 2× pools need 8 frames.</summary>
     public const int MinFrames = 8;
+
+    /// <summary>Frames per GRU step (the conv path's three 2× pools).</summary>
+    private const int Step = 8;
 
     private readonly int[] Channels;
 
@@ -47,17 +70,22 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
     private readonly Linear output;
     private readonly int melBands;
 
-    /// <param name="melBands">Rows of the input (the profile's mel bands); at least 8.</param>
+    /// <param name="melBands">Leading rows of the input that are mel bands; at least 8.</param>
     /// <param name="classes">Output classes.</param>
-    /// <param name="dropoutRate">Dropout before the GRU and before the output layer.</param>
-    public EmotionCrnn(int melBands, int classes, double dropoutRate = 0.3, int[]? channels = null, int hidden = Hidden) : base(nameof(EmotionCrnn))
+    /// <param name="dropoutRate">Dropout on the conv features before the GRU and before the output layer.</param>
+    /// <param name="pitchRows">Pitch rows after the mel bands that the network reads (P); 0: none, rows after the mel
+    /// bands are ignored (a log-mel member of a mixed ensemble).</param>
+    public EmotionCrnn(int melBands, int classes, double dropoutRate = 0.3, int[]? channels = null, int hidden = Hidden, int pitchRows = 0)
+        : base(nameof(EmotionCrnn))
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(pitchRows);
         Channels = channels ?? [16, 32, 64];
         if (melBands < 8)
         {
             throw new ArgumentOutOfRangeException(nameof(melBands), melBands, "The CRNN pools the mel axis by 8; it needs at least 8 bands.");
         }
         this.melBands = melBands;
+        PitchRows = pitchRows;
         conv1 = nn.Conv2d(1, Channels[0], 3, padding: 1, bias: false);
         conv2 = nn.Conv2d(Channels[0], Channels[1], 3, padding: 1, bias: false);
         conv3 = nn.Conv2d(Channels[1], Channels[2], 3, padding: 1, bias: false);
@@ -66,25 +94,47 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
         norm3 = nn.BatchNorm2d(Channels[2]);
         pool = nn.MaxPool2d(2);
         dropout = nn.Dropout(dropoutRate);
-        gru = nn.GRU(Channels[2] * (melBands / 8), hidden, batchFirst: true, bidirectional: true);
+        gru = nn.GRU(Channels[2] * (melBands / 8) + 2 * pitchRows, hidden, batchFirst: true, bidirectional: true);
         attention = nn.Linear(2 * hidden, 1);
         output = nn.Linear(2 * hidden, classes);
         RegisterComponents();
     }
 
-    /// <param name="input">[batch, melBands (+ any further rows, ignored), frames] normalised log-mel, frames ≥ <see cref="MinFrames"/>.</param>
+    /// <summary>Pitch rows read after the mel bands (0: a log-mel-only network).</summary>
+    public int PitchRows { get; }
+
+    /// <summary>The manifest's name for this network: <see cref="ArchitectureName"/> or <see cref="PitchArchitectureName"/>.</summary>
+    public string Architecture => PitchRows == 0 ? ArchitectureName : PitchArchitectureName;
+
+    /// <param name="input">[batch, melBands + PitchRows (+ any further rows, ignored), frames], frames ≥ <see cref="MinFrames"/>
+    /// (<see cref="ToInput"/> repeats shorter clips).</param>
     /// <returns>[batch, classes] logits.</returns>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        // Only the leading mel rows: in a mixed ensemble the input also carries pitch rows, which this network does not read.
-        var x = input.narrow(1, 0, melBands).reshape(input.shape[0], 1, melBands, input.shape[^1]);
+        long batch = input.shape[0];
+        long frames = input.shape[^1];
+        // Only the leading mel rows: in a mixed ensemble a log-mel network's input also carries pitch rows, which it does not read.
+        var x = input.narrow(1, 0, melBands).reshape(batch, 1, melBands, frames);
         x = pool.forward(nn.functional.relu(Normalise(norm1, conv1.forward(x))));
         x = pool.forward(nn.functional.relu(Normalise(norm2, conv2.forward(x))));
         x = pool.forward(nn.functional.relu(Normalise(norm3, conv3.forward(x))));
         // [batch, channels, mels', steps] -> [batch, steps, channels·mels']
         x = x.permute(0, 3, 1, 2).flatten(2);
-        var (sequence, _) = gru.forward(dropout.forward(x));
+        x = dropout.forward(x);
+        if (PitchRows > 0)
+        {
+            var pitch = input.narrow(1, melBands, PitchRows);
+            var mean = nn.functional.avg_pool1d(pitch, Step, Step);
+            var meanSquare = nn.functional.avg_pool1d(pitch * pitch, Step, Step);
+            // Why the floor: E[x²] − E[x]² can round below 0, and sqrt's gradient is infinite at 0 (flat windows are common:
+            // interpolated gaps, held ends).
+            var std = (meanSquare - mean * mean).clamp_min(1e-6).sqrt();
+            // [batch, 2P, steps] -> [batch, steps, 2P]. Why no dropout on them: the conv features are 512 redundant values
+            // per step, the pitch features 2P non-redundant ones; dropping 30% of those would remove the cue itself.
+            x = cat([x, cat([mean, std], 1).permute(0, 2, 1)], 2);
+        }
+        var (sequence, _) = gru.forward(x);
         var weights = nn.functional.softmax(attention.forward(sequence), 1);
         var pooled = (weights * sequence).sum(1);
         return output.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();

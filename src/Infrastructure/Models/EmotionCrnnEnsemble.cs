@@ -10,9 +10,8 @@ namespace EmotionRecognition.Infrastructure.Models;
 /// initialisations, augmentation draws, schedules and features make different mistakes on unseen speakers, so their
 /// average is more accurate than any one of them (docs/crnn.md measures by how much).
 /// <para>
-/// Members are <see cref="EmotionCrnn"/> (log-mel rows) or <see cref="EmotionCrnnPitch"/> (log-mel plus pitch rows). Every
-/// member gets the same input; an <see cref="EmotionCrnn"/> reads only its leading mel rows, so one sequence-pitch input
-/// serves a mix of both.
+/// Members are <see cref="EmotionCrnn"/>s, log-mel only or with pitch rows. Every member gets the same input; a log-mel
+/// member reads only its leading mel rows, so one sequence-pitch input serves a mix of both.
 /// </para>
 /// <para>
 /// <see cref="forward"/> returns the logarithm of the mean probabilities, so a caller that applies
@@ -28,60 +27,43 @@ public sealed class EmotionCrnnEnsemble : nn.Module<Tensor, Tensor>
     public const int MaxMembers = 16;
 
     /// <summary>Member architectures an ensemble may be made of.</summary>
-    public static IReadOnlyList<string> MemberArchitectures { get; } = [EmotionCrnn.ArchitectureName, EmotionCrnnPitch.ArchitectureName];
+    public static IReadOnlyList<string> MemberArchitectures { get; } = [EmotionCrnn.ArchitectureName, EmotionCrnn.PitchArchitectureName];
 
-    // Field name is the key prefix in the weights file ("members.0.conv1.weight", ...): never rename it. The element type
-    // is the module base class so pitch members fit too; the keys depend on the field name and index only, so the weights
-    // files of crnn-v1 ensembles are unchanged.
-    private readonly ModuleList<nn.Module<Tensor, Tensor>> members;
-    private readonly string[] memberArchitectures;
+    // Field name is the key prefix in the weights file ("members.0.conv1.weight", ...): never rename it. The keys depend on
+    // the field name and index only, so the element type may change without changing any weights file.
+    private readonly ModuleList<EmotionCrnn> members;
 
-    /// <summary>An ensemble of freshly initialised <see cref="EmotionCrnn"/> members (uses torch's global generator: seed it first).</summary>
+    /// <summary>An ensemble of freshly initialised log-mel members (uses torch's global generator: seed it first).</summary>
     public EmotionCrnnEnsemble(int memberCount, int melBands, int classes)
-        : this(Enumerable.Range(0, CheckCount(memberCount)).Select(_ => (nn.Module<Tensor, Tensor>)new EmotionCrnn(melBands, classes)).ToArray())
-    {
-    }
-
-    /// <summary>An ensemble of trained <see cref="EmotionCrnn"/> members; it owns them from now on.</summary>
-    public EmotionCrnnEnsemble(IReadOnlyList<EmotionCrnn> trained) : this(trained.ToArray<nn.Module<Tensor, Tensor>>())
-    {
-    }
-
-    /// <summary>An ensemble of trained pitch members; it owns them from now on.</summary>
-    public EmotionCrnnEnsemble(IReadOnlyList<EmotionCrnnPitch> trained) : this(trained.ToArray<nn.Module<Tensor, Tensor>>())
+        : this(Enumerable.Range(0, CheckCount(memberCount)).Select(_ => new EmotionCrnn(melBands, classes)).ToArray())
     {
     }
 
     /// <summary>An ensemble of trained members of either kind, in this order; it owns them from now on.</summary>
-    public EmotionCrnnEnsemble(IReadOnlyList<nn.Module<Tensor, Tensor>> trained) : base(nameof(EmotionCrnnEnsemble))
+    public EmotionCrnnEnsemble(IReadOnlyList<EmotionCrnn> trained) : base(nameof(EmotionCrnnEnsemble))
     {
         CheckCount(trained.Count);
-        memberArchitectures = trained.Select(MemberArchitectureOf).ToArray();
         members = nn.ModuleList(trained.ToArray());
         RegisterComponents();
     }
 
     /// <summary>
     /// An ensemble of freshly initialised members with these architectures, in this order (uses torch's global generator),
-    /// for loading saved weights.
+    /// for loading saved weights; pitch members read <paramref name="pitchRows"/> rows after the mel bands.
     /// </summary>
     public static EmotionCrnnEnsemble Create(IReadOnlyList<string> memberArchitectures, int melBands, int pitchRows, int classes) =>
         new(memberArchitectures.Select(a => a switch
         {
-            EmotionCrnn.ArchitectureName => (nn.Module<Tensor, Tensor>)new EmotionCrnn(melBands, classes),
-            EmotionCrnnPitch.ArchitectureName => new EmotionCrnnPitch(melBands, pitchRows, classes),
+            EmotionCrnn.ArchitectureName => new EmotionCrnn(melBands, classes),
+            EmotionCrnn.PitchArchitectureName => new EmotionCrnn(melBands, classes, pitchRows: pitchRows),
             _ => throw new ArgumentException($"'{a}' networks do not form an ensemble; {string.Join(" and ", MemberArchitectures)} do."),
         }).ToArray());
 
-    /// <summary>An ensemble of freshly initialised <see cref="EmotionCrnnPitch"/> members (uses torch's global generator).</summary>
-    public static EmotionCrnnEnsemble OfPitchNetworks(int memberCount, int melBands, int pitchRows, int classes) =>
-        Create(Enumerable.Repeat(EmotionCrnnPitch.ArchitectureName, CheckCount(memberCount)).ToArray(), melBands, pitchRows, classes);
-
     /// <summary>Each member's architecture, in order.</summary>
-    public IReadOnlyList<string> Members => memberArchitectures;
+    public IReadOnlyList<string> Members => members.Select(m => m.Architecture).ToArray();
 
     /// <summary>This ensemble's architecture name for manifests.</summary>
-    public string Architecture => ArchitectureName(memberArchitectures);
+    public string Architecture => ArchitectureName(Members);
 
     /// <summary>The architecture name stored in manifests for a <see cref="EmotionCrnn"/> ensemble of <paramref name="memberCount"/> members.</summary>
     public static string ArchitectureName(int memberCount) => ArchitectureName(EmotionCrnn.ArchitectureName, memberCount);
@@ -156,13 +138,6 @@ public sealed class EmotionCrnnEnsemble : nn.Module<Tensor, Tensor>
         memberArchitectures = members;
         return true;
     }
-
-    private static string MemberArchitectureOf(nn.Module<Tensor, Tensor> member) => member switch
-    {
-        EmotionCrnn => EmotionCrnn.ArchitectureName,
-        EmotionCrnnPitch => EmotionCrnnPitch.ArchitectureName,
-        _ => throw new ArgumentException($"{member.GetType().Name} networks do not form an ensemble; {string.Join(" and ", MemberArchitectures)} do."),
-    };
 
     /// <param name="input">[batch, rows, frames], as for the members' forward.</param>
     /// <returns>[batch, classes]: log of the members' mean class probabilities.</returns>

@@ -28,7 +28,7 @@ public static class NetworkArchitectures
         NetworkType.Crnn =>
         [
             EmotionCrnn.ArchitectureName, EmotionCrnn.ArchitectureName + "x<members>",
-            EmotionCrnnPitch.ArchitectureName, EmotionCrnnPitch.ArchitectureName + "x<members>",
+            EmotionCrnn.PitchArchitectureName, EmotionCrnn.PitchArchitectureName + "x<members>",
         ],
         _ => [],
     };
@@ -42,8 +42,8 @@ public static class NetworkArchitectures
     /// ensemble with a pitch member: its other members read only the mel rows), 0 for every other architecture. A set's profile must carry exactly these (<see cref="FeatureProfile.PitchRows"/>).
     /// </summary>
     public static int PitchRows(string architecture) =>
-        architecture == EmotionCrnnPitch.ArchitectureName
-        || (EmotionCrnnEnsemble.TryParseMembers(architecture, out IReadOnlyList<string> members) && members.Contains(EmotionCrnnPitch.ArchitectureName))
+        architecture == EmotionCrnn.PitchArchitectureName
+        || (EmotionCrnnEnsemble.TryParseMembers(architecture, out IReadOnlyList<string> members) && members.Contains(EmotionCrnn.PitchArchitectureName))
             ? PitchFeatures.Rows
             : 0;
 
@@ -59,7 +59,7 @@ public static class NetworkArchitectures
             EmotionCnn.ArchitectureName when network == NetworkType.Cnn => new EmotionCnn(inputSize, classes),
             EmotionDnn.ArchitectureName when network == NetworkType.Dnn => new EmotionDnn(inputSize, classes),
             EmotionCrnn.ArchitectureName when network == NetworkType.Crnn => new EmotionCrnn(inputSize, classes),
-            EmotionCrnnPitch.ArchitectureName when network == NetworkType.Crnn => new EmotionCrnnPitch(inputSize, PitchFeatures.Rows, classes),
+            EmotionCrnn.PitchArchitectureName when network == NetworkType.Crnn => new EmotionCrnn(inputSize, classes, pitchRows: PitchFeatures.Rows),
             _ when network == NetworkType.Crnn && EmotionCrnnEnsemble.TryParseMembers(architecture, out IReadOnlyList<string> members) =>
                 EmotionCrnnEnsemble.Create(members, inputSize, PitchFeatures.Rows, classes),
             _ => throw new ArgumentException(

@@ -50,7 +50,7 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
     }
 
     /// <summary>
-    /// <c>pitch = true</c>: pitch CRNNs (<see cref="EmotionCrnnPitch"/>, profile <see cref="FeatureProfile.SequencePitch"/>) on
+    /// <c>pitch = true</c>: pitch CRNNs (<see cref="EmotionCrnn.PitchArchitectureName"/>, profile <see cref="FeatureProfile.SequencePitch"/>) on
     /// the mel bands plus <see cref="PitchFeatures.Rows"/> pitch rows, augmented as <c>CrnnLab pitch=true</c> does it: the
     /// mel shift and frequency masks stay within the mel rows, and the absolute pitch row gets its own shift.
     /// </summary>

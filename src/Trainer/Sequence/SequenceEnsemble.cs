@@ -59,8 +59,7 @@ public static class SequenceEnsemble
     {
         if (members.Count == 1)
         {
-            return new SequenceModelFit(members[0].Module,
-                members[0].Module is EmotionCrnnPitch ? EmotionCrnnPitch.ArchitectureName : EmotionCrnn.ArchitectureName, members);
+            return new SequenceModelFit(members[0].Module, members[0].Module.Architecture, members);
         }
         var ensemble = new EmotionCrnnEnsemble(members.Select(f => f.Module).ToArray());
         ensemble.eval();

@@ -41,15 +41,13 @@ public sealed record SequenceTrainingOptions(
 
     /// <summary>
     /// 0: every input row is a mel band and the network is an <see cref="EmotionCrnn"/>. P &gt; 0: the last P rows are pitch
-    /// rows (<see cref="PitchFeatures"/>) and the network an <see cref="EmotionCrnnPitch"/> (<c>[crnn] pitch = true</c>, profile
+    /// rows (<see cref="PitchFeatures"/>) and the network reads them too (<see cref="EmotionCrnn.PitchArchitectureName"/>, <c>[crnn] pitch = true</c>, profile
     /// <see cref="FeatureProfile.SequencePitch"/>).
     /// </summary>
     public int PitchRows { get; init; }
 
     /// <summary>A freshly initialised network for inputs of <paramref name="rows"/> rows (uses torch's global generator).</summary>
-    public nn.Module<Tensor, Tensor> CreateNetwork(int rows, int classes) => PitchRows == 0
-        ? new EmotionCrnn(rows, classes, Dropout, Channels, Hidden)
-        : new EmotionCrnnPitch(rows - PitchRows, PitchRows, classes, Dropout, Channels, Hidden);
+    public EmotionCrnn CreateNetwork(int rows, int classes) => new(rows - PitchRows, classes, Dropout, Channels, Hidden, PitchRows);
 
     /// <summary>
     /// 0: the network keeps the epoch most accurate on the validation actors. A share in (0, 1]: no epoch is selected;
@@ -110,7 +108,7 @@ public sealed record SequenceTrainingOptions(
 
 /// <summary>Members of an ensemble that share a schedule: <paramref name="Members"/> networks of <paramref name="Epochs"/> epochs,
 /// member k of the group from seed + 1000·k.</summary>
-/// <param name="Pitch">Whether the group's networks are pitch CRNNs (<see cref="EmotionCrnnPitch"/>) rather than log-mel-only
+/// <param name="Pitch">Whether the group's networks are pitch CRNNs (<see cref="EmotionCrnn.PitchArchitectureName"/>) rather than log-mel-only
 /// ones; an ensemble may mix both (its input then carries the pitch rows, which the log-mel-only members do not read).</param>
 public sealed record EnsembleGroup(int Members, int Epochs, bool Pitch = false)
 {
@@ -130,7 +128,7 @@ public sealed record LabeledSequences(IReadOnlyList<FeatureMatrix> Features, int
 }
 
 /// <summary>A trained CRNN and how its training went.</summary>
-public sealed record SequenceFit(nn.Module<Tensor, Tensor> Module, int BestEpoch, int EpochsRun, double BestValidationAccuracy, double SecondsPerEpoch);
+public sealed record SequenceFit(EmotionCrnn Module, int BestEpoch, int EpochsRun, double BestValidationAccuracy, double SecondsPerEpoch);
 
 /// <summary>
 /// AdamW with linear warm-up and cosine decay on class-weighted, label-smoothed cross-entropy over

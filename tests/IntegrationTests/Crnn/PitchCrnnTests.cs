@@ -12,10 +12,10 @@ public sealed class PitchCrnnTests
     [TestCase(13)]
     [TestCase(97)]
     [TestCase(100)]
-    public void EmotionCrnnPitch_AnyFrameCount_PoolsPitchToTheConvPathsStepsAndGivesLogits(int frames)
+    public void EmotionCrnn_WithPitchRows_AnyFrameCount_PoolsPitchToTheConvPathsStepsAndGivesLogits(int frames)
     {
         manual_seed(1);
-        using var module = new EmotionCrnnPitch(16, PitchFeatures.Rows, Emotions.Count);
+        using var module = new EmotionCrnn(16, Emotions.Count, pitchRows: PitchFeatures.Rows);
         module.eval();
         using var input = randn(2, 16 + PitchFeatures.Rows, frames);
 
@@ -62,7 +62,7 @@ public sealed class PitchCrnnTests
     }
 
     [Test]
-    public void Fit_PitchRows_TrainsAnEmotionCrnnPitch()
+    public void Fit_PitchRows_TrainsAPitchCrnn()
     {
         var random = new Random(2);
         var features = Enumerable.Range(0, 32).Select(_ => new FeatureMatrix(8 + PitchFeatures.Rows, 24,
@@ -77,7 +77,7 @@ public sealed class PitchCrnnTests
         var fit = SequenceTrainer.Fit(data, data, options, seed: 3, CancellationToken.None);
         using var module = fit.Module;
 
-        Assert.That(module, Is.TypeOf<EmotionCrnnPitch>());
+        Assert.That(module.Architecture, Is.EqualTo(EmotionCrnn.PitchArchitectureName));
         Assert.That(SequenceTrainer.PredictClasses(module, features), Has.Length.EqualTo(32));
     }
 }

@@ -17,14 +17,14 @@ using static TorchSharp.torch;
 namespace EmotionRecognition.IntegrationTests.Crnn;
 
 /// <summary>
-/// Pitch CRNNs as a served variant: an ensemble of <see cref="EmotionCrnnPitch"/> saved and loaded through the store, the
+/// Pitch CRNNs as a served variant: an ensemble of pitch <see cref="EmotionCrnn"/>s saved and loaded through the store, the
 /// Api classifying a WAV with it through the sequence-pitch profile, and the checks that keep profile, architecture and
 /// input rows together.
 /// </summary>
 [TestFixture]
 public sealed class PitchServingTests
 {
-    private static readonly string PitchEnsemble = EmotionCrnnEnsemble.ArchitectureName(EmotionCrnnPitch.ArchitectureName, 3);
+    private static readonly string PitchEnsemble = EmotionCrnnEnsemble.ArchitectureName(EmotionCrnn.PitchArchitectureName, 3);
 
     private static FeatureMatrix Clip(int rows, int frames) =>
         new(rows, frames, Enumerable.Range(0, rows * frames).Select(i => (float)Math.Sin(i * 0.37)).ToArray());
@@ -37,11 +37,11 @@ public sealed class PitchServingTests
     {
         Assert.That(PitchEnsemble, Is.EqualTo("crnn-pitch-v1x3"));
         Assert.That(EmotionCrnnEnsemble.TryParseMembers(PitchEnsemble, out var members), Is.True);
-        Assert.That(members, Is.EqualTo(Enumerable.Repeat(EmotionCrnnPitch.ArchitectureName, 3)));
+        Assert.That(members, Is.EqualTo(Enumerable.Repeat(EmotionCrnn.PitchArchitectureName, 3)));
         // The crnn-v1 parser (used for plain ensembles) does not take it for one.
         Assert.That(EmotionCrnnEnsemble.TryParseArchitecture(PitchEnsemble, out int _), Is.False);
         Assert.That(NetworkArchitectures.IsKnown(NetworkType.Crnn, PitchEnsemble), Is.True);
-        Assert.That(NetworkArchitectures.IsKnown(NetworkType.Crnn, EmotionCrnnPitch.ArchitectureName), Is.True);
+        Assert.That(NetworkArchitectures.IsKnown(NetworkType.Crnn, EmotionCrnn.PitchArchitectureName), Is.True);
         Assert.That(NetworkArchitectures.IsKnown(NetworkType.Crnn, "crnn-pitch-v1x1"), Is.False);
         Assert.That(NetworkArchitectures.PitchRows(PitchEnsemble), Is.EqualTo(PitchFeatures.Rows));
         Assert.That(NetworkArchitectures.PitchRows(EmotionCrnnEnsemble.ArchitectureName(3)), Is.Zero);
@@ -55,7 +55,7 @@ public sealed class PitchServingTests
         var mels = FeatureProfile.SequencePitch.MelBands;
         var clip = Clip(mels + PitchFeatures.Rows, 70);
         manual_seed(7);
-        var ensemble = EmotionCrnnEnsemble.OfPitchNetworks(3, mels, PitchFeatures.Rows, Emotions.Count);
+        var ensemble = EmotionCrnnEnsemble.Create(Enumerable.Repeat(EmotionCrnn.PitchArchitectureName, 3).ToArray(), mels, PitchFeatures.Rows, Emotions.Count);
         ensemble.eval();
         var before = SequenceTrainer.PredictProbabilities(ensemble, [clip])[0];
 
@@ -100,7 +100,7 @@ public sealed class PitchServingTests
         var mels = FeatureProfile.SequencePitch.MelBands;
         var clip = Clip(mels + PitchFeatures.Rows, 50);
         manual_seed(5);
-        var pitch = new EmotionCrnnPitch(mels, PitchFeatures.Rows, Emotions.Count);
+        var pitch = new EmotionCrnn(mels, Emotions.Count, pitchRows: PitchFeatures.Rows);
         var plain = new EmotionCrnn(mels, Emotions.Count);
         var pitchAlone = SequenceTrainer.PredictProbabilities(pitch, [clip])[0];
         var melRowsOnly = new FeatureMatrix(mels, clip.Frames, clip.Values[..(mels * clip.Frames)].ToArray());
@@ -138,7 +138,7 @@ public sealed class PitchServingTests
     {
         using var folder = new TempFolder();
         var store = new ModelStore(folder.Path);
-        TestModelSets.Save(store, seed: 3, crnnArchitecture: EmotionCrnnPitch.ArchitectureName, crnnProfile: FeatureProfile.SequencePitch);
+        TestModelSets.Save(store, seed: 3, crnnArchitecture: EmotionCrnn.PitchArchitectureName, crnnProfile: FeatureProfile.SequencePitch);
         var set = store.LoadCurrent();
 
         var e = Assert.Throws<ArgumentException>(() => set.PredictSequence(NetworkType.Crnn, Clip(FeatureProfile.SequencePitch.MelBands, 40)));
@@ -220,6 +220,6 @@ public sealed class PitchServingTests
         Assert.That(read.PitchRows, Is.EqualTo(PitchFeatures.Rows));
         Assert.That(read.Augmentation, Is.EqualTo(options.Augmentation));
         using var network = read.CreateNetwork(FeatureProfile.SequencePitch.MelBands + PitchFeatures.Rows, Emotions.Count);
-        Assert.That(network, Is.TypeOf<EmotionCrnnPitch>());
+        Assert.That(network.Architecture, Is.EqualTo(EmotionCrnn.PitchArchitectureName));
     }
 }
