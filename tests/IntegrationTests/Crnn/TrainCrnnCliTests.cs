@@ -28,16 +28,7 @@ public sealed class TrainCrnnCliTests
     public async Task TrainOnce()
     {
         folder = new TempFolder("train-crnn");
-        var shared = Trainer.RealAudioTests.SharedRavdess;
-        foreach (var actor in Enumerable.Range(1, Actors))
-        {
-            var name = $"Actor_{actor:00}";
-            Directory.CreateDirectory(folder.Combine("corpus", name));
-            foreach (var file in Directory.GetFiles(Path.Combine(shared, name), "03-01-*.wav"))
-            {
-                File.Copy(file, folder.Combine("corpus", name, Path.GetFileName(file)));
-            }
-        }
+        RealCorpus.CopySpeech(folder, Actors);
         models = folder.Combine("models");
         trained = await Train(workers: 2, "models");
         inProcess = await Train(workers: 1, "models-in-process");
@@ -51,10 +42,7 @@ public sealed class TrainCrnnCliTests
             "[training]\nseed = 5\nepochs = 2\npatience = 2\nfolds = 2\nvalidation_actors = 1\nspeed_perturbation = none\n" +
             $"[crnn]\nenabled = true\nepochs = 2\nensemble = 1, 1x3\ncrop_frames = 32\nworkers = {workers}\n" +
             $"[models]\npath = {modelsFolder}\n");
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = await new TrainerCli(stdout, stderr, interactive: false, FeatureExtractors.Mean).RunAsync(["train", "--config", config]);
-        return (exit, stdout.ToString(), stderr.ToString());
+        return await RealCorpus.Train(config);
     }
 
     [OneTimeTearDown]

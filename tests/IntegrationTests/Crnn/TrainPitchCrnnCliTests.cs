@@ -25,26 +25,14 @@ public sealed class TrainPitchCrnnCliTests
     public async Task TrainOnce()
     {
         folder = new TempFolder("train-pitch-crnn");
-        var shared = Trainer.RealAudioTests.SharedRavdess;
-        foreach (var actor in Enumerable.Range(1, Actors))
-        {
-            var name = $"Actor_{actor:00}";
-            Directory.CreateDirectory(folder.Combine("corpus", name));
-            foreach (var file in Directory.GetFiles(Path.Combine(shared, name), "03-01-*.wav"))
-            {
-                File.Copy(file, folder.Combine("corpus", name, Path.GetFileName(file)));
-            }
-        }
+        RealCorpus.CopySpeech(folder, Actors);
         var config = folder.Combine("config.ini");
         File.WriteAllText(config,
             "[data]\nsource_path = corpus\ncache_path = cache\n" +
             "[training]\nseed = 5\nepochs = 1\npatience = 1\nfolds = 2\nvalidation_actors = 1\nspeed_perturbation = none\n" +
             "[crnn]\nenabled = true\npitch = true\nepochs = 1\nensemble = 2\ncrop_frames = 32\nworkers = 2\n" +
             "[models]\npath = models\n");
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int exit = await new TrainerCli(stdout, stderr, interactive: false, FeatureExtractors.Mean).RunAsync(["train", "--config", config]);
-        trained = (exit, stdout.ToString(), stderr.ToString());
+        trained = await RealCorpus.Train(config);
     }
 
     [OneTimeTearDown]

@@ -1,0 +1,33 @@
+using EmotionRecognition.IntegrationTests.Infrastructure;
+using EmotionRecognition.Trainer.Cli;
+using EmotionRecognition.Trainer.Corpus;
+
+namespace EmotionRecognition.IntegrationTests.Crnn;
+
+/// <summary>The set-up of the end-to-end CRNN training tests: a small real corpus and the Trainer run on it.</summary>
+internal static class RealCorpus
+{
+    /// <summary>Copies the speech clips of actors 1..<paramref name="actors"/> of ../shared/ravdess into <paramref name="folder"/>/corpus.</summary>
+    public static void CopySpeech(TempFolder folder, int actors)
+    {
+        var shared = Trainer.RealAudioTests.SharedRavdess;
+        foreach (var actor in Enumerable.Range(1, actors))
+        {
+            var name = $"Actor_{actor:00}";
+            Directory.CreateDirectory(folder.Combine("corpus", name));
+            foreach (var file in Directory.GetFiles(Path.Combine(shared, name), "03-01-*.wav"))
+            {
+                File.Copy(file, folder.Combine("corpus", name, Path.GetFileName(file)));
+            }
+        }
+    }
+
+    /// <summary>`train --config <paramref name="config"/>` with the real feature extraction, as the command line runs it.</summary>
+    public static async Task<(int Exit, string Out, string Err)> Train(string config)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = await new TrainerCli(stdout, stderr, interactive: false, FeatureExtractors.Mean).RunAsync(["train", "--config", config]);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+}
