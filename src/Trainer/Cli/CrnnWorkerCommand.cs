@@ -8,9 +8,11 @@ namespace EmotionRecognition.Trainer.Cli;
 /// <c>crnn-worker --job FILE</c> (hidden): what a worker process started by <see cref="WorkerProcessJobRunner"/> does.
 /// Trains one <see cref="SequenceJob"/> on the run's data file and writes the weights and a small result file. If the
 /// <c>train</c> process that started it disappears (killed, crashed), the worker stops within seconds rather than
-/// training on for nobody.
+/// training on for nobody. A failure inside libtorch ends the worker with
+/// <see cref="TrainerProcess.LibtorchFailureExitCode"/> and libtorch's first line, so <c>train</c> runs the job again
+/// (<see cref="LibtorchFailures"/>).
 /// </summary>
-public sealed class CrnnWorkerCommand
+public sealed class CrnnWorkerCommand(TextWriter stderr)
 {
     private static readonly TimeSpan ParentCheck = TimeSpan.FromSeconds(2);
 
@@ -38,6 +40,11 @@ public sealed class CrnnWorkerCommand
             File.WriteAllText(work.ResultFile, JsonSerializer.Serialize(
                 new SequenceWorkerResult(fit.BestEpoch, fit.EpochsRun, fit.BestValidationAccuracy, fit.SecondsPerEpoch), WorkerProcessJobRunner.Json));
             return 0;
+        }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            stderr.WriteLine($"error: libtorch failed: {LibtorchFailures.CliMessage(e)}");
+            return TrainerProcess.LibtorchFailureExitCode;
         }
         catch (OperationCanceledException) when (orphaned.IsCancellationRequested)
         {

@@ -176,7 +176,7 @@ public sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool intera
             job,
         };
         command.Hidden = true;
-        command.SetAction((result, ct) => Task.FromResult(Guard(() => new CrnnWorkerCommand().Run(result.GetRequiredValue(job), ct))));
+        command.SetAction((result, ct) => Task.FromResult(Guard(() => new CrnnWorkerCommand(stderr).Run(result.GetRequiredValue(job), ct))));
         return command;
     }
 

@@ -67,7 +67,7 @@ public sealed class InProcessJobRunner : ISequenceJobRunner
             foreach (var job in jobs)
             {
                 var (train, validation) = job.Select(clips, options);
-                fits.Add(SequenceTrainer.Fit(train, validation, job.Options(options), job.Seed, ct));
+                fits.Add(LibtorchFailures.Retry(() => SequenceTrainer.Fit(train, validation, job.Options(options), job.Seed, ct), job.Name));
                 jobDone();
             }
             return fits;

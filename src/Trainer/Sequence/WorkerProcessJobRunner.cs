@@ -88,7 +88,7 @@ public sealed class WorkerProcessJobRunner(int workers, TrainerProcess trainer) 
             Environment.ProcessId);
         var jobFile = Path.Combine(folder, $"job{index}.json");
         File.WriteAllText(jobFile, JsonSerializer.Serialize(work, Json));
-        trainer.RunWorker(jobFile, job.Name, ct);
+        LibtorchFailures.Retry(() => trainer.RunWorker(jobFile, job.Name, ct), job.Name);
         var result = JsonSerializer.Deserialize<SequenceWorkerResult>(File.ReadAllText(work.ResultFile), Json)
             ?? throw new InvalidDataException($"{work.ResultFile} is empty.");
         var module = options.CreateNetwork(bands, Emotions.Count);
@@ -112,6 +112,15 @@ public sealed class TrainerProcess(string fileName, IReadOnlyList<string> prefix
 {
     public const string WorkerCommand = "crnn-worker";
 
+    /// <summary>A worker's exit code when libtorch failed mid-training (EX_TEMPFAIL): the job may simply be run again.</summary>
+    public const int LibtorchFailureExitCode = 75;
+
+    /// <summary>The program started for a worker.</summary>
+    public string FileName => fileName;
+
+    /// <summary>Arguments before <c>crnn-worker --job FILE</c> (e.g. <c>exec Trainer.dll</c> under the dotnet host).</summary>
+    public IReadOnlyList<string> PrefixArguments => prefixArguments;
+
     public static TrainerProcess Current
     {
         get
@@ -133,7 +142,8 @@ public sealed class TrainerProcess(string fileName, IReadOnlyList<string> prefix
     }
 
     /// <summary>Runs <c>crnn-worker --job FILE</c> to the end.</summary>
-    /// <exception cref="TrainingWorkerException">The worker failed: its exit code and the last line it wrote.</exception>
+    /// <exception cref="LibtorchFailureException">libtorch failed in the worker (exit <see cref="LibtorchFailureExitCode"/>).</exception>
+    /// <exception cref="TrainingWorkerException">The worker failed otherwise: its exit code and the last line it wrote.</exception>
     public void RunWorker(string jobFile, string jobName, CancellationToken ct)
     {
         var start = new ProcessStartInfo(fileName)
@@ -166,8 +176,8 @@ public sealed class TrainerProcess(string fileName, IReadOnlyList<string> prefix
         if (process.ExitCode != 0)
         {
             var lines = (stderr.Result + stdout.Result).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            throw new TrainingWorkerException(
-                $"CRNN worker for {jobName} failed (exit {process.ExitCode}): {(lines.Length > 0 ? lines[^1] : "no message")}");
+            var message = $"CRNN worker for {jobName} failed (exit {process.ExitCode}): {(lines.Length > 0 ? lines[^1] : "no message")}";
+            throw process.ExitCode == LibtorchFailureExitCode ? new LibtorchFailureException(message) : new TrainingWorkerException(message);
         }
     }
 

@@ -1,0 +1,127 @@
+using System.Runtime.InteropServices;
+using EmotionRecognition.Application.Features;
+using EmotionRecognition.Domain;
+using EmotionRecognition.IntegrationTests.Infrastructure;
+using EmotionRecognition.Trainer.Sequence;
+
+namespace EmotionRecognition.IntegrationTests.Crnn;
+
+/// <summary>
+/// A CRNN job that libtorch fails in the middle of is run again from its seed (up to
+/// <see cref="LibtorchFailures.MaxAttempts"/> times), in process and in worker processes; any other failure is not.
+/// </summary>
+public sealed class LibtorchFailureTests
+{
+    private const int Bands = 16;
+
+    private static readonly SequenceTrainingOptions Tiny = SequenceTrainingOptions.Default with
+    {
+        Epochs = 2, BatchSize = 8, Threads = 1, Ensemble = [],
+        Augmentation = SequenceAugmentation.Default with { CropFrames = 24, FrequencyMaskBands = 2, TimeMaskFrames = 3 },
+    };
+
+    private static IReadOnlyList<SequenceClip> Clips()
+    {
+        var random = new Random(3);
+        return (from actor in Enumerable.Range(1, 3)
+                from emotion in Enumerable.Range(1, 8)
+                let frames = random.Next(24, 33)
+                let values = Enumerable.Range(0, Bands * frames).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()
+                let file = $"03-01-{emotion:00}-01-01-01-{actor:00}.wav"
+                select new SequenceClip($"/corpus/Actor_{actor:00}/{file}", RavdessFileName.TryParse(file, out var name) ? name! : throw new ArgumentException(file),
+                    $"h{actor}{emotion}", new FeatureMatrix(Bands, frames, values)))
+            .ToArray();
+    }
+
+    /// <summary>The real worker behind a shell that counts its starts in <paramref name="count"/> and, for the first
+    /// <paramref name="failures"/> of them, exits as a worker does when libtorch fails.</summary>
+    private static TrainerProcess Flaky(string count, int failures)
+    {
+        var real = TrainerProcess.Current;
+        var script = $"echo start >> '{count}'; if [ $(wc -l < '{count}') -le {failures} ]; then " +
+            $"echo 'error: libtorch failed: Unknown scalar type' >&2; exit {TrainerProcess.LibtorchFailureExitCode}; fi; exec \"$@\"";
+        return new TrainerProcess("/bin/bash", ["-c", script, "worker", real.FileName, .. real.PrefixArguments]);
+    }
+
+    private static int Starts(string count) => File.Exists(count) ? File.ReadAllLines(count).Length : 0;
+
+    [Test]
+    public void Retry_LibtorchFailsTwice_RunsTheJobAThirdTime()
+    {
+        int calls = 0;
+
+        var result = LibtorchFailures.Retry(() => ++calls < 3 ? throw new ExternalException("Unknown scalar type\nframe #0: ...") : calls, "job");
+
+        Assert.That(result, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void Retry_LibtorchFailsEveryTime_GivesUpAfterMaxAttemptsWithItsFirstLine()
+    {
+        int calls = 0;
+
+        var e = Assert.Throws<TrainingWorkerException>(() =>
+            LibtorchFailures.Retry<int>(() => { calls++; throw new ExternalException("Unknown scalar type\nframe #0: ..."); }, "fold 2, member 1"));
+
+        Assert.That(calls, Is.EqualTo(LibtorchFailures.MaxAttempts));
+        Assert.That(e!.Message, Does.Contain("fold 2, member 1").And.Contain("3 times").And.EndWith("Unknown scalar type"));
+    }
+
+    [Test]
+    public void Retry_AnyOtherFailure_IsNotRetried()
+    {
+        int calls = 0;
+
+        Assert.Throws<ArgumentException>(() => LibtorchFailures.Retry<int>(() => { calls++; throw new ArgumentException("0 validation"); }, "job"));
+
+        Assert.That(calls, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Run_WorkerThatLibtorchFailsOnce_IsRunAgainAndGivesTheUndisturbedWeights()
+    {
+        using var folder = new TempFolder("flaky");
+        var count = folder.Combine("starts");
+        var clips = Clips();
+        SequenceJob[] jobs = [new("fold 1, member 1", [1, 2], [3], Seed: 4, Epochs: 2)];
+
+        var reference = new InProcessJobRunner().Run(clips, jobs, Tiny, () => { }, CancellationToken.None);
+        var retried = new WorkerProcessJobRunner(1, Flaky(count, failures: 1)).Run(clips, jobs, Tiny, () => { }, CancellationToken.None);
+
+        using var expected = reference[0].Module;
+        using var actual = retried[0].Module;
+        Assert.That(Starts(count), Is.EqualTo(2));
+        expected.save(folder.Combine("expected.bin"));
+        actual.save(folder.Combine("actual.bin"));
+        Assert.That(File.ReadAllBytes(folder.Combine("actual.bin")), Is.EqualTo(File.ReadAllBytes(folder.Combine("expected.bin"))));
+    }
+
+    [Test]
+    public void Run_WorkerThatLibtorchFailsEveryTime_FailsAfterMaxAttemptsNamingTheJob()
+    {
+        using var folder = new TempFolder("flaky");
+        var count = folder.Combine("starts");
+        SequenceJob[] jobs = [new("fold 1, member 1", [1, 2], [3], Seed: 4, Epochs: 2)];
+
+        var e = Assert.Throws<TrainingWorkerException>(() =>
+            new WorkerProcessJobRunner(1, Flaky(count, failures: 99)).Run(Clips(), jobs, Tiny, () => { }, CancellationToken.None));
+
+        Assert.That(Starts(count), Is.EqualTo(LibtorchFailures.MaxAttempts));
+        Assert.That(e!.Message, Does.Contain("fold 1, member 1").And.Contain("Unknown scalar type"));
+    }
+
+    [Test]
+    public void Run_WorkerThatRefusesItsJob_IsNotRunAgain()
+    {
+        using var folder = new TempFolder("flaky");
+        var count = folder.Combine("starts");
+        // Actor 9 has no clips: the worker's fit refuses an empty validation set (exit 1, not a libtorch failure).
+        SequenceJob[] jobs = [new("fold 3, member 1", [1, 2], [9], Seed: 1, Epochs: 2)];
+
+        var e = Assert.Throws<TrainingWorkerException>(() =>
+            new WorkerProcessJobRunner(1, Flaky(count, failures: 0)).Run(Clips(), jobs, Tiny, () => { }, CancellationToken.None));
+
+        Assert.That(Starts(count), Is.EqualTo(1));
+        Assert.That(e!.Message, Does.Contain("exit 1").And.Contain("0 validation"));
+    }
+}
