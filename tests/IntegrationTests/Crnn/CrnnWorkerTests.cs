@@ -18,7 +18,7 @@ public sealed class CrnnWorkerTests
 {
     private const int Bands = 16;
 
-    private static readonly SequenceTrainingOptions Tiny = SequenceTrainingOptions.Default with
+    internal static readonly SequenceTrainingOptions Tiny = SequenceTrainingOptions.Default with
     {
         // Two members of different schedules (same seed): the job carries its own epochs.
         Epochs = 2, BatchSize = 8, Threads = 1, Ensemble = [new EnsembleGroup(1, 2), new EnsembleGroup(1, 3)],
@@ -26,7 +26,7 @@ public sealed class CrnnWorkerTests
     };
 
     /// <summary>Four actors × eight emotions of random [16, 20-40] sequences with RAVDESS names.</summary>
-    private static IReadOnlyList<SequenceClip> Clips()
+    internal static IReadOnlyList<SequenceClip> Clips()
     {
         var random = new Random(7);
         return (from actor in Enumerable.Range(1, 4)

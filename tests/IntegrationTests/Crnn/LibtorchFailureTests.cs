@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using EmotionRecognition.Application.Features;
-using EmotionRecognition.Domain;
 using EmotionRecognition.IntegrationTests.Infrastructure;
 using EmotionRecognition.Trainer.Sequence;
 
@@ -12,26 +10,10 @@ namespace EmotionRecognition.IntegrationTests.Crnn;
 /// </summary>
 public sealed class LibtorchFailureTests
 {
-    private const int Bands = 16;
+    // The tiny recipe and the four actors of random sequences the worker tests train on.
+    private static readonly SequenceTrainingOptions Tiny = CrnnWorkerTests.Tiny;
 
-    private static readonly SequenceTrainingOptions Tiny = SequenceTrainingOptions.Default with
-    {
-        Epochs = 2, BatchSize = 8, Threads = 1, Ensemble = [],
-        Augmentation = SequenceAugmentation.Default with { CropFrames = 24, FrequencyMaskBands = 2, TimeMaskFrames = 3 },
-    };
-
-    private static IReadOnlyList<SequenceClip> Clips()
-    {
-        var random = new Random(3);
-        return (from actor in Enumerable.Range(1, 3)
-                from emotion in Enumerable.Range(1, 8)
-                let frames = random.Next(24, 33)
-                let values = Enumerable.Range(0, Bands * frames).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()
-                let file = $"03-01-{emotion:00}-01-01-01-{actor:00}.wav"
-                select new SequenceClip($"/corpus/Actor_{actor:00}/{file}", RavdessFileName.TryParse(file, out var name) ? name! : throw new ArgumentException(file),
-                    $"h{actor}{emotion}", new FeatureMatrix(Bands, frames, values)))
-            .ToArray();
-    }
+    private static IReadOnlyList<SequenceClip> Clips() => CrnnWorkerTests.Clips();
 
     /// <summary>The real worker behind a shell that counts its starts in <paramref name="count"/> and, for the first
     /// <paramref name="failures"/> of them, exits as a worker does when libtorch fails.</summary>
