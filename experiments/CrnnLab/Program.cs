@@ -176,7 +176,7 @@ if (S("stop", "") == "assemble")
         ? EmotionRecognition.Infrastructure.Models.EmotionCrnn.PitchArchitectureName : EmotionRecognition.Infrastructure.Models.EmotionCrnn.ArchitectureName).ToArray();
     var members = finalFiles.Select((file, i) =>
     {
-        var m = EmotionRecognition.Infrastructure.Models.NetworkArchitectures.Create(NetworkType.Crnn, memberArchitectures[i], crnnProfile.MelBands, Emotions.Count);
+        var m = (EmotionRecognition.Infrastructure.Models.EmotionCrnn)EmotionRecognition.Infrastructure.Models.NetworkArchitectures.Create(NetworkType.Crnn, memberArchitectures[i], crnnProfile.MelBands, Emotions.Count);
         m.load(file);
         return m;
     }).ToArray();
