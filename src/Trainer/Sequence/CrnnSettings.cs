@@ -30,7 +30,11 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
             LabelSmoothing = Real(configuration, "label_smoothing", d.LabelSmoothing, min: 0, max: 0.5),
             MixupAlpha = Real(configuration, "mixup_alpha", d.MixupAlpha, min: 0),
             Threads = Integer(configuration, "threads", d.Threads, min: 1, section: "training"),
-            Augmentation = a with { CropFrames = Integer(configuration, "crop_frames", a.CropFrames, min: 8) },
+            Augmentation = a with
+            {
+                CropFrames = Integer(configuration, "crop_frames", a.CropFrames, min: 8),
+                WarpBands = Real(configuration, "warp_bands", a.WarpBands, min: 0, max: MaxWarpBands),
+            },
         };
         var pitch = Boolean(configuration, "pitch");
         options = options with
@@ -41,7 +45,7 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
         // Any pitch network makes the input carry pitch rows (log-mel-only members of a mixed ensemble drop them).
         if (pitch || options.Ensemble.Any(g => g.Pitch))
         {
-            options = WithPitch(options);
+            options = WithPitch(options, Real(configuration, "pitch_shift_semitones", PitchShiftSemitones, min: 0, max: MaxPitchShiftSemitones));
         }
         var enabled = Boolean(configuration, "enabled");
         // Default: one worker per core, each running the configured torch threads.
@@ -54,14 +58,21 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
     /// the mel bands plus <see cref="PitchFeatures.Rows"/> pitch rows, augmented as <c>CrnnLab pitch=true</c> does it: the
     /// mel shift and frequency masks stay within the mel rows, and the absolute pitch row gets its own shift.
     /// </summary>
-    public static SequenceTrainingOptions WithPitch(SequenceTrainingOptions options) => options with
+    public static SequenceTrainingOptions WithPitch(SequenceTrainingOptions options, double pitchShiftSemitones = PitchShiftSemitones) => options with
     {
         PitchRows = FeatureProfile.SequencePitch.PitchRows,
-        Augmentation = options.Augmentation with { MelRows = FeatureProfile.SequencePitch.MelBands, PitchShiftSemitones = PitchShiftSemitones },
+        Augmentation = options.Augmentation with { MelRows = FeatureProfile.SequencePitch.MelBands, PitchShiftSemitones = pitchShiftSemitones },
     };
 
-    /// <summary>± semitones of the absolute pitch row's random shift with <c>pitch = true</c> (CrnnLab's pitchshift= default).</summary>
+    /// <summary>± semitones of the absolute pitch row's random shift with <c>pitch = true</c> unless <c>pitch_shift_semitones</c>
+    /// says otherwise (CrnnLab's pitchshift= default).</summary>
     public const double PitchShiftSemitones = 1;
+
+    /// <summary>Largest <c>pitch_shift_semitones</c>: an octave, beyond any one speaker's range of habitual pitch.</summary>
+    public const double MaxPitchShiftSemitones = 12;
+
+    /// <summary>Largest <c>warp_bands</c>: 8 of 64 Slaney bands is about ±50 % in formant frequency, beyond any vocal tract.</summary>
+    public const double MaxWarpBands = 8;
 
     /// <summary>
     /// <c>ensemble</c>: comma-separated groups, each <c>N</c> (N networks of <c>epochs</c> epochs) or <c>NxE</c> (N networks of
