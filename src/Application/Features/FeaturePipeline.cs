@@ -73,11 +73,23 @@ public sealed class FeaturePipeline
     /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
     public FeatureMatrix ExtractSequence(AudioClip clip)
     {
-        if (PitchTracker is null)
-            return SequenceFeatures.Prepare(ExtractLogMel(clip));
         var signal = PrepareSignal(clip).Span;
-        return PitchFeatures.Prepare(ExtractLogMel(signal), PitchTracker.Track(signal));
+        return PrepareSequence(ExtractLogMel(signal), PitchTracker?.Track(signal));
     }
+
+    /// <summary>
+    /// The network input from the raw parts <see cref="ExtractSequence"/> computes, for a caller that keeps them (the
+    /// Trainer's caches): <see cref="SequenceFeatures.Prepare"/> of <paramref name="logMel"/>, or with pitch rows
+    /// <see cref="PitchFeatures.Prepare"/> of it and <paramref name="track"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A track for a profile without pitch rows, or none for one with them.</exception>
+    public FeatureMatrix PrepareSequence(FeatureMatrix logMel, PitchTrack? track) => (PitchTracker, track) switch
+    {
+        (null, null) => SequenceFeatures.Prepare(logMel),
+        ({ }, { }) => PitchFeatures.Prepare(logMel, track),
+        _ => throw new ArgumentException(
+            $"Profile '{Profile.Name}' has {Profile.PitchRows} pitch rows, but a pitch track was {(track is null ? "not " : "")}given.", nameof(track)),
+    };
 
     /// <summary>MFCCs, [CoefficientCount, frames]: the window is cut at the clip's rate, then resampled, then framed.</summary>
     /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
@@ -127,9 +139,9 @@ public sealed class FeaturePipeline
     /// <see cref="ExtractLogMel(AudioClip)"/> of a signal already returned by <see cref="AnalysedSignal"/> (so a caller that
     /// also tracks pitch resamples once).
     /// </summary>
-    public FeatureMatrix ExtractLogMel(ReadOnlySpan<float> analysedSignal)
+    /// <param name="signal">The analysed signal (<see cref="AnalysedSignal"/>).</param>
+    public FeatureMatrix ExtractLogMel(ReadOnlySpan<float> signal)
     {
-        var signal = analysedSignal;
         var frames = FrameCount(signal.Length);
         var bands = Profile.MelBands;
         var logMel = ArrayPool<double>.Shared.Rent(frames * bands);

@@ -61,30 +61,21 @@ public sealed class SequenceFeatureReader
     {
         var read = ParallelClipReader.Read(scan, progress, "Sequence features", (file, bytes, hash) =>
         {
-            var (features, hit) = pipeline.PitchTracker is { } tracker ? ReadWithPitch(bytes, hash, tracker) : ReadLogMel(bytes, hash);
+            var (features, hit) = ReadOne(bytes, hash);
             return (new SequenceClip(file.Path, file.Name, hash, features), hit);
         }, ct);
         return new SequenceSet(read.Clips, read.Skipped, read.CacheHits, read.Extracted);
     }
 
-    private (FeatureMatrix Features, bool CacheHit) ReadLogMel(byte[] bytes, string hash)
+    /// <summary>The log-mel (and the pitch track, for a profile with pitch rows) from or into their caches, prepared as
+    /// <see cref="FeaturePipeline.ExtractSequence"/> prepares them; a clip missing any part is decoded and resampled once.</summary>
+    private (FeatureMatrix Features, bool CacheHit) ReadOne(byte[] bytes, string hash)
     {
-        if (cache is not null && cache.TryGet(hash, out var cached))
-        {
-            return (SequenceFeatures.Prepare(cached), true);
-        }
-        var logMel = pipeline.ExtractLogMel(WavReader.Read(bytes));
-        cache?.Put(hash, logMel);
-        return (SequenceFeatures.Prepare(logMel), false);
-    }
-
-    /// <summary>The log-mel and the track from (or into) their caches; a clip missing either is decoded and resampled once for both.</summary>
-    private (FeatureMatrix Features, bool CacheHit) ReadWithPitch(byte[] bytes, string hash, PitchTracker tracker)
-    {
+        var tracker = pipeline.PitchTracker;
         FeatureMatrix? logMel = null;
         PitchTrack? track = null;
         bool melHit = cache is not null && cache.TryGet(hash, out logMel);
-        bool pitchHit = pitchCache is not null && pitchCache.TryGet(hash, out track);
+        bool pitchHit = tracker is null || (pitchCache is not null && pitchCache.TryGet(hash, out track));
         if (!melHit || !pitchHit)
         {
             var signal = pipeline.AnalysedSignal(WavReader.Read(bytes)).Span;
@@ -95,10 +86,10 @@ public sealed class SequenceFeatureReader
             }
             if (!pitchHit)
             {
-                track = tracker.Track(signal);
+                track = tracker!.Track(signal);
                 pitchCache?.Put(hash, track);
             }
         }
-        return (PitchFeatures.Prepare(logMel!, track!), melHit && pitchHit);
+        return (pipeline.PrepareSequence(logMel!, track), melHit && pitchHit);
     }
 }
