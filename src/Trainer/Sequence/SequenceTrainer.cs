@@ -145,7 +145,7 @@ public static class SequenceTrainer
         SequenceTrainingOptions options,
         int seed,
         CancellationToken ct,
-        Action<int, nn.Module<Tensor, Tensor>>? afterEpoch = null)
+        Action<int, EmotionCrnn>? afterEpoch = null)
     {
         bool selectOnValidation = options.SelectsOnValidation;
         if (train.Count == 0 || (selectOnValidation && validation.Count == 0))
@@ -281,7 +281,7 @@ public static class SequenceTrainer
     /// One pass of augmented training windows in training mode (no gradients) re-estimates them (momentum 0.1 over
     /// ~30 batches leaves under 5% of the old statistics).
     /// </summary>
-    private static void RecalibrateBatchNorm(nn.Module<Tensor, Tensor> module, LabeledSequences train, SequenceAugmentation augmentation, int batchSize, Random random)
+    private static void RecalibrateBatchNorm(EmotionCrnn module, LabeledSequences train, SequenceAugmentation augmentation, int batchSize, Random random)
     {
         int bands = train.Features[0].Coefficients;
         int length = augmentation.CropFrames;
@@ -308,7 +308,7 @@ public static class SequenceTrainer
         private readonly Dictionary<string, Tensor> sums = [];
         private int count;
 
-        public void Add(nn.Module<Tensor, Tensor> module)
+        public void Add(EmotionCrnn module)
         {
             using var _ = no_grad();
             foreach (var (name, parameter) in module.named_parameters())
@@ -325,7 +325,7 @@ public static class SequenceTrainer
             count++;
         }
 
-        public void CopyTo(nn.Module<Tensor, Tensor> module)
+        public void CopyTo(EmotionCrnn module)
         {
             using var _ = no_grad();
             using var divisor = tensor((float)count);
@@ -363,7 +363,7 @@ public static class SequenceTrainer
     public static int[] PredictClasses(nn.Module<Tensor, Tensor> module, IReadOnlyList<FeatureMatrix> clips) =>
         PredictProbabilities(module, clips).Select(Probabilities.ArgMax).ToArray();
 
-    private static (double Accuracy, double Loss) Evaluate(nn.Module<Tensor, Tensor> module, LabeledSequences data)
+    private static (double Accuracy, double Loss) Evaluate(EmotionCrnn module, LabeledSequences data)
     {
         var probabilities = PredictProbabilities(module, data.Features);
         int correct = 0;
@@ -443,7 +443,7 @@ public static class SequenceTrainer
         }
     }
 
-    private static Dictionary<string, Tensor> Snapshot(nn.Module<Tensor, Tensor> module) =>
+    private static Dictionary<string, Tensor> Snapshot(EmotionCrnn module) =>
         module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
 
     private static void Dispose(Dictionary<string, Tensor>? state)
