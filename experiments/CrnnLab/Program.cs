@@ -33,6 +33,7 @@ var opt = new SequenceTrainingOptions(I("epochs", 40), I("batch", 32), D("lr", 3
     Hidden = I("hidden", 64),
     AverageLastShare = D("average", 0),
     PitchRows = pitch ? PitchFeatures.Rows : 0,
+    SpeakerAdversary = D("adversary", 0),
 };
 // trainval=true: the validation actors train too (only with average=N, which selects no epoch on them).
 bool trainVal = S("trainval", "false") == "true";

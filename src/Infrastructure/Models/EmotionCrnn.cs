@@ -112,6 +112,17 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
+        return Classify(Embed(input)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Width of <see cref="Embed"/>'s output: the GRU's two directions.</summary>
+    public long EmbeddingSize => output.in_features;
+
+    /// <summary>The clip's embedding: the attention-pooled GRU states, [batch, <see cref="EmbeddingSize"/>]. Training reads it
+    /// too (a speaker adversary learns from it); <see cref="forward"/> is <see cref="Classify"/> of it.</summary>
+    public Tensor Embed(Tensor input)
+    {
+        using var scope = NewDisposeScope();
         long batch = input.shape[0];
         long frames = input.shape[^1];
         // Only the leading mel rows: in a mixed ensemble a log-mel network's input also carries pitch rows, which it does not read.
@@ -136,9 +147,11 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
         }
         var (sequence, _) = gru.forward(x);
         var weights = nn.functional.softmax(attention.forward(sequence), 1);
-        var pooled = (weights * sequence).sum(1);
-        return output.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();
+        return (weights * sequence).sum(1).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Logits [batch, classes] of embeddings from <see cref="Embed"/> (dropout, then the output layer).</summary>
+    public Tensor Classify(Tensor embedding) => output.forward(dropout.forward(embedding));
 
     /// <summary>[1, bands, frames] for one clip; a clip shorter than <see cref="MinFrames"/> is repeated up to it.</summary>
     public static Tensor ToInput(FeatureMatrix sequence)

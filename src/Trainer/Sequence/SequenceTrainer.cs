@@ -58,6 +58,16 @@ public sealed record SequenceTrainingOptions(
     /// </summary>
     public double AverageLastShare { get; init; }
 
+    /// <summary>
+    /// 0: no adversary. λ &gt; 0: during training a small classifier learns to tell the training actors apart from the
+    /// network's clip embedding (<see cref="EmotionCrnn.Embed"/>) while a gradient-reversal layer pushes the network the
+    /// other way with weight λ (Ganin and Lempitsky's domain-adversarial training, speakers as domains), ramped up from 0 as
+    /// 2/(1 + e^(−10p)) − 1 over the schedule's progress p. Why: accuracy is measured, and needed, on voices the network never
+    /// heard, so what tells one training voice from another is what it should not learn. The adversary exists only in
+    /// training; the saved network, its weights file and serving are unchanged.
+    /// </summary>
+    public double SpeakerAdversary { get; init; }
+
     /// <summary>Whether each network keeps the epoch its validation actors like best (rather than a weight average).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool SelectsOnValidation => AverageLastShare == 0;
@@ -120,10 +130,16 @@ public sealed record LabeledSequences(IReadOnlyList<FeatureMatrix> Features, int
 {
     public int Count => Features.Count;
 
+    /// <summary>Each example's actor (speaker), where known: what <see cref="SequenceTrainingOptions.SpeakerAdversary"/> learns to tell apart.</summary>
+    public int[]? Speakers { get; init; }
+
     public static LabeledSequences From(IEnumerable<SequenceClip> clips)
     {
         var list = clips.ToArray();
-        return new LabeledSequences(list.Select(c => c.Features).ToArray(), list.Select(c => (int)c.Emotion).ToArray());
+        return new LabeledSequences(list.Select(c => c.Features).ToArray(), list.Select(c => (int)c.Emotion).ToArray())
+        {
+            Speakers = list.Select(c => c.Actor).ToArray(),
+        };
     }
 }
 
@@ -152,10 +168,18 @@ public static class SequenceTrainer
         {
             throw new ArgumentException($"Training needs examples on both sides: {train.Count} training, {validation.Count} validation.");
         }
+        if (options.SpeakerAdversary > 0 && (train.Speakers is null || options.MixupAlpha > 0))
+        {
+            throw new ArgumentException(train.Speakers is null
+                ? "A speaker adversary needs each training example's speaker."
+                : "A speaker adversary and mixup do not combine (a blend of two clips has no single speaker).");
+        }
         set_num_threads(options.Threads);
         manual_seed(seed);
         int bands = train.Features[0].Coefficients;
         var module = options.CreateNetwork(bands, Emotions.Count);
+        // Created after the network, so the network's initial weights are the same with and without it.
+        using var adversary = options.SpeakerAdversary > 0 ? new SpeakerAdversary(module.EmbeddingSize, train.Speakers!) : null;
         var random = new Random(seed);
         var augmentation = options.Augmentation;
         int length = augmentation.CropFrames;
@@ -163,7 +187,9 @@ public static class SequenceTrainer
         int totalSteps = stepsPerEpoch * options.Epochs;
         int warmupSteps = stepsPerEpoch * options.WarmupEpochs;
 
-        using var optimizer = optim.AdamW(module.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = optim.AdamW(
+            adversary is null ? module.parameters() : module.parameters().Concat(adversary.parameters()),
+            lr: options.LearningRate, weight_decay: options.WeightDecay);
         using var classWeights = options.ClassBalanced ? tensor(InverseFrequency(train.Classes)) : null;
         var order = Enumerable.Range(0, train.Count).ToArray();
         var window = new float[options.BatchSize * bands * length];
@@ -185,11 +211,13 @@ public static class SequenceTrainer
                 {
                     int count = Math.Min(options.BatchSize, order.Length - start);
                     var targets = new long[count];
+                    var clips = new int[count];
                     for (int i = 0; i < count; i++)
                     {
                         int clip = order[start + i];
                         augmentation.Draw(train.Features[clip], random, window.AsSpan(i * bands * length, bands * length));
                         targets[i] = train.Classes[clip];
+                        clips[i] = clip;
                     }
                     double lambda = options.MixupAlpha > 0 ? Beta(random, options.MixupAlpha) : 1;
                     var partner = Enumerable.Range(0, count).Select(i => (long)i).ToArray();
@@ -214,8 +242,15 @@ public static class SequenceTrainer
                         x = weight * x + rest * x.index_select(0, mix);
                     }
                     optimizer.zero_grad();
-                    var logits = module.forward(x);
+                    var embedding = module.Embed(x);
+                    var logits = module.Classify(embedding);
                     var loss = nn.functional.cross_entropy(logits, y, weight: classWeights, label_smoothing: options.LabelSmoothing);
+                    if (adversary is not null)
+                    {
+                        double progress = (double)step / totalSteps;
+                        double strength = options.SpeakerAdversary * (2 / (1 + Math.Exp(-10 * progress)) - 1);
+                        loss = loss + adversary.Loss(embedding, clips, strength);
+                    }
                     if (lambda < 1)
                     {
                         var other = nn.functional.cross_entropy(logits, y.index_select(0, mix), weight: classWeights, label_smoothing: options.LabelSmoothing);
