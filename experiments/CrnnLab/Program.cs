@@ -185,7 +185,9 @@ if (S("stop", "") == "assemble")
         : new EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble(members);
     var crnnArchitecture = members.Length == 1
         ? memberArchitectures[0] : ((EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble)crnnModule).Architecture;
-    networks.Add(new TrainedNetwork(NetworkType.Crnn, crnnArchitecture, crnnModule, null, run, crnnMetrics, crnnProfile));
+    // Served repeating short clips up to the training window, as `train` evaluates them and as stop=infer's "cyclic" variant
+    // classifies them: cv= must name those variants' folders (a CV run's own fold*.json repeat clips only to MinFrames).
+    networks.Add(new TrainedNetwork(NetworkType.Crnn, crnnArchitecture, crnnModule, null, run, crnnMetrics, crnnProfile, aug.CropFrames));
     var jsonOptions = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
     var baseReport = System.Text.Json.JsonSerializer.Deserialize<EmotionRecognition.Trainer.Reports.TrainingReport>(
         File.ReadAllText(Path.Combine(baseFolder, EmotionRecognition.Trainer.Reports.ReportWriter.JsonFile)), jsonOptions)!;
@@ -344,6 +346,51 @@ if (S("stop", "") == "tta")
         $"(folds {string.Join(" ", accTta.Select(x => x.ToString("F3")))}) tta f1 {pooledT.MacroF1:F4}");
     return;
 }
+if (S("stop", "") == "infer")
+{
+    // Inference variants of one run's saved fold networks (savefolds=), pitch-aware: plain whole clips; clips shorter than
+    // the training window repeated cyclically up to it (as training windows read them); mel-shift averaging over shifts=
+    // (mel rows only). Each variant's test probabilities go to out=<folder>-<variant>/foldN.json, in the format of a
+    // cross-validation run, so ens.py can combine them with other runs. Usage: CrnnLab stop=infer pitch=true
+    // models=/work/exp/nets-x out=/work/exp/x shifts=-1,0,1
+    var netDir = S("models", "");
+    var shiftsI = S("shifts", "-1,0,1").Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+    int melRows = profile.MelBands;
+    var foldsI = ActorSplits.Folds(actors, 5, seed);
+    var variants = new Dictionary<string, Func<FeatureMatrix, FeatureMatrix[]>>
+    {
+        ["plain"] = m => [m],
+        ["cyclic"] = m => [Cyclic(m, aug.CropFrames)],
+        ["shift"] = m => shiftsI.Select(sh => Shifted(m, melRows, sh)).ToArray(),
+        ["cyclicshift"] = m => shiftsI.Select(sh => Shifted(Cyclic(m, aug.CropFrames), melRows, sh)).ToArray(),
+    };
+    var accs = variants.Keys.ToDictionary(k => k, _ => new List<double>());
+    foreach (var f in foldsToRun)
+    {
+        var tst = LabeledSequences.From(set.Clips.Where(c => foldsI[f - 1].Contains(c.Actor)));
+        using var net = new EmotionRecognition.Infrastructure.Models.EmotionCrnn(profile.MelBands, Emotions.Count, 0.3, opt.Channels, opt.Hidden, opt.PitchRows);
+        net.load(Path.Combine(netDir, $"fold{f}.bin"));
+        foreach (var (name, make) in variants)
+        {
+            var probs = tst.Features.Select(m =>
+            {
+                var ps = SequenceTrainer.PredictProbabilities(net, make(m));
+                return Enumerable.Range(0, Emotions.Count).Select(c => ps.Average(p => p[c])).ToArray();
+            }).ToArray();
+            var pred = probs.Select(p => Array.IndexOf(p, p.Max())).ToArray();
+            accs[name].Add(pred.Zip(tst.Classes).Count(z => z.First == z.Second) / (double)tst.Count);
+            var folder = S("out", "/tmp/infer") + "-" + name;
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, $"fold{f}.json"), System.Text.Json.JsonSerializer.Serialize(new
+            {
+                fold = f, testActors = foldsI[f - 1], truth = tst.Classes, predicted = pred, probabilities = probs,
+            }));
+        }
+        Console.WriteLine($"fold {f}: " + string.Join(" ", accs.Select(kv => $"{kv.Key} {kv.Value[^1]:F3}")));
+    }
+    Console.WriteLine("INFER " + string.Join(" | ", accs.Select(kv => $"{kv.Key} {kv.Value.Average():F4}")));
+    return;
+}
 if (S("final", "") == "true")
 {
     // The final network exactly as `train` fits it: validation actors ActorSplits.Validation(all, 2, seed), the rest train, run seed.
@@ -491,4 +538,28 @@ static FeatureMatrix Variant(FeatureMatrix clip, double speed, double shift)
         }
     }
     return new FeatureMatrix(bands, frames, v);
+}
+
+// Clips shorter than the training window repeated cyclically up to it, as SequenceAugmentation.Draw reads them.
+static FeatureMatrix Cyclic(FeatureMatrix clip, int frames)
+{
+    if (clip.Frames >= frames) return clip;
+    var v = new float[clip.Coefficients * frames];
+    for (int m = 0; m < clip.Coefficients; m++) for (int t = 0; t < frames; t++) v[m * frames + t] = clip[m, t % clip.Frames];
+    return new FeatureMatrix(clip.Coefficients, frames, v);
+}
+
+// The first melRows rows shifted by a fraction of a band (edges clamped), the rest (pitch rows) unchanged.
+static FeatureMatrix Shifted(FeatureMatrix clip, int melRows, double shift)
+{
+    if (shift == 0) return clip;
+    int frames = clip.Frames;
+    var v = clip.Values.ToArray();
+    for (int m = 0; m < melRows; m++)
+    {
+        double band = Math.Clamp(m + shift, 0, melRows - 1);
+        int m0 = (int)band; int m1 = Math.Min(m0 + 1, melRows - 1); float fm = (float)(band - m0);
+        for (int t = 0; t < frames; t++) v[m * frames + t] = clip[m0, t] * (1 - fm) + clip[m1, t] * fm;
+    }
+    return new FeatureMatrix(clip.Coefficients, frames, v);
 }

@@ -105,7 +105,7 @@ public sealed class TorchModelSet : IModelSet
         using (NewDisposeScope())
         using (no_grad())
         {
-            var logits = loaded.Module.forward(EmotionCrnn.ToInput(sequence));
+            var logits = loaded.Module.forward(EmotionCrnn.ToInput(sequence, loaded.Entry.WindowFrames ?? EmotionCrnn.MinFrames));
             return nn.functional.softmax(logits, 1).data<float>().ToArray();
         }
     }

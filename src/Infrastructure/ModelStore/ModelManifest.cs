@@ -40,6 +40,10 @@ public sealed record ModelManifest(
 /// <param name="Metrics">Speaker-independent cross-validated metrics of this network's recipe.</param>
 /// <param name="Profile">The feature profile of a sequence network (CRNN), which differs from the set's; null for the
 /// MFCC-vector networks, which use the set's <see cref="ModelManifest.Profile"/>.</param>
+/// <param name="WindowFrames">A sequence network's training window in frames: a shorter clip is repeated up to it before it is
+/// classified, as training read it (<see cref="Models.EmotionCrnn.ToInput"/>). null: the MFCC-vector networks, and CRNN sets
+/// made before 2026-11-30's third session, which were evaluated and are served repeating clips only to
+/// <see cref="Models.EmotionCrnn.MinFrames"/>.</param>
 public sealed record NetworkEntry(
     string Network,
     string Architecture,
@@ -49,7 +53,8 @@ public sealed record NetworkEntry(
     Standardization? Standardization,
     TrainingRun Training,
     CrossValidatedMetrics? Metrics,
-    FeatureProfile? Profile = null);
+    FeatureProfile? Profile = null,
+    int? WindowFrames = null);
 
 /// <summary>How the saved weights were fitted.</summary>
 /// <param name="TrainingActors">Actors whose clips the optimiser saw.</param>

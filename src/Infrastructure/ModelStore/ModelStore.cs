@@ -13,6 +13,7 @@ namespace EmotionRecognition.Infrastructure.ModelStore;
 /// <summary>A network ready to be saved: its trained module and what serving needs to use it.</summary>
 /// <param name="Standardization">Input scaling of an MFCC-vector network; null for a sequence network (CRNN).</param>
 /// <param name="Profile">A sequence network's own feature profile; null for the MFCC-vector networks (they use the set's).</param>
+/// <param name="WindowFrames">A sequence network's training window (<see cref="NetworkEntry.WindowFrames"/>).</param>
 public sealed record TrainedNetwork(
     NetworkType Network,
     string Architecture,
@@ -20,7 +21,8 @@ public sealed record TrainedNetwork(
     Standardization? Standardization,
     TrainingRun Training,
     CrossValidatedMetrics? Metrics,
-    FeatureProfile? Profile = null)
+    FeatureProfile? Profile = null,
+    int? WindowFrames = null)
 {
     /// <summary>Vector length for CNN and DNN, mel bands per frame for CRNN.</summary>
     public int InputSize => Standardization?.Size ?? Profile?.MelBands
@@ -91,7 +93,8 @@ public sealed class ModelStore(string root)
                 network.Standardization,
                 network.Training,
                 network.Metrics,
-                network.Profile));
+                network.Profile,
+                network.WindowFrames));
         }
         writeExtras?.Invoke(staging, setId);
         var manifest = new ModelManifest(
@@ -293,7 +296,16 @@ public sealed class ModelStore(string root)
         {
             throw new ModelStoreException($"'{path}': {entry.Network} normalises each utterance itself and must not list a standardisation.");
         }
+        // A window past this would make every request pay for minutes of repeated audio.
+        if (entry.WindowFrames is < EmotionCrnn.MinFrames or > MaxWindowFrames)
+        {
+            throw new ModelStoreException(
+                $"'{path}': {entry.Network} has a training window of {entry.WindowFrames} frames; it must be {EmotionCrnn.MinFrames} to {MaxWindowFrames}.");
+        }
     }
+
+    /// <summary>Longest training window a sequence network may declare (about 47 s at hop 512 and 22.05 kHz).</summary>
+    public const int MaxWindowFrames = 2048;
 
     private string NewSetId(DateTimeOffset createdAt, string fingerprint)
     {

@@ -153,11 +153,19 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
     /// <summary>Logits [batch, classes] of embeddings from <see cref="Embed"/> (dropout, then the output layer).</summary>
     public Tensor Classify(Tensor embedding) => output.forward(dropout.forward(embedding));
 
-    /// <summary>[1, bands, frames] for one clip; a clip shorter than <see cref="MinFrames"/> is repeated up to it.</summary>
-    public static Tensor ToInput(FeatureMatrix sequence)
+    /// <summary>
+    /// [1, bands, frames] for one clip; a clip shorter than <paramref name="windowFrames"/> (at least <see cref="MinFrames"/>)
+    /// is repeated cyclically up to it. Why repeat to the training window: training reads every clip as windows of that
+    /// length, repeating short clips the same way (SequenceAugmentation.Draw), and most trimmed RAVDESS clips are shorter
+    /// than the 96-frame window; classifying the bare short clip asks the GRU and the attention about sequences unlike any
+    /// it learned from (docs/crnn.md, "Third-session runs", measures what the repetition gains).
+    /// </summary>
+    /// <param name="windowFrames">The training window's length (<see cref="Application.Features.FeatureMatrix.Frames"/>); a network
+    /// served from a set made before the repetition was measured passes <see cref="MinFrames"/>, as it was evaluated.</param>
+    public static Tensor ToInput(FeatureMatrix sequence, int windowFrames = MinFrames)
     {
         int bands = sequence.Coefficients;
-        int frames = Math.Max(sequence.Frames, MinFrames);
+        int frames = Math.Max(sequence.Frames, Math.Max(windowFrames, MinFrames));
         if (frames == sequence.Frames)
         {
             return tensor(sequence.Values.ToArray(), [1, bands, frames]);

@@ -35,7 +35,7 @@ public static class SequenceCrossValidation
             var fit = SequenceEnsemble.Join(memberFits.Skip(f * options.Members).Take(options.Members).ToArray());
             using (fit.Module)
             {
-                results.Add((test.Classes, SequenceTrainer.PredictClasses(fit.Module, test.Features)));
+                results.Add((test.Classes, SequenceTrainer.PredictClasses(fit.Module, test.Features, options.Augmentation.CropFrames)));
             }
             progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs} " +
                 $"(validation accuracy {string.Join(", ", fit.Members.Select(m => m.BestValidationAccuracy.ToString("P1")))}), " +
@@ -58,6 +58,7 @@ public static class SequenceCrossValidation
               "fixed schedule, trained on all of the fold's other actors; ") +
         "features are normalised per utterance (no statistics shared across speakers)" +
         (options.PitchRows > 0 ? $", with {options.PitchRows} pitch rows (YIN periodicity, F0, intonation) beside the mel bands" : "") +
+        $"; clips shorter than the {options.Augmentation.CropFrames}-frame training window are repeated up to it when classified, as served" +
         ". Metrics pool the test predictions of all folds.";
 
     private static double Accuracy((int[] Truth, int[] Predicted) fold) =>

@@ -275,7 +275,7 @@ public static class SequenceTrainer
                     afterEpoch?.Invoke(epoch, module);
                     continue;
                 }
-                var (accuracy, validationLoss) = Evaluate(module, validation);
+                var (accuracy, validationLoss) = Evaluate(module, validation, length);
                 if (accuracy > bestAccuracy || (accuracy == bestAccuracy && validationLoss < bestLoss))
                 {
                     bestAccuracy = accuracy;
@@ -292,7 +292,7 @@ public static class SequenceTrainer
                 averaged.CopyTo(module);
                 RecalibrateBatchNorm(module, train, augmentation, options.BatchSize, random);
                 module.eval();
-                double accuracy = validation.Count == 0 ? 0 : Evaluate(module, validation).Accuracy;
+                double accuracy = validation.Count == 0 ? 0 : Evaluate(module, validation, length).Accuracy;
                 return new SequenceFit(module, options.Epochs, options.Epochs, accuracy, secondsPerEpoch);
             }
             module.load_state_dict(best!);
@@ -380,8 +380,9 @@ public static class SequenceTrainer
         }
     }
 
-    /// <summary>Class probabilities of each whole clip, in label order (eval mode, no gradients).</summary>
-    public static float[][] PredictProbabilities(nn.Module<Tensor, Tensor> module, IReadOnlyList<FeatureMatrix> clips)
+    /// <summary>Class probabilities of each whole clip, in label order (eval mode, no gradients); clips shorter than
+    /// <paramref name="windowFrames"/> are repeated up to it (<see cref="EmotionCrnn.ToInput"/>).</summary>
+    public static float[][] PredictProbabilities(nn.Module<Tensor, Tensor> module, IReadOnlyList<FeatureMatrix> clips, int windowFrames = EmotionCrnn.MinFrames)
     {
         module.eval();
         var result = new float[clips.Count][];
@@ -389,18 +390,18 @@ public static class SequenceTrainer
         for (int i = 0; i < clips.Count; i++)
         {
             using var scope = NewDisposeScope();
-            var logits = module.forward(EmotionCrnn.ToInput(clips[i]));
+            var logits = module.forward(EmotionCrnn.ToInput(clips[i], windowFrames));
             result[i] = nn.functional.softmax(logits, 1).data<float>().ToArray();
         }
         return result;
     }
 
-    public static int[] PredictClasses(nn.Module<Tensor, Tensor> module, IReadOnlyList<FeatureMatrix> clips) =>
-        PredictProbabilities(module, clips).Select(Probabilities.ArgMax).ToArray();
+    public static int[] PredictClasses(nn.Module<Tensor, Tensor> module, IReadOnlyList<FeatureMatrix> clips, int windowFrames = EmotionCrnn.MinFrames) =>
+        PredictProbabilities(module, clips, windowFrames).Select(Probabilities.ArgMax).ToArray();
 
-    private static (double Accuracy, double Loss) Evaluate(EmotionCrnn module, LabeledSequences data)
+    private static (double Accuracy, double Loss) Evaluate(EmotionCrnn module, LabeledSequences data, int windowFrames)
     {
-        var probabilities = PredictProbabilities(module, data.Features);
+        var probabilities = PredictProbabilities(module, data.Features, windowFrames);
         int correct = 0;
         double loss = 0;
         for (int i = 0; i < data.Count; i++)

@@ -122,6 +122,26 @@ public sealed class SequenceTrainerTests
         Assert.That(probabilities, Is.All.Matches<float>(p => p is >= 0 and <= 1));
     }
 
+    [TestCase(5, 12, 12)]
+    [TestCase(20, 12, 20)]
+    [TestCase(3, 2, EmotionCrnn.MinFrames)]
+    public void ToInput_ClipShorterThanTheWindow_IsRepeatedCyclicallyUpToIt(int frames, int window, int expected)
+    {
+        var clip = new FeatureMatrix(2, frames, Enumerable.Range(0, 2 * frames).Select(i => (float)i).ToArray());
+
+        using var input = EmotionCrnn.ToInput(clip, window);
+
+        Assert.That(input.shape, Is.EqualTo(new long[] { 1, 2, expected }));
+        var values = input.data<float>().ToArray();
+        for (int m = 0; m < 2; m++)
+        {
+            for (int t = 0; t < expected; t++)
+            {
+                Assert.That(values[m * expected + t], Is.EqualTo(clip[m, t % frames]), $"row {m}, frame {t}");
+            }
+        }
+    }
+
     [Test]
     public void Draw_ClipShorterThanTheWindow_RepeatsItWithoutMasksOrPerturbation()
     {

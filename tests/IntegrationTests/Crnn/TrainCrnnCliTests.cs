@@ -62,6 +62,8 @@ public sealed class TrainCrnnCliTests
         Assert.That(entry.Metrics!.Folds, Is.EqualTo(2));
         Assert.That(entry.Metrics.Pooled.Examples, Is.EqualTo(Actors * 60));
         Assert.That(entry.Training.EpochsRun, Is.EqualTo(2));
+        Assert.That(entry.WindowFrames, Is.EqualTo(32), "served repeating short clips up to crop_frames, as evaluated");
+        Assert.That(entry.Metrics.Protocol, Does.Contain("32-frame training window"));
         Assert.That(trained.Out, Does.Contain("crnn-v1x2"));
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(models, set.Id, ReportWriter.JsonFile)));
         Assert.That(report.RootElement.GetProperty("crossValidation").EnumerateObject().Select(p => p.Name), Does.Contain("CRNN"));
