@@ -29,6 +29,7 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
             WeightDecay = Real(configuration, "weight_decay", d.WeightDecay, min: 0),
             LabelSmoothing = Real(configuration, "label_smoothing", d.LabelSmoothing, min: 0, max: 0.5),
             MixupAlpha = Real(configuration, "mixup_alpha", d.MixupAlpha, min: 0),
+            SpeakerAdversary = Real(configuration, "speaker_adversary", d.SpeakerAdversary, min: 0, max: MaxSpeakerAdversary),
             Threads = Integer(configuration, "threads", d.Threads, min: 1, section: "training"),
             Augmentation = a with
             {
@@ -36,6 +37,11 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
                 WarpBands = Real(configuration, "warp_bands", a.WarpBands, min: 0, max: MaxWarpBands),
             },
         };
+        if (options.SpeakerAdversary > 0 && options.MixupAlpha > 0)
+        {
+            throw new Infrastructure.Configuration.InvalidConfigurationException(
+                "[crnn] speaker_adversary and mixup_alpha cannot both be on: a blend of two clips has no single speaker for the adversary to tell.");
+        }
         var pitch = Boolean(configuration, "pitch");
         options = options with
         {
@@ -70,6 +76,9 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
 
     /// <summary>Largest <c>pitch_shift_semitones</c>: an octave, beyond any one speaker's range of habitual pitch.</summary>
     public const double MaxPitchShiftSemitones = 12;
+
+    /// <summary>Largest <c>speaker_adversary</c>: beyond this the reversed gradient swamps the emotion loss.</summary>
+    public const double MaxSpeakerAdversary = 10;
 
     /// <summary>Largest <c>warp_bands</c>: 8 of 64 Slaney bands is about ±50 % in formant frequency, beyond any vocal tract.</summary>
     public const double MaxWarpBands = 8;

@@ -1,4 +1,4 @@
-using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Trainer.Sequence;
 using static TorchSharp.torch;
 
@@ -108,6 +108,32 @@ public sealed class SpeakerAdversaryTests
 
         Assert.That(() => SequenceTrainer.Fit(train, train, options, seed: 1, CancellationToken.None),
             Throws.ArgumentException.With.Message.Contains("mixup"));
+    }
+
+    [Test]
+    public void CrnnSettings_SpeakerAdversaryKey_SetsTheWeight_AndIsOffWithoutIt()
+    {
+        Assert.That(CrnnSettings.From(CrnnConfig.With(("speaker_adversary", "0.3"))).Options.SpeakerAdversary, Is.EqualTo(0.3));
+        Assert.That(CrnnSettings.From(CrnnConfig.With()).Options.SpeakerAdversary, Is.Zero);
+    }
+
+    [TestCase("-0.1")]
+    [TestCase("11")]
+    [TestCase("strong")]
+    public void CrnnSettings_SpeakerAdversaryOutOfRange_IsRefusedNamingTheKey(string text)
+    {
+        var e = Assert.Throws<InvalidConfigurationException>(() => CrnnSettings.From(CrnnConfig.With(("speaker_adversary", text))));
+
+        Assert.That(e!.Message, Does.Contain($"[crnn] speaker_adversary = '{text}'"));
+    }
+
+    [Test]
+    public void CrnnSettings_SpeakerAdversaryWithMixup_IsRefused()
+    {
+        var e = Assert.Throws<InvalidConfigurationException>(() =>
+            CrnnSettings.From(CrnnConfig.With(("speaker_adversary", "0.3"), ("mixup_alpha", "0.2"))));
+
+        Assert.That(e!.Message, Does.Contain("speaker_adversary").And.Contain("mixup_alpha"));
     }
 
     /// <summary>Four made-up speakers, each with two clips of every class.</summary>
