@@ -147,7 +147,11 @@ if (S("stop", "") == "assemble")
     var allActors = Enumerable.Range(1, 20).ToArray();
     var actorFolds = folds.Select(f => new ActorFold(f.GetProperty("fold").GetInt32(), Ints(f, "testActors"), Ints(f, "validationActors"),
         allActors.Except(Ints(f, "testActors")).Except(Ints(f, "validationActors")).ToArray())).ToArray();
-    var crnnMetrics = new CrossValidatedMetrics(SequenceCrossValidation.Protocol(allActors, actorFolds, opt), 5, pooledAll,
+    // testshifts= (e.g. -1,0,1): served averaging over those mel shifts, as stop=infer's "cyclicshift" variant classifies
+    // (cv= must then name those variants' folders).
+    IReadOnlyList<double>? testShifts = S("testshifts", "") is { Length: > 0 } shiftText
+        ? shiftText.Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray() : null;
+    var crnnMetrics = new CrossValidatedMetrics(SequenceCrossValidation.Protocol(allActors, actorFolds, opt with { TestMelShifts = testShifts ?? [] }), 5, pooledAll,
         perFold.Select(m => m.Accuracy).ToArray(), perFold.Select(m => m.MacroF1).ToArray());
     // final= lists one weights file per ensemble member (comma-separated, in member-seed order).
     var finalFiles = S("final", "/tmp/crnn/final-crnn.bin").Split(',');
@@ -187,7 +191,7 @@ if (S("stop", "") == "assemble")
         ? memberArchitectures[0] : ((EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble)crnnModule).Architecture;
     // Served repeating short clips up to the training window, as `train` evaluates them and as stop=infer's "cyclic" variant
     // classifies them: cv= must name those variants' folders (a CV run's own fold*.json repeat clips only to MinFrames).
-    networks.Add(new TrainedNetwork(NetworkType.Crnn, crnnArchitecture, crnnModule, null, run, crnnMetrics, crnnProfile, aug.CropFrames));
+    networks.Add(new TrainedNetwork(NetworkType.Crnn, crnnArchitecture, crnnModule, null, run, crnnMetrics, crnnProfile, aug.CropFrames, testShifts));
     var jsonOptions = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
     var baseReport = System.Text.Json.JsonSerializer.Deserialize<EmotionRecognition.Trainer.Reports.TrainingReport>(
         File.ReadAllText(Path.Combine(baseFolder, EmotionRecognition.Trainer.Reports.ReportWriter.JsonFile)), jsonOptions)!;

@@ -105,8 +105,8 @@ public sealed class TorchModelSet : IModelSet
         using (NewDisposeScope())
         using (no_grad())
         {
-            var logits = loaded.Module.forward(EmotionCrnn.ToInput(sequence, loaded.Entry.WindowFrames ?? EmotionCrnn.MinFrames));
-            return nn.functional.softmax(logits, 1).data<float>().ToArray();
+            return EmotionCrnn.Probabilities(
+                loaded.Module, sequence, loaded.Entry.WindowFrames ?? EmotionCrnn.MinFrames, loaded.Entry.MelShifts, loaded.Entry.InputSize);
         }
     }
 

@@ -44,6 +44,9 @@ public sealed record ModelManifest(
 /// classified, as training read it (<see cref="Models.EmotionCrnn.ToInput"/>). null: the MFCC-vector networks, and CRNN sets
 /// made before 2026-11-30's third session, which were evaluated and are served repeating clips only to
 /// <see cref="Models.EmotionCrnn.MinFrames"/>.</param>
+/// <param name="MelShifts">A sequence network's test-time mel shifts in bands: the clip is classified once per shift (its mel rows
+/// moved as training's formant perturbation moves them) and the probabilities averaged (<see cref="Models.EmotionCrnn.Probabilities"/>).
+/// null or empty: one pass over the clip as it is.</param>
 public sealed record NetworkEntry(
     string Network,
     string Architecture,
@@ -54,7 +57,8 @@ public sealed record NetworkEntry(
     TrainingRun Training,
     CrossValidatedMetrics? Metrics,
     FeatureProfile? Profile = null,
-    int? WindowFrames = null);
+    int? WindowFrames = null,
+    IReadOnlyList<double>? MelShifts = null);
 
 /// <summary>How the saved weights were fitted.</summary>
 /// <param name="TrainingActors">Actors whose clips the optimiser saw.</param>

@@ -14,6 +14,7 @@ namespace EmotionRecognition.Infrastructure.ModelStore;
 /// <param name="Standardization">Input scaling of an MFCC-vector network; null for a sequence network (CRNN).</param>
 /// <param name="Profile">A sequence network's own feature profile; null for the MFCC-vector networks (they use the set's).</param>
 /// <param name="WindowFrames">A sequence network's training window (<see cref="NetworkEntry.WindowFrames"/>).</param>
+/// <param name="MelShifts">A sequence network's test-time mel shifts (<see cref="NetworkEntry.MelShifts"/>).</param>
 public sealed record TrainedNetwork(
     NetworkType Network,
     string Architecture,
@@ -22,7 +23,8 @@ public sealed record TrainedNetwork(
     TrainingRun Training,
     CrossValidatedMetrics? Metrics,
     FeatureProfile? Profile = null,
-    int? WindowFrames = null)
+    int? WindowFrames = null,
+    IReadOnlyList<double>? MelShifts = null)
 {
     /// <summary>Vector length for CNN and DNN, mel bands per frame for CRNN.</summary>
     public int InputSize => Standardization?.Size ?? Profile?.MelBands
@@ -94,7 +96,8 @@ public sealed class ModelStore(string root)
                 network.Training,
                 network.Metrics,
                 network.Profile,
-                network.WindowFrames));
+                network.WindowFrames,
+                network.MelShifts));
         }
         writeExtras?.Invoke(staging, setId);
         var manifest = new ModelManifest(
@@ -302,10 +305,22 @@ public sealed class ModelStore(string root)
             throw new ModelStoreException(
                 $"'{path}': {entry.Network} has a training window of {entry.WindowFrames} frames; it must be {EmotionCrnn.MinFrames} to {MaxWindowFrames}.");
         }
+        if (entry.MelShifts is { } shifts
+            && (shifts.Count > MaxMelShifts || shifts.Any(s => !double.IsFinite(s) || Math.Abs(s) > MaxMelShiftBands)))
+        {
+            throw new ModelStoreException(
+                $"'{path}': {entry.Network} lists test-time mel shifts [{string.Join(", ", shifts)}]; at most {MaxMelShifts}, each within ±{MaxMelShiftBands} bands.");
+        }
     }
 
     /// <summary>Longest training window a sequence network may declare (about 47 s at hop 512 and 22.05 kHz).</summary>
     public const int MaxWindowFrames = 2048;
+
+    /// <summary>Most test-time mel shifts (each one is another pass of the network per request).</summary>
+    public const int MaxMelShifts = 9;
+
+    /// <summary>Largest test-time mel shift: 8 of 64 Slaney bands is about ±50 % in formant frequency, beyond any vocal tract.</summary>
+    public const double MaxMelShiftBands = 8;
 
     private string NewSetId(DateTimeOffset createdAt, string fingerprint)
     {

@@ -160,15 +160,68 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
     /// than the 96-frame window; classifying the bare short clip asks the GRU and the attention about sequences unlike any
     /// it learned from (docs/crnn.md, "Third-session runs", measures what the repetition gains).
     /// </summary>
-    /// <param name="windowFrames">The training window's length (<see cref="Application.Features.FeatureMatrix.Frames"/>); a network
-    /// served from a set made before the repetition was measured passes <see cref="MinFrames"/>, as it was evaluated.</param>
+    /// <param name="windowFrames">The training window's length in frames; a network served from a set made before the
+    /// repetition was measured passes <see cref="MinFrames"/>, as it was evaluated.</param>
     public static Tensor ToInput(FeatureMatrix sequence, int windowFrames = MinFrames)
+    {
+        var (values, frames) = Repeated(sequence, windowFrames);
+        return tensor(values, [1, sequence.Coefficients, frames]);
+    }
+
+    /// <summary>
+    /// [shifts, bands, frames]: <see cref="ToInput"/>'s clip once per mel shift, its first <paramref name="melBands"/> rows moved
+    /// up by the shift in bands (linear interpolation, edges clamped), as training's mel shift moves them (a formant / vocal
+    /// tract perturbation); rows after them (pitch) unchanged. Shift 0 is the clip itself.
+    /// </summary>
+    public static Tensor ToInputs(FeatureMatrix sequence, int windowFrames, IReadOnlyList<double> melShifts, int melBands)
+    {
+        int bands = sequence.Coefficients;
+        if (melBands < 1 || melBands > bands)
+        {
+            throw new ArgumentOutOfRangeException(nameof(melBands), melBands, $"The clip has {bands} rows.");
+        }
+        var (values, frames) = Repeated(sequence, windowFrames);
+        int size = bands * frames;
+        var all = new float[melShifts.Count * size];
+        for (int k = 0; k < melShifts.Count; k++)
+        {
+            var shifted = all.AsSpan(k * size, size);
+            values.CopyTo(shifted);
+            double shift = melShifts[k];
+            for (int m = 0; m < melBands && shift != 0; m++)
+            {
+                double band = Math.Clamp(m + shift, 0, melBands - 1);
+                int m0 = (int)band;
+                int m1 = Math.Min(m0 + 1, melBands - 1);
+                float fm = (float)(band - m0);
+                for (int t = 0; t < frames; t++)
+                {
+                    shifted[m * frames + t] = values[m0 * frames + t] * (1 - fm) + values[m1 * frames + t] * fm;
+                }
+            }
+        }
+        return tensor(all, [melShifts.Count, bands, frames]);
+    }
+
+    /// <summary>
+    /// A clip's class probabilities from a sequence network (one <see cref="EmotionCrnn"/> or an ensemble): with no
+    /// <paramref name="melShifts"/> one pass over <see cref="ToInput"/>, otherwise the mean of the softmax over
+    /// <see cref="ToInputs"/>' shifted copies (one batched pass; test-time averaging). Call inside no_grad and a dispose scope.
+    /// </summary>
+    public static float[] Probabilities(nn.Module<Tensor, Tensor> network, FeatureMatrix sequence, int windowFrames, IReadOnlyList<double>? melShifts, int melBands)
+    {
+        var input = melShifts is { Count: > 0 } ? ToInputs(sequence, windowFrames, melShifts, melBands) : ToInput(sequence, windowFrames);
+        return nn.functional.softmax(network.forward(input), 1).mean([0]).data<float>().ToArray();
+    }
+
+    /// <summary>The clip's values with frames repeated cyclically up to the window, and the resulting frame count.</summary>
+    private static (float[] Values, int Frames) Repeated(FeatureMatrix sequence, int windowFrames)
     {
         int bands = sequence.Coefficients;
         int frames = Math.Max(sequence.Frames, Math.Max(windowFrames, MinFrames));
         if (frames == sequence.Frames)
         {
-            return tensor(sequence.Values.ToArray(), [1, bands, frames]);
+            return (sequence.Values.ToArray(), frames);
         }
         var values = new float[bands * frames];
         for (int m = 0; m < bands; m++)
@@ -178,7 +231,7 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
                 values[m * frames + t] = sequence.Frames == 0 ? 0 : sequence[m, t % sequence.Frames];
             }
         }
-        return tensor(values, [1, bands, frames]);
+        return (values, frames);
     }
 
     /// <summary>

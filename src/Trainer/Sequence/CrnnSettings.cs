@@ -1,5 +1,6 @@
 using System.Globalization;
 using EmotionRecognition.Application.Features;
+using EmotionRecognition.Infrastructure.ModelStore;
 using EmotionRecognition.Infrastructure.Models;
 using Microsoft.Extensions.Configuration;
 
@@ -42,6 +43,7 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
             throw new Infrastructure.Configuration.InvalidConfigurationException(
                 "[crnn] speaker_adversary and mixup_alpha cannot both be on: a blend of two clips has no single speaker for the adversary to tell.");
         }
+        options = options with { TestMelShifts = Shifts(configuration, "test_mel_shifts") };
         var pitch = Boolean(configuration, "pitch");
         options = options with
         {
@@ -176,6 +178,31 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
         return int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
             ? value
             : throw Invalid(key, text, max == int.MaxValue ? $"a whole number ≥ {min}" : $"a whole number from {min} to {max}", section);
+    }
+
+    /// <summary>A comma-separated list of mel shifts in bands, each within ±<see cref="ModelStore.MaxMelShiftBands"/>, at most
+    /// <see cref="ModelStore.MaxMelShifts"/>; unset or empty: none.</summary>
+    private static IReadOnlyList<double> Shifts(IConfiguration configuration, string key)
+    {
+        var text = configuration[$"{Section}:{key}"];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [];
+        }
+        var parts = text.Split(',');
+        var values = new List<double>();
+        foreach (var part in parts)
+        {
+            if (!double.TryParse(part.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                || !double.IsFinite(value) || Math.Abs(value) > ModelStore.MaxMelShiftBands)
+            {
+                throw Invalid(key, text, $"comma-separated mel shifts, each from -{ModelStore.MaxMelShiftBands} to {ModelStore.MaxMelShiftBands} bands");
+            }
+            values.Add(value);
+        }
+        return values.Count <= ModelStore.MaxMelShifts
+            ? values
+            : throw Invalid(key, text, $"at most {ModelStore.MaxMelShifts} mel shifts");
     }
 
     private static double Real(IConfiguration configuration, string key, double fallback, double min, double max = double.MaxValue)

@@ -51,6 +51,7 @@ public sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJobRu
         var run = new TrainingRun(finalJobs[0].TrainingActors, finalJobs[0].ValidationActors, examples, fit.Members[0].BestEpoch, fit.Members[0].EpochsRun);
         // Served as it was evaluated: short clips repeated up to the training window.
         return new CrnnOutcome(metrics, new TrainedNetwork(
-            NetworkType.Crnn, fit.Architecture, fit.Module, null, run, metrics, Profile, options.Augmentation.CropFrames), sequences);
+            NetworkType.Crnn, fit.Architecture, fit.Module, null, run, metrics, Profile, options.Augmentation.CropFrames,
+            options.TestMelShifts.Count > 0 ? options.TestMelShifts : null), sequences);
     }
 }

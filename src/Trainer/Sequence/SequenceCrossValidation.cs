@@ -35,7 +35,9 @@ public static class SequenceCrossValidation
             var fit = SequenceEnsemble.Join(memberFits.Skip(f * options.Members).Take(options.Members).ToArray());
             using (fit.Module)
             {
-                results.Add((test.Classes, SequenceTrainer.PredictClasses(fit.Module, test.Features, options.Augmentation.CropFrames)));
+                int melBands = test.Count == 0 ? 0 : test.Features[0].Coefficients - options.PitchRows;
+                results.Add((test.Classes, SequenceTrainer.PredictClasses(
+                    fit.Module, test.Features, options.Augmentation.CropFrames, options.TestMelShifts, melBands)));
             }
             progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs} " +
                 $"(validation accuracy {string.Join(", ", fit.Members.Select(m => m.BestValidationAccuracy.ToString("P1")))}), " +
@@ -59,6 +61,9 @@ public static class SequenceCrossValidation
         "features are normalised per utterance (no statistics shared across speakers)" +
         (options.PitchRows > 0 ? $", with {options.PitchRows} pitch rows (YIN periodicity, F0, intonation) beside the mel bands" : "") +
         $"; clips shorter than the {options.Augmentation.CropFrames}-frame training window are repeated up to it when classified, as served" +
+        (options.TestMelShifts.Count > 0
+            ? $", and each clip's probabilities are the mean over mel shifts of [{string.Join(", ", options.TestMelShifts.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)))}] bands"
+            : "") +
         ". Metrics pool the test predictions of all folds.";
 
     private static double Accuracy((int[] Truth, int[] Predicted) fold) =>

@@ -68,6 +68,13 @@ public sealed record SequenceTrainingOptions(
     /// </summary>
     public double SpeakerAdversary { get; init; }
 
+    /// <summary>
+    /// Test-time mel shifts in bands (<c>[crnn] test_mel_shifts</c>): each clip is classified once per shift, its mel rows moved
+    /// as training's formant perturbation moves them, and the probabilities averaged, in cross-validation and when served
+    /// (<see cref="EmotionCrnn.Probabilities"/>). Empty: one pass over the clip as it is.
+    /// </summary>
+    public IReadOnlyList<double> TestMelShifts { get; init; } = [];
+
     /// <summary>Whether each network keeps the epoch its validation actors like best (rather than a weight average).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool SelectsOnValidation => AverageLastShare == 0;
@@ -380,9 +387,12 @@ public static class SequenceTrainer
         }
     }
 
-    /// <summary>Class probabilities of each whole clip, in label order (eval mode, no gradients); clips shorter than
-    /// <paramref name="windowFrames"/> are repeated up to it (<see cref="EmotionCrnn.ToInput"/>).</summary>
-    public static float[][] PredictProbabilities(nn.Module<Tensor, Tensor> module, IReadOnlyList<FeatureMatrix> clips, int windowFrames = EmotionCrnn.MinFrames)
+    /// <summary>Class probabilities of each whole clip, in label order (eval mode, no gradients), as served
+    /// (<see cref="EmotionCrnn.Probabilities"/>): clips shorter than <paramref name="windowFrames"/> repeated up to it, and with
+    /// <paramref name="melShifts"/> the mean over copies whose first <paramref name="melBands"/> rows are shifted.</summary>
+    public static float[][] PredictProbabilities(
+        nn.Module<Tensor, Tensor> module, IReadOnlyList<FeatureMatrix> clips, int windowFrames = EmotionCrnn.MinFrames,
+        IReadOnlyList<double>? melShifts = null, int melBands = 0)
     {
         module.eval();
         var result = new float[clips.Count][];
@@ -390,14 +400,15 @@ public static class SequenceTrainer
         for (int i = 0; i < clips.Count; i++)
         {
             using var scope = NewDisposeScope();
-            var logits = module.forward(EmotionCrnn.ToInput(clips[i], windowFrames));
-            result[i] = nn.functional.softmax(logits, 1).data<float>().ToArray();
+            result[i] = EmotionCrnn.Probabilities(module, clips[i], windowFrames, melShifts, melBands);
         }
         return result;
     }
 
-    public static int[] PredictClasses(nn.Module<Tensor, Tensor> module, IReadOnlyList<FeatureMatrix> clips, int windowFrames = EmotionCrnn.MinFrames) =>
-        PredictProbabilities(module, clips, windowFrames).Select(Probabilities.ArgMax).ToArray();
+    public static int[] PredictClasses(
+        nn.Module<Tensor, Tensor> module, IReadOnlyList<FeatureMatrix> clips, int windowFrames = EmotionCrnn.MinFrames,
+        IReadOnlyList<double>? melShifts = null, int melBands = 0) =>
+        PredictProbabilities(module, clips, windowFrames, melShifts, melBands).Select(Probabilities.ArgMax).ToArray();
 
     private static (double Accuracy, double Loss) Evaluate(EmotionCrnn module, LabeledSequences data, int windowFrames)
     {

@@ -77,6 +77,59 @@ public sealed class CrnnModelStoreTests
         });
     }
 
+    [Test]
+    public void PredictSequence_SetWithMelShifts_GivesTheMeanOverTheShiftedClips()
+    {
+        using var folder = new TempFolder();
+        var store = new ModelStore(folder.Path);
+        TestModelSets.Save(store, seed: 10);
+        var id = store.ReadPointer()!;
+        var plain = store.LoadCurrent();
+        SetEntry(folder, id, "melShifts", new JsonArray(-1.5, 0, 2));
+        var shifted = store.LoadCurrent();
+        int bands = FeatureProfile.Sequence.MelBands;
+        var random = new Random(5);
+        var clip = new FeatureMatrix(bands, 30, Enumerable.Range(0, bands * 30).Select(_ => (float)random.NextDouble()).ToArray());
+
+        var expected = new[] { -1.5, 0, 2 }.Select(s => plain.PredictSequence(NetworkType.Crnn, Shift(clip, s))).ToArray();
+        var actual = shifted.PredictSequence(NetworkType.Crnn, clip);
+
+        Assert.That(actual, Is.EqualTo(Enumerable.Range(0, actual.Length).Select(c => expected.Average(p => p[c])).ToArray()).Within(1e-5));
+    }
+
+    [TestCase("[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]")]
+    [TestCase("[0, 8.5]")]
+    public void Load_CrnnWithMelShiftsOutOfRange_IsRefused(string shifts)
+    {
+        using var folder = new TempFolder();
+        var store = new ModelStore(folder.Path);
+        TestModelSets.Save(store, seed: 11);
+        SetEntry(folder, store.ReadPointer()!, "melShifts", JsonNode.Parse(shifts)!);
+
+        var e = Assert.Throws<ModelStoreException>(() => store.LoadCurrent());
+
+        Assert.That(e!.Message, Does.Contain("CRNN").And.Contain("mel shifts"));
+    }
+
+    /// <summary>The clip with its rows moved up by <paramref name="shift"/> bands (linear interpolation, edges clamped).</summary>
+    private static FeatureMatrix Shift(FeatureMatrix clip, double shift)
+    {
+        int bands = clip.Coefficients;
+        var values = new float[bands * clip.Frames];
+        for (int m = 0; m < bands; m++)
+        {
+            double band = Math.Clamp(m + shift, 0, bands - 1);
+            int low = (int)Math.Floor(band);
+            int high = Math.Min(low + 1, bands - 1);
+            double w = band - low;
+            for (int t = 0; t < clip.Frames; t++)
+            {
+                values[m * clip.Frames + t] = (float)(clip[low, t] * (1 - w) + clip[high, t] * w);
+            }
+        }
+        return new FeatureMatrix(bands, clip.Frames, values);
+    }
+
     [TestCase(7)]
     [TestCase(ModelStore.MaxWindowFrames + 1)]
     public void Load_CrnnWithATrainingWindowOutOfRange_IsRefused(int frames)
@@ -91,8 +144,10 @@ public sealed class CrnnModelStoreTests
         Assert.That(e!.Message, Does.Contain("CRNN").And.Contain($"{frames} frames"));
     }
 
-    /// <summary>Writes <c>windowFrames</c> into the CRNN entry of a saved set's manifest.</summary>
-    private static void SetWindow(TempFolder folder, string id, int frames)
+    private static void SetWindow(TempFolder folder, string id, int frames) => SetEntry(folder, id, "windowFrames", frames);
+
+    /// <summary>Writes <paramref name="key"/> into the CRNN entry of a saved set's manifest.</summary>
+    private static void SetEntry(TempFolder folder, string id, string key, JsonNode value)
     {
         var manifestPath = folder.Combine(id, ModelManifest.FileName);
         var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
@@ -100,7 +155,7 @@ public sealed class CrnnModelStoreTests
         {
             if ((string?)entry!["network"] == "CRNN")
             {
-                entry["windowFrames"] = frames;
+                entry[key] = value.DeepClone();
             }
         }
         File.WriteAllText(manifestPath, manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -36,6 +36,16 @@ public sealed class PerturbationSettingsTests
         Assert.That(options.Augmentation.PitchShiftSemitones, Is.Zero);
     }
 
+    [Test]
+    public void CrnnSettings_TestMelShifts_AreReadInOrder_AndNoneWithoutTheKey()
+    {
+        Assert.That(CrnnSettings.From(CrnnConfig.With(("test_mel_shifts", "-1, 0, 1.5"))).Options.TestMelShifts, Is.EqualTo(new[] { -1.0, 0, 1.5 }));
+        Assert.That(CrnnSettings.From(CrnnConfig.With()).Options.TestMelShifts, Is.Empty);
+    }
+
+    [TestCase("test_mel_shifts", "-1, up, 1")]
+    [TestCase("test_mel_shifts", "0, 9")]
+    [TestCase("test_mel_shifts", "0,0,0,0,0,0,0,0,0,0")]
     [TestCase("warp_bands", "-1")]
     [TestCase("warp_bands", "9")]
     [TestCase("warp_bands", "wide")]

@@ -122,6 +122,30 @@ public sealed class SequenceTrainerTests
         Assert.That(probabilities, Is.All.Matches<float>(p => p is >= 0 and <= 1));
     }
 
+    [Test]
+    public void ToInputs_MelShifts_MoveOnlyTheMelRows_AndShiftZeroIsTheClip()
+    {
+        // 4 mel rows with value 10·row + frame, then one pitch row.
+        var clip = new FeatureMatrix(5, 3, Enumerable.Range(0, 15).Select(i => i < 12 ? 10f * (i / 3) + i % 3 : -7f).ToArray());
+
+        using var inputs = EmotionCrnn.ToInputs(clip, windowFrames: 3, melShifts: [0, 1, -0.5], melBands: 4);
+        using var plain = EmotionCrnn.ToInput(clip, 3);
+
+        Assert.That(inputs.shape, Is.EqualTo(new long[] { 3, 5, EmotionCrnn.MinFrames }));
+        var v = inputs.data<float>().ToArray();
+        int frames = EmotionCrnn.MinFrames, size = 5 * frames;
+        float At(int copy, int row, int t) => v[copy * size + row * frames + t];
+        Assert.Multiple(() =>
+        {
+            Assert.That(v[..size], Is.EqualTo(plain.data<float>().ToArray()), "shift 0");
+            Assert.That(At(1, 0, 1), Is.EqualTo(11f), "+1: row 0 reads row 1");
+            Assert.That(At(1, 3, 1), Is.EqualTo(31f), "+1: the top mel row is clamped");
+            Assert.That(At(2, 2, 0), Is.EqualTo(15f), "-0.5: row 2 reads halfway to row 1");
+            Assert.That(At(2, 0, 0), Is.EqualTo(0f), "-0.5: the bottom row is clamped");
+            Assert.That(Enumerable.Range(0, 3).All(k => At(k, 4, 2) == -7f), Is.True, "the pitch row never moves");
+        });
+    }
+
     [TestCase(5, 12, 12)]
     [TestCase(20, 12, 20)]
     [TestCase(3, 2, EmotionCrnn.MinFrames)]
