@@ -353,20 +353,22 @@ if (S("stop", "") == "tta")
 if (S("stop", "") == "infer")
 {
     // Inference variants of one run's saved fold networks (savefolds=), pitch-aware: plain whole clips; clips shorter than
-    // the training window repeated cyclically up to it (as training windows read them); mel-shift averaging over shifts=
-    // (mel rows only). Each variant's test probabilities go to out=<folder>-<variant>/foldN.json, in the format of a
+    // the training window repeated cyclically up to it (as training windows read them, "cyclic"); the mean over mel shifts=
+    // (mel rows only, "shift"); both ("cyclicshift"). Each variant's test probabilities go to out=<folder>-<variant>/foldN.json, in the format of a
     // cross-validation run, so ens.py can combine them with other runs. Usage: CrnnLab stop=infer pitch=true
     // models=/work/exp/nets-x out=/work/exp/x shifts=-1,0,1
     var netDir = S("models", "");
     var shiftsI = S("shifts", "-1,0,1").Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
     int melRows = profile.MelBands;
     var foldsI = ActorSplits.Folds(actors, 5, seed);
-    var variants = new Dictionary<string, Func<FeatureMatrix, FeatureMatrix[]>>
+    // Each variant classifies exactly as a served set with that window and those mel shifts would (EmotionCrnn.Probabilities).
+    int minFrames = EmotionRecognition.Infrastructure.Models.EmotionCrnn.MinFrames;
+    var variants = new Dictionary<string, (int Window, IReadOnlyList<double>? Shifts)>
     {
-        ["plain"] = m => [m],
-        ["cyclic"] = m => [Cyclic(m, aug.CropFrames)],
-        ["shift"] = m => shiftsI.Select(sh => Shifted(m, melRows, sh)).ToArray(),
-        ["cyclicshift"] = m => shiftsI.Select(sh => Shifted(Cyclic(m, aug.CropFrames), melRows, sh)).ToArray(),
+        ["plain"] = (minFrames, null),
+        ["cyclic"] = (aug.CropFrames, null),
+        ["shift"] = (minFrames, shiftsI),
+        ["cyclicshift"] = (aug.CropFrames, shiftsI),
     };
     var accs = variants.Keys.ToDictionary(k => k, _ => new List<double>());
     foreach (var f in foldsToRun)
@@ -374,13 +376,9 @@ if (S("stop", "") == "infer")
         var tst = LabeledSequences.From(set.Clips.Where(c => foldsI[f - 1].Contains(c.Actor)));
         using var net = new EmotionRecognition.Infrastructure.Models.EmotionCrnn(profile.MelBands, Emotions.Count, 0.3, opt.Channels, opt.Hidden, opt.PitchRows);
         net.load(Path.Combine(netDir, $"fold{f}.bin"));
-        foreach (var (name, make) in variants)
+        foreach (var (name, (window, shifts)) in variants)
         {
-            var probs = tst.Features.Select(m =>
-            {
-                var ps = SequenceTrainer.PredictProbabilities(net, make(m));
-                return Enumerable.Range(0, Emotions.Count).Select(c => ps.Average(p => p[c])).ToArray();
-            }).ToArray();
+            var probs = SequenceTrainer.PredictProbabilities(net, tst.Features, window, shifts, melRows);
             var pred = probs.Select(p => Array.IndexOf(p, p.Max())).ToArray();
             accs[name].Add(pred.Zip(tst.Classes).Count(z => z.First == z.Second) / (double)tst.Count);
             var folder = S("out", "/tmp/infer") + "-" + name;
@@ -542,28 +540,4 @@ static FeatureMatrix Variant(FeatureMatrix clip, double speed, double shift)
         }
     }
     return new FeatureMatrix(bands, frames, v);
-}
-
-// Clips shorter than the training window repeated cyclically up to it, as SequenceAugmentation.Draw reads them.
-static FeatureMatrix Cyclic(FeatureMatrix clip, int frames)
-{
-    if (clip.Frames >= frames) return clip;
-    var v = new float[clip.Coefficients * frames];
-    for (int m = 0; m < clip.Coefficients; m++) for (int t = 0; t < frames; t++) v[m * frames + t] = clip[m, t % clip.Frames];
-    return new FeatureMatrix(clip.Coefficients, frames, v);
-}
-
-// The first melRows rows shifted by a fraction of a band (edges clamped), the rest (pitch rows) unchanged.
-static FeatureMatrix Shifted(FeatureMatrix clip, int melRows, double shift)
-{
-    if (shift == 0) return clip;
-    int frames = clip.Frames;
-    var v = clip.Values.ToArray();
-    for (int m = 0; m < melRows; m++)
-    {
-        double band = Math.Clamp(m + shift, 0, melRows - 1);
-        int m0 = (int)band; int m1 = Math.Min(m0 + 1, melRows - 1); float fm = (float)(band - m0);
-        for (int t = 0; t < frames; t++) v[m * frames + t] = clip[m0, t] * (1 - fm) + clip[m1, t] * fm;
-    }
-    return new FeatureMatrix(clip.Coefficients, frames, v);
 }
