@@ -43,7 +43,11 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
             throw new Infrastructure.Configuration.InvalidConfigurationException(
                 "[crnn] speaker_adversary and mixup_alpha cannot both be on: a blend of two clips has no single speaker for the adversary to tell.");
         }
-        options = options with { TestMelShifts = Shifts(configuration, "test_mel_shifts") };
+        options = options with
+        {
+            TestMelShifts = Shifts(configuration, "test_mel_shifts"),
+            RepeatShortClips = Boolean(configuration, "repeat_short_clips"),
+        };
         var pitch = Boolean(configuration, "pitch");
         options = options with
         {

@@ -37,7 +37,7 @@ public static class SequenceCrossValidation
             {
                 int melBands = test.Count == 0 ? 0 : test.Features[0].Coefficients - options.PitchRows;
                 results.Add((test.Classes, SequenceTrainer.PredictClasses(
-                    fit.Module, test.Features, options.Augmentation.CropFrames, options.TestMelShifts, melBands)));
+                    fit.Module, test.Features, options.TestWindowFrames, options.TestMelShifts, melBands)));
             }
             progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs} " +
                 $"(validation accuracy {string.Join(", ", fit.Members.Select(m => m.BestValidationAccuracy.ToString("P1")))}), " +
@@ -60,7 +60,7 @@ public static class SequenceCrossValidation
               "fixed schedule, trained on all of the fold's other actors; ") +
         "features are normalised per utterance (no statistics shared across speakers)" +
         (options.PitchRows > 0 ? $", with {options.PitchRows} pitch rows (YIN periodicity, F0, intonation) beside the mel bands" : "") +
-        $"; clips shorter than the {options.Augmentation.CropFrames}-frame training window are repeated up to it when classified, as served" +
+        (options.RepeatShortClips ? $"; clips shorter than the {options.Augmentation.CropFrames}-frame training window are repeated up to it when classified, as served" : "") +
         (options.TestMelShifts.Count > 0
             ? $", and each clip's probabilities are the mean over mel shifts of [{string.Join(", ", options.TestMelShifts.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)))}] bands"
             : "") +

@@ -75,6 +75,17 @@ public sealed record SequenceTrainingOptions(
     /// </summary>
     public IReadOnlyList<double> TestMelShifts { get; init; } = [];
 
+    /// <summary>
+    /// Whether clips shorter than the training window are repeated up to it when classified (<c>[crnn] repeat_short_clips</c>),
+    /// in cross-validation and when served (<see cref="EmotionCrnn.ToInput"/>). Off by default: the shipped set was evaluated
+    /// and is served without it, and its recipe must reproduce its numbers.
+    /// </summary>
+    public bool RepeatShortClips { get; init; }
+
+    /// <summary>The length short clips are repeated up to when classified: the training window, or only <see cref="EmotionCrnn.MinFrames"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int TestWindowFrames => RepeatShortClips ? Augmentation.CropFrames : EmotionCrnn.MinFrames;
+
     /// <summary>Whether each network keeps the epoch its validation actors like best (rather than a weight average).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool SelectsOnValidation => AverageLastShare == 0;
@@ -282,7 +293,7 @@ public static class SequenceTrainer
                     afterEpoch?.Invoke(epoch, module);
                     continue;
                 }
-                var (accuracy, validationLoss) = Evaluate(module, validation, length);
+                var (accuracy, validationLoss) = Evaluate(module, validation, options.TestWindowFrames);
                 if (accuracy > bestAccuracy || (accuracy == bestAccuracy && validationLoss < bestLoss))
                 {
                     bestAccuracy = accuracy;
@@ -299,7 +310,7 @@ public static class SequenceTrainer
                 averaged.CopyTo(module);
                 RecalibrateBatchNorm(module, train, augmentation, options.BatchSize, random);
                 module.eval();
-                double accuracy = validation.Count == 0 ? 0 : Evaluate(module, validation, length).Accuracy;
+                double accuracy = validation.Count == 0 ? 0 : Evaluate(module, validation, options.TestWindowFrames).Accuracy;
                 return new SequenceFit(module, options.Epochs, options.Epochs, accuracy, secondsPerEpoch);
             }
             module.load_state_dict(best!);

@@ -43,6 +43,17 @@ public sealed class PerturbationSettingsTests
         Assert.That(CrnnSettings.From(CrnnConfig.With()).Options.TestMelShifts, Is.Empty);
     }
 
+    [Test]
+    public void CrnnSettings_RepeatShortClips_IsOffUnlessAsked_AndUsesTheTrainingWindowWhenOn()
+    {
+        var off = CrnnSettings.From(CrnnConfig.With()).Options;
+        var on = CrnnSettings.From(CrnnConfig.With(("repeat_short_clips", "true"), ("crop_frames", "80"))).Options;
+
+        Assert.That((off.RepeatShortClips, off.TestWindowFrames), Is.EqualTo((false, EmotionRecognition.Infrastructure.Models.EmotionCrnn.MinFrames)));
+        Assert.That((on.RepeatShortClips, on.TestWindowFrames), Is.EqualTo((true, 80)));
+    }
+
+    [TestCase("repeat_short_clips", "yes")]
     [TestCase("test_mel_shifts", "-1, up, 1")]
     [TestCase("test_mel_shifts", "0, 9")]
     [TestCase("test_mel_shifts", "0,0,0,0,0,0,0,0,0,0")]

@@ -40,7 +40,7 @@ public sealed class TrainCrnnCliTests
         File.WriteAllText(config,
             "[data]\nsource_path = corpus\ncache_path = cache\n" +
             "[training]\nseed = 5\nepochs = 2\npatience = 2\nfolds = 2\nvalidation_actors = 1\nspeed_perturbation = none\n" +
-            $"[crnn]\nenabled = true\nepochs = 2\nensemble = 1, 1x3\ncrop_frames = 32\ntest_mel_shifts = -1, 0, 1\nworkers = {workers}\n" +
+            $"[crnn]\nenabled = true\nepochs = 2\nensemble = 1, 1x3\ncrop_frames = 32\ntest_mel_shifts = -1, 0, 1\nrepeat_short_clips = true\nworkers = {workers}\n" +
             $"[models]\npath = {modelsFolder}\n");
         return await RealCorpus.Train(config);
     }
