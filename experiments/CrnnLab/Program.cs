@@ -117,7 +117,7 @@ if (S("stop", "") == "ensemble")
     var truthE = new List<int>(); var predE = new List<int>(); var accE = new List<double>();
     for (int f = 1; f <= 5; f++)
     {
-        var (truth, pred) = EnsembleFold(dirs, f);
+        var (truth, pred) = EnsembleFold(dirs, f, S("fcv", ""), D("fweight", 0));
         accE.Add(pred.Zip(truth).Count(z => z.First == z.Second) / (double)truth.Length);
         truthE.AddRange(truth); predE.AddRange(pred);
     }
@@ -141,7 +141,7 @@ if (S("stop", "") == "assemble")
     var cvDirs = S("cv", "/tmp/crnn/cv").Split(',');
     var folds = Enumerable.Range(1, 5).Select(f => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(cvDirs[0], $"fold{f}.json"))).RootElement).ToArray();
     int[] Ints(System.Text.Json.JsonElement e, string name) => e.GetProperty(name).EnumerateArray().Select(x => x.GetInt32()).ToArray();
-    var predictions = Enumerable.Range(1, 5).Select(f => EnsembleFold(cvDirs, f).Predicted).ToArray();
+    var predictions = Enumerable.Range(1, 5).Select(f => EnsembleFold(cvDirs, f, S("fcv", ""), D("fweight", 0)).Predicted).ToArray();
     var perFold = folds.Select((f, i) => ClassificationMetrics.From(Ints(f, "truth"), predictions[i], Emotions.Count)).ToArray();
     var pooledAll = ClassificationMetrics.From(folds.SelectMany(f => Ints(f, "truth")).ToArray(), predictions.SelectMany(p => p).ToArray(), Emotions.Count);
     var allActors = Enumerable.Range(1, 20).ToArray();
@@ -151,7 +151,14 @@ if (S("stop", "") == "assemble")
     // (cv= must then name those variants' folders).
     IReadOnlyList<double>? testShifts = S("testshifts", "") is { Length: > 0 } shiftText
         ? shiftText.Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray() : null;
-    var crnnMetrics = new CrossValidatedMetrics(SequenceCrossValidation.Protocol(allActors, actorFolds, opt with { TestMelShifts = testShifts ?? [] }), 5, pooledAll,
+    // functionals= (a stop=functionals save= file, fitted on all actors) with fcv= and fweight=: the served mix.
+    EmotionRecognition.Infrastructure.Models.FunctionalsModel? functionalsModel = S("functionals", "") is { Length: > 0 } functionalsFile
+        ? System.Text.Json.JsonSerializer.Deserialize<EmotionRecognition.Infrastructure.Models.FunctionalsModel>(File.ReadAllText(functionalsFile))
+        : null;
+    if ((functionalsModel is null) != (S("fcv", "") == "") || (functionalsModel is not null && functionalsModel.Weight != D("fweight", 0)))
+        throw new ArgumentException("functionals= needs fcv= (its cross-validation) and fweight= equal to the model's weight, and neither goes without it.");
+    var crnnMetrics = new CrossValidatedMetrics(SequenceCrossValidation.Protocol(allActors, actorFolds,
+            opt with { TestMelShifts = testShifts ?? [], FunctionalsWeight = functionalsModel?.Weight ?? 0, FunctionalsL2 = functionalsModel?.L2 ?? 0 }), 5, pooledAll,
         perFold.Select(m => m.Accuracy).ToArray(), perFold.Select(m => m.MacroF1).ToArray());
     // final= lists one weights file per ensemble member (comma-separated, in member-seed order).
     var finalFiles = S("final", "/tmp/crnn/final-crnn.bin").Split(',');
@@ -191,7 +198,9 @@ if (S("stop", "") == "assemble")
         ? memberArchitectures[0] : ((EmotionRecognition.Infrastructure.Models.EmotionCrnnEnsemble)crnnModule).Architecture;
     // Served repeating short clips up to the training window, as `train` evaluates them and as stop=infer's "cyclic" variant
     // classifies them: cv= must name those variants' folders (a CV run's own fold*.json repeat clips only to MinFrames).
-    networks.Add(new TrainedNetwork(NetworkType.Crnn, crnnArchitecture, crnnModule, null, run, crnnMetrics, crnnProfile, aug.CropFrames, testShifts));
+    // window=none: served repeating clips only to MinFrames, as a CV run's own fold*.json classified them (the shipped sets).
+    int? window = S("window", "crop") == "none" ? null : aug.CropFrames;
+    networks.Add(new TrainedNetwork(NetworkType.Crnn, crnnArchitecture, crnnModule, null, run, crnnMetrics, crnnProfile, window, testShifts, functionalsModel));
     var jsonOptions = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
     var baseReport = System.Text.Json.JsonSerializer.Deserialize<EmotionRecognition.Trainer.Reports.TrainingReport>(
         File.ReadAllText(Path.Combine(baseFolder, EmotionRecognition.Trainer.Reports.ReportWriter.JsonFile)), jsonOptions)!;
@@ -283,7 +292,7 @@ if (pitch)
             if (!melHit) { logMel = pipe.ExtractLogMel(signal.Span); melCache.Put(hash, logMel); }
             if (!pitchHit) { track = tracker.Track(signal.Span); pitchCache.Put(hash, track); }
         }
-        return (new SequenceClip(file.Path, file.Name, hash, PitchFeatures.Prepare(logMel, track)), melHit && pitchHit);
+        return (new SequenceClip(file.Path, file.Name, hash, PitchFeatures.Prepare(logMel, track), ClipFunctionals.Compute(logMel, track)), melHit && pitchHit);
     }, default);
     set = new SequenceSet(read.Clips, read.Skipped, read.CacheHits, read.Extracted);
     Console.WriteLine($"pitch cache: {pitchCache.Folder}");
@@ -348,6 +357,50 @@ if (S("stop", "") == "tta")
     var pooledT = ClassificationMetrics.From(truthT, predT, Emotions.Count);
     Console.WriteLine($"TTA {modelDirs.Length} nets speeds [{S("speeds", "1")}] shifts [{S("shifts", "0")}]: plain {accPlain.Average():F4} tta {accTta.Average():F4} " +
         $"(folds {string.Join(" ", accTta.Select(x => x.ToString("F3")))}) tta f1 {pooledT.MacroF1:F4}");
+    return;
+}
+if (S("stop", "") == "functionals")
+{
+    // The functionals model (ClipFunctionals + FunctionalsTrainer) cross-validated on the same folds: each fold fits it on all
+    // of its non-test actors and writes its test probabilities to out=<folder>/foldN.json like a CRNN run, so stop=ensemble
+    // and assemble can mix them (fweight=). pitch=true. Usage: CrnnLab pitch=true stop=functionals l2=0.3 out=/work/exp/func
+    if (!pitch) throw new ArgumentException("stop=functionals needs pitch=true: the functionals include pitch statistics.");
+    var foldsF = ActorSplits.Folds(actors, 5, seed);
+    var accF = new List<double>();
+    if (S("dump", "") is { Length: > 0 } dumpPath)
+        File.WriteAllText(dumpPath, System.Text.Json.JsonSerializer.Serialize(new
+        {
+            actors = set.Clips.Select(c => c.Actor), classes = set.Clips.Select(c => (int)c.Emotion), x = set.Clips.Select(c => c.Functionals),
+        }));
+    foreach (var f in foldsToRun)
+    {
+        var train = set.Clips.Where(c => !foldsF[f - 1].Contains(c.Actor)).ToArray();
+        var tst = set.Clips.Where(c => foldsF[f - 1].Contains(c.Actor)).ToArray();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var model = FunctionalsTrainer.Fit(train.Select(c => c.Functionals!).ToArray(), train.Select(c => (int)c.Emotion).ToArray(),
+            Emotions.Count, D("l2", 0.3), 0.5);
+        var probs = tst.Select(c => model.Probabilities(c.Functionals!)).ToArray();
+        var truth = tst.Select(c => (int)c.Emotion).ToArray();
+        var pred = probs.Select(p => Array.IndexOf(p, p.Max())).ToArray();
+        accF.Add(pred.Zip(truth).Count(z => z.First == z.Second) / (double)truth.Length);
+        var folder = S("out", "/tmp/functionals");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, $"fold{f}.json"), System.Text.Json.JsonSerializer.Serialize(new
+        {
+            fold = f, testActors = foldsF[f - 1], truth, predicted = pred, probabilities = probs,
+        }));
+        Console.WriteLine($"fold {f}: functionals {accF[^1]:F3} ({sw.Elapsed.TotalSeconds:F1} s to fit)");
+    }
+    Console.WriteLine($"FUNCTIONALS l2 {D("l2", 0.3)}: {accF.Average():F4} (folds {string.Join(" ", accF.Select(x => x.ToString("F3")))})");
+    if (S("save", "") is { Length: > 0 } modelPath)
+    {
+        // The served model: fitted on every actor, with the mix weight fweight=, for assemble's functionals=.
+        var all = set.Clips;
+        var finalModel = FunctionalsTrainer.Fit(all.Select(c => c.Functionals!).ToArray(), all.Select(c => (int)c.Emotion).ToArray(),
+            Emotions.Count, D("l2", 0.3), D("fweight", 0.25));
+        File.WriteAllText(modelPath, System.Text.Json.JsonSerializer.Serialize(finalModel));
+        Console.WriteLine($"final functionals model ({all.Count} clips, weight {finalModel.Weight}) -> {modelPath}");
+    }
     return;
 }
 if (S("stop", "") == "infer")
@@ -507,13 +560,23 @@ Console.WriteLine("confusion (rows truth, label order): " + string.Join(" | ", p
 
 // One fold's test clips classified by the mean of the saved probabilities of several runs (out= folders), as the
 // served ensemble classifies: the truth and the ensemble's class per clip.
-static (int[] Truth, int[] Predicted) EnsembleFold(IReadOnlyList<string> runs, int fold)
+// fcv= (a stop=functionals out= folder) and fweight=: each clip's mean network probabilities mixed (1 − w) : w with the
+// functionals model's, as a served set with that functionals model mixes them (FunctionalsModel.Mix).
+static (int[] Truth, int[] Predicted) EnsembleFold(IReadOnlyList<string> runs, int fold, string? functionalsRun = null, double functionalsWeight = 0)
 {
     var docs = runs.Select(d => System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(d, $"fold{fold}.json"))).RootElement).ToArray();
     int[] Truth(System.Text.Json.JsonElement d) => d.GetProperty("truth").EnumerateArray().Select(x => x.GetInt32()).ToArray();
     var truth = Truth(docs[0]);
     if (docs.Any(d => !Truth(d).SequenceEqual(truth))) throw new InvalidOperationException($"fold {fold}: runs disagree on the test clips");
     var rows = docs.Select(d => d.GetProperty("probabilities").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray()).ToArray();
+    if (functionalsRun is { Length: > 0 })
+    {
+        var f = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(functionalsRun, $"fold{fold}.json"))).RootElement;
+        if (!Truth(f).SequenceEqual(truth)) throw new InvalidOperationException($"fold {fold}: the functionals run disagrees on the test clips");
+        var own = f.GetProperty("probabilities").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+        return (truth, Enumerable.Range(0, truth.Length).Select(i => Enumerable.Range(0, Emotions.Count)
+            .MaxBy(c => (1 - functionalsWeight) * rows.Average(r => r[i][c]) + functionalsWeight * own[i][c])).ToArray());
+    }
     var predicted = Enumerable.Range(0, truth.Length).Select(i => Enumerable.Range(0, Emotions.Count).MaxBy(c => rows.Sum(r => r[i][c]))).ToArray();
     return (truth, predicted);
 }

@@ -31,7 +31,9 @@ internal sealed class LoadModelsAtStartup(IEmotionClassifier classifier, ILogger
                 // (mel bands, and pitch rows where the profile has them).
                 var frames = 1 + model.Profile.SampleRateHz / model.Profile.HopLength;
                 var rows = model.Profile.MelBands + model.Profile.PitchRows;
-                models.PredictSequence(model.Network, new FeatureMatrix(rows, frames, new float[rows * frames]));
+                // Profiles with pitch rows also give the clip's functionals, which a set with a functionals model needs.
+                var functionals = model.Profile.PitchRows > 0 ? new float[ClipFunctionals.Count(model.Profile.MelBands)] : null;
+                models.PredictSequence(model.Network, new FeatureMatrix(rows, frames, new float[rows * frames]), functionals);
             }
         }
         logger.LogInformation("Model set {ModelSetId} ready: {Networks}", models.Id, string.Join(", ", models.Models.Select(m => m.Network.Name())));

@@ -37,9 +37,11 @@ public interface IModelSet
     /// <summary>
     /// Probabilities, in <see cref="Emotions.InLabelOrder"/>, for one clip's feature sequence
     /// ([rows, frames] from <see cref="FeaturePipeline.ExtractSequence"/> with the network's profile), for networks that do not take an
-    /// MFCC vector (<see cref="NetworkTypes.TakesMfccVector"/> is false).
+    /// MFCC vector (<see cref="NetworkTypes.TakesMfccVector"/> is false). <paramref name="functionals"/>: the clip's
+    /// <see cref="ClipFunctionals"/> (<see cref="FeaturePipeline.ExtractSpeech"/>), which a network served with a functionals
+    /// model needs and any other ignores.
     /// </summary>
-    float[] PredictSequence(NetworkType network, FeatureMatrix sequence);
+    float[] PredictSequence(NetworkType network, FeatureMatrix sequence, float[]? functionals = null);
 }
 
 /// <summary>What a client may know about one served network.</summary>

@@ -78,6 +78,20 @@ public sealed class FeaturePipeline
     }
 
     /// <summary>
+    /// What a CRNN set is served for <paramref name="clip"/>: <see cref="ExtractSequence"/>'s network input and, for a profile
+    /// with pitch rows, the clip's <see cref="ClipFunctionals"/> from the same log-mel and track (null without them). One
+    /// decode, one resampling, one log-mel and one pitch track serve both.
+    /// </summary>
+    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
+    public SpeechFeatures ExtractSpeech(AudioClip clip)
+    {
+        var signal = PrepareSignal(clip).Span;
+        var logMel = ExtractLogMel(signal);
+        var track = PitchTracker?.Track(signal);
+        return new SpeechFeatures(PrepareSequence(logMel, track), track is null ? null : ClipFunctionals.Compute(logMel, track));
+    }
+
+    /// <summary>
     /// The network input from the raw parts <see cref="ExtractSequence"/> computes, for a caller that keeps them (the
     /// Trainer's caches): <see cref="SequenceFeatures.Prepare"/> of <paramref name="logMel"/>, or with pitch rows
     /// <see cref="PitchFeatures.Prepare"/> of it and <paramref name="track"/>.

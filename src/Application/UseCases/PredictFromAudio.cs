@@ -31,9 +31,16 @@ public sealed class PredictFromAudioHandler(
         {
             throw new InvalidAudioException($"The audio lasts {clip.DurationSeconds:0.#} s, longer than the limit of {options.MaxAudioSeconds:0.#} s.");
         }
-        var probabilities = network.TakesMfccVector()
-            ? await batcher.PredictAsync(models, network, pipelines.For(profile).ExtractMean(clip), ct)
-            : models.PredictSequence(network, pipelines.For(profile).ExtractSequence(clip));
+        float[] probabilities;
+        if (network.TakesMfccVector())
+        {
+            probabilities = await batcher.PredictAsync(models, network, pipelines.For(profile).ExtractMean(clip), ct);
+        }
+        else
+        {
+            var speech = pipelines.For(profile).ExtractSpeech(clip);
+            probabilities = models.PredictSequence(network, speech.Sequence, speech.Functionals);
+        }
         metrics.Predicted(network, InputKind.Audio);
         return EmotionScores.InLabelOrder(probabilities);
     }

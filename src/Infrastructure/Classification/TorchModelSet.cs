@@ -83,7 +83,7 @@ public sealed class TorchModelSet : IModelSet
         return result;
     }
 
-    public float[] PredictSequence(NetworkType network, FeatureMatrix sequence)
+    public float[] PredictSequence(NetworkType network, FeatureMatrix sequence, float[]? functionals = null)
     {
         ArgumentNullException.ThrowIfNull(sequence);
         var loaded = Find(network);
@@ -101,13 +101,21 @@ public sealed class TorchModelSet : IModelSet
                 : $"The sequence has {sequence.Coefficients} rows per frame; the {network.Name()} network takes {rows} " +
                   $"({loaded.Entry.InputSize} mel bands and {loaded.Profile.PitchRows} pitch rows, FeaturePipeline.ExtractSequence with profile '{loaded.Profile.Name}').");
         }
+        var functionalsModel = loaded.Entry.Functionals;
+        if (functionalsModel is not null && functionals is null)
+        {
+            throw new ArgumentException(
+                $"The {network.Name()} network is served with a functionals model and needs the clip's functionals (FeaturePipeline.ExtractSpeech with profile '{loaded.Profile.Name}').");
+        }
+        float[] probabilities;
         // Opened here, on the calling thread, and never awaited across: both are thread-local.
         using (NewDisposeScope())
         using (no_grad())
         {
-            return EmotionCrnn.Probabilities(
+            probabilities = EmotionCrnn.Probabilities(
                 loaded.Module, sequence, loaded.Entry.WindowFrames ?? EmotionCrnn.MinFrames, loaded.Entry.MelShifts, loaded.Entry.InputSize);
         }
+        return functionalsModel is null ? probabilities : functionalsModel.Mix(probabilities, functionals);
     }
 
     private LoadedNetwork Find(NetworkType network) =>

@@ -47,6 +47,8 @@ public sealed record ModelManifest(
 /// <param name="MelShifts">A sequence network's test-time mel shifts in bands: the clip is classified once per shift (its mel rows
 /// moved as training's formant perturbation moves them) and the probabilities averaged (<see cref="Models.EmotionCrnn.Probabilities"/>).
 /// null or empty: one pass over the clip as it is.</param>
+/// <param name="Functionals">A sequence network's companion <see cref="Models.FunctionalsModel"/> on the clip's
+/// <see cref="ClipFunctionals"/>, mixed into its probabilities; null: the network alone.</param>
 public sealed record NetworkEntry(
     string Network,
     string Architecture,
@@ -58,7 +60,8 @@ public sealed record NetworkEntry(
     CrossValidatedMetrics? Metrics,
     FeatureProfile? Profile = null,
     int? WindowFrames = null,
-    IReadOnlyList<double>? MelShifts = null);
+    IReadOnlyList<double>? MelShifts = null,
+    Models.FunctionalsModel? Functionals = null);
 
 /// <summary>How the saved weights were fitted.</summary>
 /// <param name="TrainingActors">Actors whose clips the optimiser saw.</param>

@@ -15,6 +15,7 @@ namespace EmotionRecognition.Infrastructure.ModelStore;
 /// <param name="Profile">A sequence network's own feature profile; null for the MFCC-vector networks (they use the set's).</param>
 /// <param name="WindowFrames">A sequence network's training window (<see cref="NetworkEntry.WindowFrames"/>).</param>
 /// <param name="MelShifts">A sequence network's test-time mel shifts (<see cref="NetworkEntry.MelShifts"/>).</param>
+/// <param name="Functionals">A sequence network's functionals model (<see cref="NetworkEntry.Functionals"/>).</param>
 public sealed record TrainedNetwork(
     NetworkType Network,
     string Architecture,
@@ -24,7 +25,8 @@ public sealed record TrainedNetwork(
     CrossValidatedMetrics? Metrics,
     FeatureProfile? Profile = null,
     int? WindowFrames = null,
-    IReadOnlyList<double>? MelShifts = null)
+    IReadOnlyList<double>? MelShifts = null,
+    FunctionalsModel? Functionals = null)
 {
     /// <summary>Vector length for CNN and DNN, mel bands per frame for CRNN.</summary>
     public int InputSize => Standardization?.Size ?? Profile?.MelBands
@@ -97,7 +99,8 @@ public sealed class ModelStore(string root)
                 network.Metrics,
                 network.Profile,
                 network.WindowFrames,
-                network.MelShifts));
+                network.MelShifts,
+                network.Functionals));
         }
         writeExtras?.Invoke(staging, setId);
         var manifest = new ModelManifest(
@@ -310,6 +313,12 @@ public sealed class ModelStore(string root)
         {
             throw new ModelStoreException(
                 $"'{path}': {entry.Network} lists test-time mel shifts [{string.Join(", ", shifts)}]; at most {MaxMelShifts}, each within ±{MaxMelShiftBands} bands.");
+        }
+        // The functionals include pitch statistics, which only a profile with pitch rows computes.
+        if (entry.Functionals is { } functionals
+            && (profile.PitchRows == 0 ? "its profile has no pitch rows to compute its functionals from" : functionals.Problem(Emotions.Count, profile.MelBands)) is { } problem)
+        {
+            throw new ModelStoreException($"'{path}': {entry.Network} has a functionals model that cannot serve: {problem}.");
         }
     }
 

@@ -47,6 +47,8 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
         {
             TestMelShifts = Shifts(configuration, "test_mel_shifts"),
             RepeatShortClips = Boolean(configuration, "repeat_short_clips"),
+            FunctionalsWeight = Real(configuration, "functionals_weight", d.FunctionalsWeight, min: 0, max: MaxFunctionalsWeight),
+            FunctionalsL2 = Real(configuration, "functionals_l2", d.FunctionalsL2, min: 0, max: MaxFunctionalsL2),
         };
         var pitch = Boolean(configuration, "pitch");
         options = options with
@@ -58,6 +60,11 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
         if (pitch || options.Ensemble.Any(g => g.Pitch))
         {
             options = WithPitch(options, Real(configuration, "pitch_shift_semitones", PitchShiftSemitones, min: 0, max: MaxPitchShiftSemitones));
+        }
+        if (options.FunctionalsWeight > 0 && options.PitchRows == 0)
+        {
+            throw new Infrastructure.Configuration.InvalidConfigurationException(
+                "[crnn] functionals_weight needs pitch networks (pitch = true or a pitch group in ensemble): the functionals include pitch statistics.");
         }
         var enabled = Boolean(configuration, "enabled");
         // Default: one worker per core, each running the configured torch threads.
@@ -75,6 +82,12 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
         PitchRows = FeatureProfile.SequencePitch.PitchRows,
         Augmentation = options.Augmentation with { MelRows = FeatureProfile.SequencePitch.MelBands, PitchShiftSemitones = pitchShiftSemitones },
     };
+
+    /// <summary>Largest <c>functionals_weight</c>: below 1, so the networks always have a say.</summary>
+    public const double MaxFunctionalsWeight = 0.9;
+
+    /// <summary>Largest <c>functionals_l2</c>: far past the point where every coefficient is 0.</summary>
+    public const double MaxFunctionalsL2 = 1000;
 
     /// <summary>± semitones of the absolute pitch row's random shift with <c>pitch = true</c> unless <c>pitch_shift_semitones</c>
     /// says otherwise (CrnnLab's pitchshift= default).</summary>

@@ -49,9 +49,12 @@ public sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJobRu
         // The manifest has one best epoch per network: an ensemble records its first member's (the line above prints them all).
         var examples = finalJobs[0].Select(sequences.Clips, options).Train.Count;
         var run = new TrainingRun(finalJobs[0].TrainingActors, finalJobs[0].ValidationActors, examples, fit.Members[0].BestEpoch, fit.Members[0].EpochsRun);
-        // Served as it was evaluated: short clips repeated up to the training window (if so), the same test-time shifts.
+        // The functionals model sees the final networks' training and validation actors.
+        var finalActors = final.TrainingActors.Concat(final.ValidationActors).ToHashSet();
+        var functionals = options.FitFunctionals(sequences.Clips.Where(c => finalActors.Contains(c.Actor)).ToArray());
+        // Served as it was evaluated: short clips repeated up to the training window (if so), the same test-time shifts, the same mix.
         return new CrnnOutcome(metrics, new TrainedNetwork(
             NetworkType.Crnn, fit.Architecture, fit.Module, null, run, metrics, Profile, options.RepeatShortClips ? options.Augmentation.CropFrames : null,
-            options.TestMelShifts.Count > 0 ? options.TestMelShifts : null), sequences);
+            options.TestMelShifts.Count > 0 ? options.TestMelShifts : null, functionals), sequences);
     }
 }

@@ -9,7 +9,9 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// <summary>One usable clip for a sequence network: its label, speaker and prepared sequence.</summary>
 /// <param name="Features">[bands, frames] after <see cref="SequenceFeatures.Prepare"/>; [bands + pitch rows, frames] after
 /// <see cref="PitchFeatures.Prepare"/> for a profile with pitch rows.</param>
-public sealed record SequenceClip(string Path, RavdessFileName Name, string ContentHash, FeatureMatrix Features)
+/// <param name="Functionals">The clip's <see cref="ClipFunctionals"/> (profiles with pitch rows; null otherwise and in worker processes,
+/// which train networks only).</param>
+public sealed record SequenceClip(string Path, RavdessFileName Name, string ContentHash, FeatureMatrix Features, float[]? Functionals = null)
 {
     public Emotion Emotion => Name.Emotion;
 
@@ -61,15 +63,16 @@ public sealed class SequenceFeatureReader
     {
         var read = ParallelClipReader.Read(scan, progress, "Sequence features", (file, bytes, hash) =>
         {
-            var (features, hit) = ReadOne(bytes, hash);
-            return (new SequenceClip(file.Path, file.Name, hash, features), hit);
+            var (features, functionals, hit) = ReadOne(bytes, hash);
+            return (new SequenceClip(file.Path, file.Name, hash, features, functionals), hit);
         }, ct);
         return new SequenceSet(read.Clips, read.Skipped, read.CacheHits, read.Extracted);
     }
 
     /// <summary>The log-mel (and the pitch track, for a profile with pitch rows) from or into their caches, prepared as
-    /// <see cref="FeaturePipeline.ExtractSequence"/> prepares them; a clip missing any part is decoded and resampled once.</summary>
-    private (FeatureMatrix Features, bool CacheHit) ReadOne(byte[] bytes, string hash)
+    /// <see cref="FeaturePipeline.ExtractSequence"/> prepares them, with their functionals as <see cref="FeaturePipeline.ExtractSpeech"/>
+    /// computes them; a clip missing any part is decoded and resampled once.</summary>
+    private (FeatureMatrix Features, float[]? Functionals, bool CacheHit) ReadOne(byte[] bytes, string hash)
     {
         var tracker = pipeline.PitchTracker;
         FeatureMatrix? logMel = null;
@@ -90,6 +93,6 @@ public sealed class SequenceFeatureReader
                 pitchCache?.Put(hash, track);
             }
         }
-        return (pipeline.PrepareSequence(logMel!, track), melHit && pitchHit);
+        return (pipeline.PrepareSequence(logMel!, track), track is null ? null : ClipFunctionals.Compute(logMel!, track), melHit && pitchHit);
     }
 }

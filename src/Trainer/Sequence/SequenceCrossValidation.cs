@@ -1,3 +1,4 @@
+using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.ModelStore;
 using EmotionRecognition.Trainer.Cli;
@@ -31,13 +32,20 @@ public static class SequenceCrossValidation
         for (int f = 0; f < folds.Count; f++)
         {
             var fold = folds[f];
-            var test = LabeledSequences.From(clips.Where(c => fold.TestActors.Contains(c.Actor)));
+            var testClips = clips.Where(c => fold.TestActors.Contains(c.Actor)).ToArray();
+            var test = LabeledSequences.From(testClips);
             var fit = SequenceEnsemble.Join(memberFits.Skip(f * options.Members).Take(options.Members).ToArray());
+            // The functionals model sees every actor of the fold but its test actors, as the networks do.
+            var functionals = options.FitFunctionals(clips.Where(c => !fold.TestActors.Contains(c.Actor)).ToArray());
             using (fit.Module)
             {
-                int melBands = test.Count == 0 ? 0 : test.Features[0].Coefficients - options.PitchRows;
-                results.Add((test.Classes, SequenceTrainer.PredictClasses(
-                    fit.Module, test.Features, options.TestWindowFrames, options.TestMelShifts, melBands)));
+                var probabilities = SequenceTrainer.PredictProbabilities(
+                    fit.Module, test.Features, options.TestWindowFrames, options.TestMelShifts, CrnnTraining.ProfileFor(options).MelBands);
+                if (functionals is not null)
+                {
+                    probabilities = probabilities.Select((p, i) => functionals.Mix(p, testClips[i].Functionals!)).ToArray();
+                }
+                results.Add((test.Classes, probabilities.Select(Probabilities.ArgMax).ToArray()));
             }
             progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs} " +
                 $"(validation accuracy {string.Join(", ", fit.Members.Select(m => m.BestValidationAccuracy.ToString("P1")))}), " +
@@ -63,6 +71,11 @@ public static class SequenceCrossValidation
         (options.RepeatShortClips ? $"; clips shorter than the {options.Augmentation.CropFrames}-frame training window are repeated up to it when classified, as served" : "") +
         (options.TestMelShifts.Count > 0
             ? $", and each clip's probabilities are the mean over mel shifts of [{string.Join(", ", options.TestMelShifts.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)))}] bands"
+            : "") +
+        (options.FunctionalsWeight > 0
+            ? $"; the networks' probabilities are mixed {(1 - options.FunctionalsWeight).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} : " +
+              $"{options.FunctionalsWeight.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} with a logistic regression on {ClipFunctionals.Count(CrnnTraining.ProfileFor(options).MelBands)} " +
+              "clip-level statistics (level-relative spectral envelope, cepstral and pitch statistics), fitted on the same actors"
             : "") +
         ". Metrics pool the test predictions of all folds.";
 

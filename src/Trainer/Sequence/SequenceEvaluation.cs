@@ -19,7 +19,8 @@ public static class SequenceEvaluation
     public static float[] Predict(TorchModelSet set, NetworkType network, byte[] wav)
     {
         var profile = set.Describe(network).Profile;
-        return set.PredictSequence(network, new FeaturePipeline(profile).ExtractSequence(WavReader.Read(wav)));
+        var speech = new FeaturePipeline(profile).ExtractSpeech(WavReader.Read(wav));
+        return set.PredictSequence(network, speech.Sequence, speech.Functionals);
     }
 
     /// <summary>
@@ -37,6 +38,6 @@ public static class SequenceEvaluation
         {
             throw new InvalidDataException($"{sequences.Skipped[0].Path}: {sequences.Skipped[0].Reason}");
         }
-        return sequences.Clips.Select(c => Probabilities.ArgMax(set.PredictSequence(network, c.Features))).ToArray();
+        return sequences.Clips.Select(c => Probabilities.ArgMax(set.PredictSequence(network, c.Features, c.Functionals))).ToArray();
     }
 }

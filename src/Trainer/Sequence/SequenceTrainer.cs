@@ -82,6 +82,36 @@ public sealed record SequenceTrainingOptions(
     /// </summary>
     public bool RepeatShortClips { get; init; }
 
+    /// <summary>
+    /// The share of a clip's probabilities given to a <see cref="FunctionalsModel"/> on its <see cref="ClipFunctionals"/>
+    /// (<c>[crnn] functionals_weight</c>), fitted on the same actors as the networks and mixed in as
+    /// <c>(1 − w) · networks + w · functionals</c>, in cross-validation and when served. 0: the networks alone. Needs pitch rows
+    /// (the functionals include pitch statistics).
+    /// </summary>
+    public double FunctionalsWeight { get; init; }
+
+    /// <summary>The functionals model's ridge penalty per unit of mean cross-entropy (<c>[crnn] functionals_l2</c>).</summary>
+    public double FunctionalsL2 { get; init; } = DefaultFunctionalsL2;
+
+    /// <summary>0.3: the penalty the mix was measured with (docs/crnn.md); 0.1 and 1 were within a point of it alone.</summary>
+    public const double DefaultFunctionalsL2 = 0.3;
+
+    /// <summary>The functionals model of these clips, or null when <see cref="FunctionalsWeight"/> is 0.</summary>
+    public FunctionalsModel? FitFunctionals(IReadOnlyList<SequenceClip> clips)
+    {
+        if (FunctionalsWeight == 0)
+        {
+            return null;
+        }
+        var missing = clips.FirstOrDefault(c => c.Functionals is null);
+        if (missing is not null)
+        {
+            throw new InvalidOperationException($"'{missing.Path}' has no functionals: they need a profile with pitch rows.");
+        }
+        return FunctionalsTrainer.Fit(clips.Select(c => c.Functionals!).ToArray(), clips.Select(c => (int)c.Emotion).ToArray(),
+            Domain.Emotions.Count, FunctionalsL2, FunctionalsWeight);
+    }
+
     /// <summary>The length short clips are repeated up to when classified: the training window, or only <see cref="EmotionCrnn.MinFrames"/>.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public int TestWindowFrames => RepeatShortClips ? Augmentation.CropFrames : EmotionCrnn.MinFrames;
