@@ -17,7 +17,7 @@ namespace EmotionRecognition.Application.Features;
 /// [6C, 9C)        per coefficient: std of Δc, mean |Δc|, std of Δ²c                                (3 blocks of C)
 /// [9C, 9C+3B)     per mel band: mean, std, std of Δ                                                 (3 blocks of B)
 /// [9C+3B, +21)    prosody: voiced share; ln F0 over voiced frames: mean, std, 5/25/50/75/95th percentile,
-///                 95th − 5th; mean |Δ ln F0|, std Δ ln F0 (consecutive voiced frames); periodicity mean, std,
+///                 95th − 5th; mean |Δ ln F0|, std Δ ln F0 (between successive voiced frames, unvoiced gaps skipped); periodicity mean, std,
 ///                 mean over voiced frames; ln(frames); frame level (loudest band): std, std of Δ, 10/50/90th
 ///                 percentile, share of frames above its median
 /// </code>

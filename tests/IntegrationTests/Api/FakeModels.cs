@@ -36,7 +36,7 @@ internal sealed class FakeModelSet : IModelSet
     }
 
     /// <summary>Sequence networks are not in this set; <see cref="Describe"/> fails as for any absent network.</summary>
-    public float[] PredictSequence(NetworkType network, FeatureMatrix sequence)
+    public float[] PredictSequence(NetworkType network, FeatureMatrix sequence, float[]? functionals = null)
     {
         Describe(network);
         throw new InvalidOperationException($"{network.Name()} has no fixed answer in the fake set.");

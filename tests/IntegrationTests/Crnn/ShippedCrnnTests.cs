@@ -16,8 +16,9 @@ public sealed class ShippedCrnnTests
         var set = new ModelStore(Path.Combine(Native.TorchSharpLoadingTests.RepositoryRoot(), "models")).LoadCurrent();
 
         var crnn = set.Describe(NetworkType.Crnn);
-        var sequence = new FeaturePipeline(crnn.Profile).ExtractSequence(WavReader.Read(TestWav.Tone(200)));
-        var probabilities = set.PredictSequence(NetworkType.Crnn, sequence);
+        var speech = new FeaturePipeline(crnn.Profile).ExtractSpeech(WavReader.Read(TestWav.Tone(200)));
+        var sequence = speech.Sequence;
+        var probabilities = set.PredictSequence(NetworkType.Crnn, sequence, speech.Functionals);
 
         // The shipped mixed ensemble (pitch and log-mel networks) reads the log-mel with pitch rows.
         Assert.That(crnn.Profile, Is.EqualTo(FeatureProfile.SequencePitch));
@@ -28,5 +29,11 @@ public sealed class ShippedCrnnTests
         Assert.That(crnn.Metrics.Accuracy, Is.GreaterThan(set.Describe(NetworkType.Dnn).Metrics!.Accuracy),
             "the sequence network beats the averaged-MFCC networks on unseen speakers");
         Assert.That(crnn.Metrics.Protocol, Does.Contain("no epoch is chosen"), "weight-averaged networks: nothing chosen on any actor");
+        // Served with the functionals model it was evaluated with, which needs the clip's functionals.
+        var functionals = set.Manifest.Networks.Single(n => n.Network == NetworkType.Crnn.Name()).Functionals;
+        Assert.That(functionals, Is.Not.Null);
+        Assert.That(functionals!.Problem(Emotions.Count, crnn.Profile.MelBands), Is.Null);
+        Assert.That(crnn.Metrics.Protocol, Does.Contain($"mixed {1 - functionals.Weight:0.##} : {functionals.Weight:0.##}"));
+        Assert.Throws<ArgumentException>(() => set.PredictSequence(NetworkType.Crnn, sequence));
     }
 }

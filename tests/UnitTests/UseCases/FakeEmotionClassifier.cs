@@ -41,7 +41,7 @@ internal sealed class FakeModelSet(string id = "fake-set", params NetworkType[] 
     }
 
     /// <summary>The softmax of the sequence's first frame (its first eight bands).</summary>
-    public float[] PredictSequence(NetworkType network, FeatureMatrix sequence)
+    public float[] PredictSequence(NetworkType network, FeatureMatrix sequence, float[]? functionals = null)
     {
         Describe(network);
         lock (ForwardPassSizes)
