@@ -12,7 +12,8 @@ namespace EmotionRecognition.IntegrationTests.Crnn;
 /// <summary>
 /// `train` with <c>[crnn] pitch = true</c>, end to end, on the real RAVDESS clips of four actors with the tiniest recipe
 /// (2 folds, a 2-member ensemble of 1 epoch, 2 worker processes): the saved set serves a pitch ensemble through the
-/// sequence-pitch profile, and the pitch tracks are cached beside the log-mel under the sequence profile's key.
+/// sequence-pitch profile with its functionals model, and the pitch tracks are cached beside the log-mel under the sequence
+/// profile's key.
 /// </summary>
 [TestFixture]
 public sealed class TrainPitchCrnnCliTests
@@ -30,7 +31,7 @@ public sealed class TrainPitchCrnnCliTests
         File.WriteAllText(config,
             "[data]\nsource_path = corpus\ncache_path = cache\n" +
             "[training]\nseed = 5\nepochs = 1\npatience = 1\nfolds = 2\nvalidation_actors = 1\nspeed_perturbation = none\n" +
-            "[crnn]\nenabled = true\npitch = true\nepochs = 1\nensemble = 2\ncrop_frames = 32\nworkers = 2\n" +
+            "[crnn]\nenabled = true\npitch = true\nepochs = 1\nensemble = 2\ncrop_frames = 32\nworkers = 2\nfunctionals_weight = 0.25\n" +
             "[models]\npath = models\n");
         trained = await RealCorpus.Train(config);
     }
@@ -48,10 +49,15 @@ public sealed class TrainPitchCrnnCliTests
         Assert.That(entry.Profile, Is.EqualTo(FeatureProfile.SequencePitch));
         Assert.That(entry.InputSize, Is.EqualTo(FeatureProfile.SequencePitch.MelBands));
         Assert.That(entry.Metrics!.Protocol, Does.Contain("pitch rows"));
+        // The cross-validation mixed a functionals model in, and the saved set carries the one fitted for serving.
+        Assert.That(entry.Metrics.Protocol, Does.Contain("mixed 0.75 : 0.25 with a logistic regression"));
+        Assert.That(entry.Functionals, Is.Not.Null);
+        Assert.That((entry.Functionals!.Weight, entry.Functionals.L2), Is.EqualTo((0.25, SequenceTrainingOptions.DefaultFunctionalsL2)));
+        Assert.That(entry.Functionals.Problem(Emotions.Count, entry.InputSize), Is.Null);
 
         var clip = Directory.GetFiles(folder.Combine("corpus", "Actor_01"), "*.wav").Order().First();
-        var probabilities = set.PredictSequence(NetworkType.Crnn,
-            new FeaturePipeline(set.Describe(NetworkType.Crnn).Profile).ExtractSequence(WavReader.Read(File.ReadAllBytes(clip))));
+        var speech = new FeaturePipeline(set.Describe(NetworkType.Crnn).Profile).ExtractSpeech(WavReader.Read(File.ReadAllBytes(clip)));
+        var probabilities = set.PredictSequence(NetworkType.Crnn, speech.Sequence, speech.Functionals);
         Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));
     }
 
