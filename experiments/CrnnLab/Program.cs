@@ -301,7 +301,8 @@ if (pitch)
             if (!melHit) { logMel = pipe.ExtractLogMel(signal.Span); melCache.Put(hash, logMel); }
             if (!pitchHit) { track = tracker.Track(signal.Span); pitchCache.Put(hash, track); }
         }
-        return (new SequenceClip(file.Path, file.Name, hash, PitchFeatures.Prepare(logMel, track), ClipFunctionals.Compute(logMel, track)), melHit && pitchHit);
+        return (new SequenceClip(file.Path, file.Name, hash, PitchFeatures.Prepare(logMel, track), ClipFunctionals.Compute(logMel, track),
+            S("fperturb", "true") == "true" ? FunctionalsTrainer.Perturbed(logMel, track) : null), melHit && pitchHit);
     }, default);
     set = new SequenceSet(read.Clips, read.Skipped, read.CacheHits, read.Extracted);
     Console.WriteLine($"pitch cache: {pitchCache.Folder}");
@@ -386,8 +387,8 @@ if (S("stop", "") == "functionals")
         var train = set.Clips.Where(c => !foldsF[f - 1].Contains(c.Actor)).ToArray();
         var tst = set.Clips.Where(c => foldsF[f - 1].Contains(c.Actor)).ToArray();
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var model = FunctionalsTrainer.Fit(train.Select(c => c.Functionals!).ToArray(), train.Select(c => (int)c.Emotion).ToArray(),
-            Emotions.Count, D("l2", 0.3), 0.5);
+        // The product's fit (SequenceTrainingOptions.FitFunctionals): each clip as it is and perturbed (fperturb=false: as it is only).
+        var model = (opt with { FunctionalsWeight = 0.5, FunctionalsL2 = D("l2", 0.3) }).FitFunctionals(train)!;
         var probs = tst.Select(c => model.Probabilities(c.Functionals!)).ToArray();
         var truth = tst.Select(c => (int)c.Emotion).ToArray();
         var pred = probs.Select(p => Array.IndexOf(p, p.Max())).ToArray();
@@ -405,8 +406,7 @@ if (S("stop", "") == "functionals")
     {
         // The served model: fitted on every actor, with the mix weight fweight=, for assemble's functionals=.
         var all = set.Clips;
-        var finalModel = FunctionalsTrainer.Fit(all.Select(c => c.Functionals!).ToArray(), all.Select(c => (int)c.Emotion).ToArray(),
-            Emotions.Count, D("l2", 0.3), D("fweight", 0.25));
+        var finalModel = (opt with { FunctionalsWeight = D("fweight", 0.25), FunctionalsL2 = D("l2", 0.3) }).FitFunctionals(all)!;
         File.WriteAllText(modelPath, System.Text.Json.JsonSerializer.Serialize(finalModel));
         Console.WriteLine($"final functionals model ({all.Count} clips, weight {finalModel.Weight}) -> {modelPath}");
     }

@@ -42,8 +42,12 @@ public static class ClipFunctionals
     public static int Count(int melBands) => 9 * Math.Min(CepstralCoefficients, melBands) + 3 * melBands + ProsodyCount;
 
     /// <summary>The functionals of a clip's raw log-mel (dB, [bands, frames]) and its pitch track on the same frames.</summary>
+    /// <param name="melShiftBands">Training only: the speech frames' mel axis read this many bands higher (band m takes the
+    /// value at m + shift, linearly interpolated, clamped at the edges), as a longer or shorter vocal tract would move the
+    /// formants; 0 when serving.</param>
+    /// <param name="f0ShiftSemitones">Training only: every voiced F0 raised by this many semitones; 0 when serving.</param>
     /// <exception cref="ArgumentException">The track and the log-mel are on different frame grids, or the log-mel is empty.</exception>
-    public static float[] Compute(FeatureMatrix logMel, PitchTrack track)
+    public static float[] Compute(FeatureMatrix logMel, PitchTrack track, double melShiftBands = 0, double f0ShiftSemitones = 0)
     {
         ArgumentNullException.ThrowIfNull(logMel);
         ArgumentNullException.ThrowIfNull(track);
@@ -56,16 +60,22 @@ public static class ClipFunctionals
         int bands = logMel.Coefficients;
         int coefficients = Math.Min(CepstralCoefficients, bands);
 
-        // Level-relative dB, [bands, n] in double.
+        // Level-relative dB, [bands, n] in double (mel-shifted first, when asked).
         var mel = new double[bands * n];
         double level = 0;
         for (int m = 0; m < bands; m++)
         {
-            var row = logMel.Row(m).Slice(start, n);
+            double source = Math.Clamp(m + melShiftBands, 0, bands - 1);
+            int below = (int)Math.Floor(source);
+            int above = Math.Min(below + 1, bands - 1);
+            double fraction = source - below;
+            var lower = logMel.Row(below).Slice(start, n);
+            var upper = logMel.Row(above).Slice(start, n);
             for (int t = 0; t < n; t++)
             {
-                mel[m * n + t] = row[t];
-                level += row[t];
+                double value = fraction == 0 ? lower[t] : (1 - fraction) * lower[t] + fraction * upper[t];
+                mel[m * n + t] = value;
+                level += value;
             }
         }
         level /= bands * n;
@@ -118,7 +128,7 @@ public static class ClipFunctionals
             allPeriodicity[t] = periodicity[t];
             if (f0[t] > 0)
             {
-                logF0.Add(Math.Log(f0[t]));
+                logF0.Add(Math.Log(f0[t]) + f0ShiftSemitones * Math.Log(2) / 12);
                 voicedPeriodicity.Add(periodicity[t]);
             }
         }

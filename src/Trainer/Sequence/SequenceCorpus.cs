@@ -11,7 +11,10 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// <see cref="PitchFeatures.Prepare"/> for a profile with pitch rows.</param>
 /// <param name="Functionals">The clip's <see cref="ClipFunctionals"/> (profiles with pitch rows; null otherwise and in worker processes,
 /// which train networks only).</param>
-public sealed record SequenceClip(string Path, RavdessFileName Name, string ContentHash, FeatureMatrix Features, float[]? Functionals = null)
+/// <param name="PerturbedFunctionals">The clip's functionals under each of <see cref="FunctionalsTrainer.Perturbations"/>, in that
+/// order: what the functionals model trains on besides <paramref name="Functionals"/> (null where that is null).</param>
+public sealed record SequenceClip(
+    string Path, RavdessFileName Name, string ContentHash, FeatureMatrix Features, float[]? Functionals = null, IReadOnlyList<float[]>? PerturbedFunctionals = null)
 {
     public Emotion Emotion => Name.Emotion;
 
@@ -63,8 +66,8 @@ public sealed class SequenceFeatureReader
     {
         var read = ParallelClipReader.Read(scan, progress, "Sequence features", (file, bytes, hash) =>
         {
-            var (features, functionals, hit) = ReadOne(bytes, hash);
-            return (new SequenceClip(file.Path, file.Name, hash, features, functionals), hit);
+            var (features, functionals, perturbed, hit) = ReadOne(bytes, hash);
+            return (new SequenceClip(file.Path, file.Name, hash, features, functionals, perturbed), hit);
         }, ct);
         return new SequenceSet(read.Clips, read.Skipped, read.CacheHits, read.Extracted);
     }
@@ -72,7 +75,7 @@ public sealed class SequenceFeatureReader
     /// <summary>The log-mel (and the pitch track, for a profile with pitch rows) from or into their caches, prepared as
     /// <see cref="FeaturePipeline.ExtractSequence"/> prepares them, with their functionals as <see cref="FeaturePipeline.ExtractSpeech"/>
     /// computes them; a clip missing any part is decoded and resampled once.</summary>
-    private (FeatureMatrix Features, float[]? Functionals, bool CacheHit) ReadOne(byte[] bytes, string hash)
+    private (FeatureMatrix Features, float[]? Functionals, IReadOnlyList<float[]>? PerturbedFunctionals, bool CacheHit) ReadOne(byte[] bytes, string hash)
     {
         var tracker = pipeline.PitchTracker;
         FeatureMatrix? logMel = null;
@@ -93,6 +96,9 @@ public sealed class SequenceFeatureReader
                 pitchCache?.Put(hash, track);
             }
         }
-        return (pipeline.PrepareSequence(logMel!, track), track is null ? null : ClipFunctionals.Compute(logMel!, track), melHit && pitchHit);
+        return (pipeline.PrepareSequence(logMel!, track),
+            track is null ? null : ClipFunctionals.Compute(logMel!, track),
+            track is null ? null : FunctionalsTrainer.Perturbed(logMel!, track),
+            melHit && pitchHit);
     }
 }
