@@ -75,7 +75,8 @@ public static class SequenceCrossValidation
         (options.FunctionalsWeight > 0
             ? $"; the networks' probabilities are mixed {(1 - options.FunctionalsWeight).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} : " +
               $"{options.FunctionalsWeight.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} with a logistic regression on {ClipFunctionals.Count(CrnnTraining.ProfileFor(options).MelBands)} " +
-              "clip-level statistics (level-relative spectral envelope, cepstral and pitch statistics), fitted on the same actors"
+              "clip-level statistics (level-relative spectral envelope, cepstral and pitch statistics), fitted on the same actors' clips, " +
+              "each also under eight speaker perturbations (±1 mel band, ±1 semitone)"
             : "") +
         ". Metrics pool the test predictions of all folds.";
 
