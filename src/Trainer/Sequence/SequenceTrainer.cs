@@ -93,8 +93,8 @@ public sealed record SequenceTrainingOptions(
     /// <summary>The functionals model's ridge penalty per unit of mean cross-entropy (<c>[crnn] functionals_l2</c>).</summary>
     public double FunctionalsL2 { get; init; } = DefaultFunctionalsL2;
 
-    /// <summary>0.03: the penalty of the shipped mix (docs/crnn.md, fourth-session runs: 0.1 and 0.3 mixed 0.5-1.2 points
-    /// worse). Per example: with the eight perturbed copies of each clip it weighs like 0.27 on the clips alone.</summary>
+    /// <summary>0.03: the penalty of the shipped mix, fitted on each clip and its eight perturbed copies (docs/crnn.md,
+    /// fourth-session runs: 0.1 and 0.3 mixed 0.5-1.2 points worse there).</summary>
     public const double DefaultFunctionalsL2 = 0.03;
 
     /// <summary>The functionals model of these clips, or null when <see cref="FunctionalsWeight"/> is 0.</summary>
