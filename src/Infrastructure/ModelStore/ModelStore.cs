@@ -254,6 +254,11 @@ public sealed class ModelStore(string root)
             {
                 throw new ModelStoreException($"'{path}': {entry.Network} takes {entry.InputSize} inputs but the profile has {manifest.Profile.CoefficientCount} coefficients.");
             }
+            // An MFCC vector carries no clip to compute functionals of: a model listed with one could never be served as saved.
+            if (entry.Functionals is not null)
+            {
+                throw new ModelStoreException($"'{path}': {entry.Network} takes an MFCC vector and cannot be served with a functionals model.");
+            }
             var z = entry.Standardization;
             if (z?.Mean is null || z.Std is null || z.Mean.Length != entry.InputSize || z.Std.Length != entry.InputSize
                 || z.Mean.Any(m => !float.IsFinite(m)) || z.Std.Any(s => !float.IsFinite(s) || s <= 0))

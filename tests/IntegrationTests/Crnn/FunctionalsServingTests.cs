@@ -143,6 +143,25 @@ public sealed class FunctionalsServingTests
     }
 
     [Test]
+    public void Load_FunctionalsModelOnAnMfccVectorNetwork_IsRefused()
+    {
+        using var folder = new TempFolder();
+        var (_, mixed) = Sets(folder, Functionals());
+        var store = new ModelStore(Path.Combine(folder.Path, "vector"));
+        TestModelSets.Save(store, seed: 3);
+        var manifestPath = Path.Combine(store.Root, store.ReadPointer()!, ModelManifest.FileName);
+        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        var functionals = JsonNode.Parse(File.ReadAllText(Path.Combine(folder.Path, "mixed", mixed.Id, ModelManifest.FileName)))!["networks"]![0]!["functionals"]!;
+        var dnn = manifest["networks"]!.AsArray().First(n => (string?)n!["network"] == "DNN")!;
+        dnn["functionals"] = functionals.DeepClone();
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+
+        var e = Assert.Throws<ModelStoreException>(() => store.LoadCurrent());
+
+        Assert.That(e!.Message, Does.Contain("DNN").And.Contain("functionals model"));
+    }
+
+    [Test]
     public async Task Api_AudioForACrnnWithFunctionals_ServesTheMixOfTheClipsOwnFunctionals()
     {
         using var folder = new TempFolder();
