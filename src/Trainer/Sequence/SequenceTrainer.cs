@@ -326,7 +326,7 @@ public static class SequenceTrainer
                     afterEpoch?.Invoke(epoch, module);
                     continue;
                 }
-                var (accuracy, validationLoss) = Evaluate(module, validation, options.TestWindowFrames);
+                var (accuracy, validationLoss) = Evaluate(module, validation, options);
                 if (accuracy > bestAccuracy || (accuracy == bestAccuracy && validationLoss < bestLoss))
                 {
                     bestAccuracy = accuracy;
@@ -343,7 +343,7 @@ public static class SequenceTrainer
                 averaged.CopyTo(module);
                 RecalibrateBatchNorm(module, train, augmentation, options.BatchSize, random);
                 module.eval();
-                double accuracy = validation.Count == 0 ? 0 : Evaluate(module, validation, options.TestWindowFrames).Accuracy;
+                double accuracy = validation.Count == 0 ? 0 : Evaluate(module, validation, options).Accuracy;
                 return new SequenceFit(module, options.Epochs, options.Epochs, accuracy, secondsPerEpoch);
             }
             module.load_state_dict(best!);
@@ -454,9 +454,11 @@ public static class SequenceTrainer
         IReadOnlyList<double>? melShifts = null, int melBands = 0) =>
         PredictProbabilities(module, clips, windowFrames, melShifts, melBands).Select(Probabilities.ArgMax).ToArray();
 
-    private static (double Accuracy, double Loss) Evaluate(EmotionCrnn module, LabeledSequences data, int windowFrames)
+    /// <summary>The validation clips read as cross-validation and serving read them: the same window and mel shifts.</summary>
+    private static (double Accuracy, double Loss) Evaluate(EmotionCrnn module, LabeledSequences data, SequenceTrainingOptions options)
     {
-        var probabilities = PredictProbabilities(module, data.Features, windowFrames);
+        var probabilities = PredictProbabilities(
+            module, data.Features, options.TestWindowFrames, options.TestMelShifts, data.Features[0].Coefficients - module.PitchRows);
         int correct = 0;
         double loss = 0;
         for (int i = 0; i < data.Count; i++)

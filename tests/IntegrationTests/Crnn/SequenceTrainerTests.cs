@@ -67,6 +67,24 @@ public sealed class SequenceTrainerTests
     }
 
     [Test]
+    public void Fit_SelectingOnValidationWithTestMelShifts_ScoresTheValidationClipsAsServedWithThoseShifts()
+    {
+        var train = Synthetic(perClass: 6, seed: 1);
+        var validation = Synthetic(perClass: 3, seed: 2);
+        IReadOnlyList<double> shifts = [-3, 3];
+        var options = Tiny with { Epochs = 6, TestMelShifts = shifts };
+
+        var fit = SequenceTrainer.Fit(train, validation, options, seed: 5, CancellationToken.None);
+        using var module = fit.Module;
+
+        double Accuracy(IReadOnlyList<double>? melShifts) =>
+            SequenceTrainer.PredictClasses(module, validation.Features, options.TestWindowFrames, melShifts, Bands)
+                .Zip(validation.Classes).Count(p => p.First == p.Second) / (double)validation.Count;
+        Assert.That(fit.BestValidationAccuracy, Is.EqualTo(Accuracy(shifts)), "the kept epoch was scored with the served shifts");
+        Assert.That(Accuracy(null), Is.Not.EqualTo(Accuracy(shifts)), "the shifts change this model's validation accuracy, so the test can tell");
+    }
+
+    [Test]
     public void Fit_SameSeedTwice_GivesIdenticalWeights()
     {
         var train = Synthetic(perClass: 3, seed: 1);
