@@ -49,7 +49,7 @@ public sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJobRu
         // The manifest has one best epoch per network: an ensemble records its first member's (the line above prints them all).
         var examples = finalJobs[0].Select(sequences.Clips, options).Train.Count;
         var run = new TrainingRun(finalJobs[0].TrainingActors, finalJobs[0].ValidationActors, examples, fit.Members[0].BestEpoch, fit.Members[0].EpochsRun);
-        // The functionals model sees the final networks' training and validation actors.
+        // The functionals model sees the final networks' training and validation actors (it has no epoch to choose).
         var finalActors = final.TrainingActors.Concat(final.ValidationActors).ToHashSet();
         var functionals = options.FitFunctionals(sequences.Clips.Where(c => finalActors.Contains(c.Actor)).ToArray());
         // Served as it was evaluated: short clips repeated up to the training window (if so), the same test-time shifts, the same mix.

@@ -35,7 +35,8 @@ public static class SequenceCrossValidation
             var testClips = clips.Where(c => fold.TestActors.Contains(c.Actor)).ToArray();
             var test = LabeledSequences.From(testClips);
             var fit = SequenceEnsemble.Join(memberFits.Skip(f * options.Members).Take(options.Members).ToArray());
-            // The functionals model sees every actor of the fold but its test actors, as the networks do.
+            // The functionals model sees every actor of the fold but its test actors: it has no epoch to choose, so the
+            // validation actors (if the recipe keeps any) train it too.
             var functionals = options.FitFunctionals(clips.Where(c => !fold.TestActors.Contains(c.Actor)).ToArray());
             using (fit.Module)
             {
@@ -75,7 +76,7 @@ public static class SequenceCrossValidation
         (options.FunctionalsWeight > 0
             ? $"; the networks' probabilities are mixed {(1 - options.FunctionalsWeight).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} : " +
               $"{options.FunctionalsWeight.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} with a logistic regression on {ClipFunctionals.Count(CrnnTraining.ProfileFor(options).MelBands)} " +
-              "clip-level statistics (level-relative spectral envelope, cepstral and pitch statistics), fitted on the same actors' clips, " +
+              "clip-level statistics (level-relative spectral envelope, cepstral and pitch statistics), fitted on each fold's non-test actors' clips, " +
               "each also under eight speaker perturbations (±1 mel band, ±1 semitone)"
             : "") +
         ". Metrics pool the test predictions of all folds.";

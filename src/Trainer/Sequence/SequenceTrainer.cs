@@ -84,7 +84,7 @@ public sealed record SequenceTrainingOptions(
 
     /// <summary>
     /// The share of a clip's probabilities given to a <see cref="FunctionalsModel"/> on its <see cref="ClipFunctionals"/>
-    /// (<c>[crnn] functionals_weight</c>), fitted on the same actors as the networks and mixed in as
+    /// (<c>[crnn] functionals_weight</c>), fitted on every non-test actor of the fold (of the final set) and mixed in as
     /// <c>(1 − w) · networks + w · functionals</c>, in cross-validation and when served. 0: the networks alone. Needs pitch rows
     /// (the functionals include pitch statistics).
     /// </summary>
