@@ -103,4 +103,38 @@ public sealed class ShippedModelsTests
         var features = new FeaturePipeline(profile).ExtractMean(WavReader.Read(wav));
         Assert.That(Probabilities(json), Is.EqualTo(_models.Predict(NetworkType.Cnn, [features])[0]));
     }
+
+    [Test]
+    public async Task Predict_SpeechWavForCrnn_AnswersTheShippedNetworksMixedWithTheClipsFunctionals()
+    {
+        var wav = GoldenWavs.Read("speech_22050_s16.wav");
+        var content = new ByteArrayContent(wav);
+        content.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+
+        var response = await _client.PostAsync("/prediction/crnn", content);
+
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), json);
+        var speech = new FeaturePipeline(_models.Describe(NetworkType.Crnn).Profile).ExtractSpeech(WavReader.Read(wav));
+        Assert.That(speech.Functionals, Is.Not.Null, "the shipped CRNN reads pitch rows, so the clip has functionals");
+        Assert.That(Probabilities(json), Is.EqualTo(_models.PredictSequence(NetworkType.Crnn, speech.Sequence, speech.Functionals)));
+    }
+
+    // Digital silence and a 0.1 s blip: odd audio still gets a finite answer from the
+    // shipped networks and functionals model, never a 500.
+    [TestCase(0.0, 3.0)]
+    [TestCase(220.0, 0.1)]
+    public async Task Predict_OddAudioForCrnn_AnswersFiniteProbabilitiesSummingToOne(double frequencyHz, double seconds)
+    {
+        var content = new ByteArrayContent(Trainer.TestWav.Tone(frequencyHz, seconds: seconds));
+        content.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+
+        var response = await _client.PostAsync("/prediction/crnn", content);
+
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), json);
+        var probabilities = Probabilities(json);
+        Assert.That(probabilities.All(float.IsFinite), Is.True, json);
+        Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));
+    }
 }
