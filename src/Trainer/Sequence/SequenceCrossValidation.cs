@@ -38,19 +38,24 @@ public static class SequenceCrossValidation
             // The functionals model sees every actor of the fold but its test actors: it has no epoch to choose, so the
             // validation actors (if the recipe keeps any) train it too.
             var functionals = options.FitFunctionals(clips.Where(c => !fold.TestActors.Contains(c.Actor)).ToArray());
+            string parts = "";
             using (fit.Module)
             {
                 var probabilities = SequenceTrainer.PredictProbabilities(
                     fit.Module, test.Features, options.TestWindowFrames, options.TestMelShifts, CrnnTraining.ProfileFor(options).MelBands);
                 if (functionals is not null)
                 {
+                    // Each part's own accuracy too, so the log shows what the mix adds.
+                    var own = testClips.Select(c => functionals.Probabilities(c.Functionals!)).ToArray();
+                    parts = $" (networks alone {Accuracy((test.Classes, probabilities.Select(Probabilities.ArgMax).ToArray())):P1}, " +
+                        $"functionals alone {Accuracy((test.Classes, own.Select(Probabilities.ArgMax).ToArray())):P1})";
                     probabilities = probabilities.Select((p, i) => functionals.Mix(p, testClips[i].Functionals!)).ToArray();
                 }
                 results.Add((test.Classes, probabilities.Select(Probabilities.ArgMax).ToArray()));
             }
             progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs} " +
                 $"(validation accuracy {string.Join(", ", fit.Members.Select(m => m.BestValidationAccuracy.ToString("P1")))}), " +
-                $"test accuracy {Accuracy(results[^1]):P1}, {fit.SecondsPerEpoch:F1} s/epoch");
+                $"test accuracy {Accuracy(results[^1]):P1}{parts}, {fit.SecondsPerEpoch:F1} s/epoch");
         }
         var perFold = results.Select(f => ClassificationMetrics.From(f.Truth, f.Predicted, Emotions.Count)).ToArray();
         var pooled = ClassificationMetrics.From(
