@@ -25,11 +25,16 @@ public sealed record FunctionalsModel(
     IReadOnlyList<double> Intercepts)
 {
     /// <summary>The class probabilities (softmax of the linear scores) of one clip's functionals.</summary>
-    /// <exception cref="ArgumentException">The vector's length is not the model's.</exception>
+    /// <exception cref="ArgumentException">The vector's length is not the model's, or it holds a NaN or infinity.</exception>
     public float[] Probabilities(ReadOnlySpan<float> functionals)
     {
         if (functionals.Length != Mean.Count)
             throw new ArgumentException($"The clip has {functionals.Length} functionals; the model takes {Mean.Count} ({Layout}).", nameof(functionals));
+        foreach (var value in functionals)
+        {
+            if (!float.IsFinite(value))
+                throw new ArgumentException("The clip's functionals contain a value that is not a finite number.", nameof(functionals));
+        }
         var scores = new double[Intercepts.Count];
         for (int k = 0; k < scores.Length; k++)
         {

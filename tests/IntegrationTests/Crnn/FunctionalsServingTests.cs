@@ -108,6 +108,19 @@ public sealed class FunctionalsServingTests
     }
 
     [Test]
+    public void PredictSequence_FunctionalsWithANaN_IsRefusedNotAnsweredWithNaN()
+    {
+        using var folder = new TempFolder();
+        var (_, mixed) = Sets(folder, Functionals());
+        var functionals = Vector(4);
+        functionals[17] = float.NaN;
+
+        var e = Assert.Throws<ArgumentException>(() => mixed.PredictSequence(NetworkType.Crnn, Clip(40), functionals));
+
+        Assert.That(e!.Message, Does.Contain("not a finite number"));
+    }
+
+    [Test]
     public void Load_SavedFunctionalsModel_RoundTripsThroughTheManifest()
     {
         using var folder = new TempFolder();
