@@ -11,13 +11,6 @@ public sealed class ApiAudioTests : InMemoryApiTests
 {
     private const string Speech = "speech_22050_s16.wav";
 
-    private static ByteArrayContent Wav(byte[] bytes, string contentType = "audio/wav")
-    {
-        var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        return content;
-    }
-
     /// <summary>What the served model must receive: the pipeline of the manifest's profile over the file.</summary>
     private static float[] ExpectedFeatures(string name) =>
         new FeaturePipeline(FeatureProfile.Compat).ExtractMean(WavReader.Read(GoldenWavs.Read(name)));
@@ -28,7 +21,7 @@ public sealed class ApiAudioTests : InMemoryApiTests
     [TestCase("audio/vnd.wave")]
     public async Task Predict_WavBody_ExtractsWithTheServedProfileAndAnswersTheContract(string contentType)
     {
-        var response = await Client.PostAsync("/prediction/DNN", Wav(GoldenWavs.Read(Speech), contentType));
+        var response = await Client.PostAsync("/prediction/DNN", PredictionRequests.Wav(GoldenWavs.Read(Speech), contentType));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         Assert.That(await response.Content.ReadAsStringAsync(), Does.StartWith("""{"results":[{"emotionType":"angry","prediction":0.5},"""));
@@ -42,7 +35,7 @@ public sealed class ApiAudioTests : InMemoryApiTests
         using var form = new MultipartFormDataContent
         {
             { new StringContent("a note the server ignores"), "comment" },
-            { Wav(GoldenWavs.Read("tone_16000_s16.wav")), "file", "tone.wav" },
+            { PredictionRequests.Wav(GoldenWavs.Read("tone_16000_s16.wav")), "file", "tone.wav" },
         };
 
         var response = await Client.PostAsync("/prediction/cnn", form);
@@ -56,8 +49,8 @@ public sealed class ApiAudioTests : InMemoryApiTests
     {
         using var form = new MultipartFormDataContent
         {
-            { Wav(GoldenWavs.Read(Speech)), "file", "a.wav" },
-            { Wav(GoldenWavs.Read(Speech)), "other", "b.wav" },
+            { PredictionRequests.Wav(GoldenWavs.Read(Speech)), "file", "a.wav" },
+            { PredictionRequests.Wav(GoldenWavs.Read(Speech)), "other", "b.wav" },
         };
 
         var problem = await ApiErrorTests.AssertProblem(await Client.PostAsync("/prediction/cnn", form), HttpStatusCode.BadRequest);
@@ -78,7 +71,7 @@ public sealed class ApiAudioTests : InMemoryApiTests
     [Test]
     public async Task Predict_EmptyWavBody_422WithTheReadersMessage()
     {
-        var problem = await ApiErrorTests.AssertProblem(await Client.PostAsync("/prediction/DNN", Wav([])), HttpStatusCode.UnprocessableEntity);
+        var problem = await ApiErrorTests.AssertProblem(await Client.PostAsync("/prediction/DNN", PredictionRequests.Wav([])), HttpStatusCode.UnprocessableEntity);
 
         Assert.That(problem.GetProperty("detail").GetString(), Is.EqualTo("Not a WAV file: 0 bytes is shorter than the 12-byte RIFF header."));
     }
@@ -88,7 +81,7 @@ public sealed class ApiAudioTests : InMemoryApiTests
     {
         var mp3ish = "ID3\u0004\0\0\0\0\0\0 this is not RIFF audio"u8.ToArray();
 
-        var problem = await ApiErrorTests.AssertProblem(await Client.PostAsync("/prediction/DNN", Wav(mp3ish)), HttpStatusCode.UnprocessableEntity);
+        var problem = await ApiErrorTests.AssertProblem(await Client.PostAsync("/prediction/DNN", PredictionRequests.Wav(mp3ish)), HttpStatusCode.UnprocessableEntity);
 
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("does not start with 'RIFF'"));
     }
@@ -99,7 +92,7 @@ public sealed class ApiAudioTests : InMemoryApiTests
         var header = GoldenWavs.Read(Speech).AsSpan(0, 44).ToArray();
         BitConverter.TryWriteBytes(header.AsSpan(40), 0); // data chunk size 0: no sample frames
 
-        var problem = await ApiErrorTests.AssertProblem(await Client.PostAsync("/prediction/DNN", Wav(header)), HttpStatusCode.UnprocessableEntity);
+        var problem = await ApiErrorTests.AssertProblem(await Client.PostAsync("/prediction/DNN", PredictionRequests.Wav(header)), HttpStatusCode.UnprocessableEntity);
 
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("data"));
     }
@@ -112,7 +105,7 @@ public sealed class ApiAudioTests : InMemoryApiTests
         var wav = GoldenWavs.Read(Speech);
         Assert.That(wav.Length, Is.GreaterThan(50000));
 
-        var problem = await ApiErrorTests.AssertProblem(await client.PostAsync("/prediction/DNN", Wav(wav)), HttpStatusCode.RequestEntityTooLarge);
+        var problem = await ApiErrorTests.AssertProblem(await client.PostAsync("/prediction/DNN", PredictionRequests.Wav(wav)), HttpStatusCode.RequestEntityTooLarge);
 
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("50000"));
     }
@@ -120,13 +113,13 @@ public sealed class ApiAudioTests : InMemoryApiTests
     [Test]
     public async Task Predict_WavToAnUnknownNetwork_400()
     {
-        await ApiErrorTests.AssertProblem(await Client.PostAsync("/prediction/rnn", Wav(GoldenWavs.Read(Speech))), HttpStatusCode.BadRequest);
+        await ApiErrorTests.AssertProblem(await Client.PostAsync("/prediction/rnn", PredictionRequests.Wav(GoldenWavs.Read(Speech))), HttpStatusCode.BadRequest);
     }
 
     [Test]
     public async Task Metrics_AfterAnAudioPrediction_CountsItAsAudio()
     {
-        await Client.PostAsync("/prediction/DNN", Wav(GoldenWavs.Read(Speech)));
+        await Client.PostAsync("/prediction/DNN", PredictionRequests.Wav(GoldenWavs.Read(Speech)));
 
         var text = await Client.GetStringAsync("/metrics");
 

@@ -22,10 +22,6 @@ public sealed class RealClassifierTests
     private static float[] PredictDirectly(TorchEmotionClassifier classifier, NetworkType network, float[] input) =>
         classifier.Current.Predict(network, [input])[0];
 
-    private static float[] Probabilities(string json) =>
-        JsonDocument.Parse(json).RootElement.GetProperty("results").EnumerateArray()
-            .Select(r => r.GetProperty("prediction").GetSingle()).ToArray();
-
     [TestCase(NetworkType.Dnn)]
     [TestCase(NetworkType.Cnn)]
     public async Task Predict_Mfccs_AnswersExactlyWhatTheModelComputes(NetworkType network)
@@ -41,7 +37,7 @@ public sealed class RealClassifierTests
         var response = await client.PostAsync($"/prediction/{network.Name().ToLowerInvariant()}", ApiContractTests.Json(body));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        var probabilities = Probabilities(await response.Content.ReadAsStringAsync());
+        var probabilities = PredictionRequests.Probabilities(await response.Content.ReadAsStringAsync());
         Assert.That(probabilities, Is.EqualTo(PredictDirectly(classifier, network, input)));
         Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));
     }
@@ -66,7 +62,7 @@ public sealed class RealClassifierTests
         for (int i = 0; i < inputs.Length; i++)
         {
             var network = i % 2 == 0 ? NetworkType.Dnn : NetworkType.Cnn;
-            Assert.That(Probabilities(bodies[i]), Is.EqualTo(PredictDirectly(classifier, network, inputs[i])).Within(1e-6f), $"request {i}");
+            Assert.That(PredictionRequests.Probabilities(bodies[i]), Is.EqualTo(PredictDirectly(classifier, network, inputs[i])).Within(1e-6f), $"request {i}");
         }
     }
 
@@ -79,15 +75,14 @@ public sealed class RealClassifierTests
         using var factory = new ApiFactory(classifier);
         using var client = factory.CreateClient();
         var wav = GoldenWavs.Read("speech_22050_s16.wav");
-        var content = new ByteArrayContent(wav);
-        content.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        var content = PredictionRequests.Wav(wav);
 
         var response = await client.PostAsync("/prediction/DNN", content);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         // The manifest says "full" (whole clip), not the contract's 2.5 s window: the Api must follow the manifest.
         var features = new FeaturePipeline(FeatureProfile.Full).ExtractMean(WavReader.Read(wav));
-        Assert.That(Probabilities(await response.Content.ReadAsStringAsync()), Is.EqualTo(PredictDirectly(classifier, NetworkType.Dnn, features)));
+        Assert.That(PredictionRequests.Probabilities(await response.Content.ReadAsStringAsync()), Is.EqualTo(PredictDirectly(classifier, NetworkType.Dnn, features)));
         var compat = new FeaturePipeline(FeatureProfile.Compat).ExtractMean(WavReader.Read(wav));
         Assert.That(PredictDirectly(classifier, NetworkType.Dnn, compat), Is.Not.EqualTo(PredictDirectly(classifier, NetworkType.Dnn, features)));
     }

@@ -46,10 +46,6 @@ public sealed class ShippedModelsTests
         _factory.Dispose();
     }
 
-    private static float[] Probabilities(string json) =>
-        JsonDocument.Parse(json).RootElement.GetProperty("results").EnumerateArray()
-            .Select(r => r.GetProperty("prediction").GetSingle()).ToArray();
-
     [Test]
     public async Task ReadyAndModels_NameTheSetThatModelsCurrentPointsTo()
     {
@@ -83,7 +79,7 @@ public sealed class ShippedModelsTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), json);
         Assert.That(JsonDocument.Parse(json).RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("emotionType").GetString()),
             Is.EqualTo(Emotions.AllLabels));
-        var probabilities = Probabilities(json);
+        var probabilities = PredictionRequests.Probabilities(json);
         Assert.That(probabilities, Is.EqualTo(_models.Predict(NetworkType.Dnn, [mfccs])[0]));
         Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));
     }
@@ -92,8 +88,7 @@ public sealed class ShippedModelsTests
     public async Task Predict_SpeechWav_AnswersTheShippedCnnOnTheManifestProfilesFeatures()
     {
         var wav = GoldenWavs.Read("speech_22050_s16.wav");
-        var content = new ByteArrayContent(wav);
-        content.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        var content = PredictionRequests.Wav(wav);
 
         var response = await _client.PostAsync("/prediction/cnn", content);
 
@@ -101,15 +96,14 @@ public sealed class ShippedModelsTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), json);
         var profile = _models.Describe(NetworkType.Cnn).Profile;
         var features = new FeaturePipeline(profile).ExtractMean(WavReader.Read(wav));
-        Assert.That(Probabilities(json), Is.EqualTo(_models.Predict(NetworkType.Cnn, [features])[0]));
+        Assert.That(PredictionRequests.Probabilities(json), Is.EqualTo(_models.Predict(NetworkType.Cnn, [features])[0]));
     }
 
     [Test]
     public async Task Predict_SpeechWavForCrnn_AnswersTheShippedNetworksMixedWithTheClipsFunctionals()
     {
         var wav = GoldenWavs.Read("speech_22050_s16.wav");
-        var content = new ByteArrayContent(wav);
-        content.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        var content = PredictionRequests.Wav(wav);
 
         var response = await _client.PostAsync("/prediction/crnn", content);
 
@@ -117,7 +111,7 @@ public sealed class ShippedModelsTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), json);
         var speech = new FeaturePipeline(_models.Describe(NetworkType.Crnn).Profile).ExtractSpeech(WavReader.Read(wav));
         Assert.That(speech.Functionals, Is.Not.Null, "the shipped CRNN reads pitch rows, so the clip has functionals");
-        Assert.That(Probabilities(json), Is.EqualTo(_models.PredictSequence(NetworkType.Crnn, speech.Sequence, speech.Functionals)));
+        Assert.That(PredictionRequests.Probabilities(json), Is.EqualTo(_models.PredictSequence(NetworkType.Crnn, speech.Sequence, speech.Functionals)));
     }
 
     // Digital silence and a 0.1 s blip: odd audio still gets a finite answer from the
@@ -126,14 +120,13 @@ public sealed class ShippedModelsTests
     [TestCase(220.0, 0.1)]
     public async Task Predict_OddAudioForCrnn_AnswersFiniteProbabilitiesSummingToOne(double frequencyHz, double seconds)
     {
-        var content = new ByteArrayContent(Trainer.TestWav.Tone(frequencyHz, seconds: seconds));
-        content.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        var content = PredictionRequests.Wav(Trainer.TestWav.Tone(frequencyHz, seconds: seconds));
 
         var response = await _client.PostAsync("/prediction/crnn", content);
 
         var json = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), json);
-        var probabilities = Probabilities(json);
+        var probabilities = PredictionRequests.Probabilities(json);
         Assert.That(probabilities.All(float.IsFinite), Is.True, json);
         Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));
     }

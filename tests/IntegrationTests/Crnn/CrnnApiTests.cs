@@ -48,8 +48,7 @@ public sealed class CrnnApiTests
     public async Task Predict_AudioForCrnn_Returns8EmotionsInLabelOrderFromTheSequenceProfile()
     {
         var wav = GoldenWavs.Read(Speech);
-        var content = new ByteArrayContent(wav);
-        content.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        var content = PredictionRequests.Wav(wav);
 
         var response = await _client.PostAsync("/prediction/crnn", content);
 

@@ -183,8 +183,7 @@ public sealed class FunctionalsServingTests
         using var factory = new ApiFactory(classifier);
         using var client = factory.CreateClient();
         var wav = GoldenWavs.Read("speech_22050_s16.wav");
-        var content = new ByteArrayContent(wav);
-        content.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        var content = PredictionRequests.Wav(wav);
 
         var response = await client.PostAsync("/prediction/crnn", content);
 

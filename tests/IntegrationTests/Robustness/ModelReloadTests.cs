@@ -27,9 +27,6 @@ public sealed class ModelReloadTests
     private static readonly string Body =
         "{\"mfccs\":[" + string.Join(",", Input.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]}";
 
-    private static float[] Probabilities(string json) =>
-        JsonDocument.Parse(json).RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("prediction").GetSingle()).ToArray();
-
     /// <summary>What set <paramref name="setId"/> answers for <see cref="Input"/>, per network, by a direct load.</summary>
     private static Dictionary<NetworkType, float[]> ExpectedAnswers(string root, string setId)
     {
@@ -52,7 +49,7 @@ public sealed class ModelReloadTests
         var response = await client.PostAsync($"/prediction/{network.Name()}", ApiContractTests.Json(Body));
         var text = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
-        return Probabilities(text);
+        return PredictionRequests.Probabilities(text);
     }
 
     [Test]
@@ -91,7 +88,7 @@ public sealed class ModelReloadTests
 
         var failed = answers.Where(a => a.Status != HttpStatusCode.OK).ToArray();
         Assert.That(failed, Is.Empty, $"{failed.Length} of {answers.Count} requests failed, e.g. {failed.FirstOrDefault().Body}");
-        var servedBy = answers.Select(a => (a.Network, Set: SetThatAnswered(expected, a.Network, Probabilities(a.Body)))).ToArray();
+        var servedBy = answers.Select(a => (a.Network, Set: SetThatAnswered(expected, a.Network, PredictionRequests.Probabilities(a.Body)))).ToArray();
         Assert.That(servedBy.Where(s => s.Set is null), Is.Empty, "an answer matched no single complete set: a half-swapped model");
         Assert.That(servedBy.Select(s => s.Set).Distinct().Count(), Is.GreaterThanOrEqualTo(6), "the load should span most of the 11 sets");
         TestContext.Out.WriteLine($"{answers.Count} requests, 0 failed, answered by {servedBy.Select(s => s.Set).Distinct().Count()} of 11 sets");
