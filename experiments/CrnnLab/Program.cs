@@ -387,8 +387,8 @@ if (S("stop", "") == "functionals")
         var train = set.Clips.Where(c => !foldsF[f - 1].Contains(c.Actor)).ToArray();
         var tst = set.Clips.Where(c => foldsF[f - 1].Contains(c.Actor)).ToArray();
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        // The product's fit (SequenceTrainingOptions.FitFunctionals): each clip as it is and perturbed (fperturb=false: as it is only).
-        var model = (opt with { FunctionalsWeight = 0.5, FunctionalsL2 = D("l2", 0.3) }).FitFunctionals(train)!;
+        // The product's fit (FunctionalsTrainer.Fit of clips): each clip as it is and perturbed (fperturb=false: as it is only).
+        var model = FunctionalsTrainer.Fit(train, opt with { FunctionalsWeight = 0.5, FunctionalsL2 = D("l2", 0.3) })!;
         var probs = tst.Select(c => model.Probabilities(c.Functionals!)).ToArray();
         var truth = tst.Select(c => (int)c.Emotion).ToArray();
         var pred = probs.Select(p => Array.IndexOf(p, p.Max())).ToArray();
@@ -406,7 +406,7 @@ if (S("stop", "") == "functionals")
     {
         // The served model: fitted on every actor, with the mix weight fweight=, for assemble's functionals=.
         var all = set.Clips;
-        var finalModel = (opt with { FunctionalsWeight = D("fweight", 0.25), FunctionalsL2 = D("l2", 0.3) }).FitFunctionals(all)!;
+        var finalModel = FunctionalsTrainer.Fit(all, opt with { FunctionalsWeight = D("fweight", 0.25), FunctionalsL2 = D("l2", 0.3) })!;
         File.WriteAllText(modelPath, System.Text.Json.JsonSerializer.Serialize(finalModel));
         Console.WriteLine($"final functionals model ({all.Count} clips, weight {finalModel.Weight}) -> {modelPath}");
     }

@@ -43,9 +43,8 @@ public static class ClipFunctionals
     public static int Count(int melBands) => 9 * Math.Min(CepstralCoefficients, melBands) + 3 * melBands + ProsodyCount;
 
     /// <summary>The functionals of a clip's raw log-mel (dB, [bands, frames]) and its pitch track on the same frames.</summary>
-    /// <param name="melShiftBands">Training only: the speech frames' mel axis read this many bands higher (band m takes the
-    /// value at m + shift, linearly interpolated, clamped at the edges), as a longer or shorter vocal tract would move the
-    /// formants; 0 when serving.</param>
+    /// <param name="melShiftBands">Training only: the speech frames' mel axis shifted by this many bands (<see cref="MelShift"/>),
+    /// as a longer or shorter vocal tract would move the formants; 0 when serving.</param>
     /// <param name="f0ShiftSemitones">Training only: every voiced F0 raised by this many semitones; 0 when serving.</param>
     /// <exception cref="ArgumentException">The track and the log-mel are on different frame grids, or the log-mel is empty.</exception>
     public static float[] Compute(FeatureMatrix logMel, PitchTrack track, double melShiftBands = 0, double f0ShiftSemitones = 0)
@@ -66,10 +65,7 @@ public static class ClipFunctionals
         double level = 0;
         for (int m = 0; m < bands; m++)
         {
-            double source = Math.Clamp(m + melShiftBands, 0, bands - 1);
-            int below = (int)Math.Floor(source);
-            int above = Math.Min(below + 1, bands - 1);
-            double fraction = source - below;
+            var (below, above, fraction) = MelShift.Source(m, melShiftBands, bands);
             var lower = logMel.Row(below).Slice(start, n);
             var upper = logMel.Row(above).Slice(start, n);
             for (int t = 0; t < n; t++)
@@ -99,24 +95,30 @@ public static class ClipFunctionals
 
         var result = new float[Count(bands)];
         int at = 0;
-        void Block(int rows, double[] matrix, Func<ReadOnlySpan<double>, double> statistic)
+        void Block(double[][] rows, Func<double[], double> statistic)
         {
-            for (int r = 0; r < rows; r++)
-                result[at++] = (float)statistic(matrix.AsSpan(r * n, n));
+            foreach (var row in rows)
+                result[at++] = (float)statistic(row);
         }
+        double[][] Rows(double[] matrix, int count) => Enumerable.Range(0, count).Select(r => matrix.AsSpan(r * n, n).ToArray()).ToArray();
 
-        Block(coefficients, cepstrum, Mean);
-        Block(coefficients, cepstrum, Std);
-        Block(coefficients, cepstrum, x => Percentile(x, 10));
-        Block(coefficients, cepstrum, x => Percentile(x, 50));
-        Block(coefficients, cepstrum, x => Percentile(x, 90));
-        Block(coefficients, cepstrum, Slope);
-        Block(coefficients, cepstrum, x => Std(Diff(x)));
-        Block(coefficients, cepstrum, x => MeanAbs(Diff(x)));
-        Block(coefficients, cepstrum, x => Std(Diff(Diff(x))));
-        Block(bands, mel, Mean);
-        Block(bands, mel, Std);
-        Block(bands, mel, x => Std(Diff(x)));
+        // Each cepstral row sorted once for its three percentiles and differenced once for its three delta statistics.
+        var cepstral = Rows(cepstrum, coefficients);
+        var cepstralSorted = cepstral.Select(Sorted).ToArray();
+        var cepstralDeltas = cepstral.Select(r => Diff(r)).ToArray();
+        Block(cepstral, r => Mean(r));
+        Block(cepstral, r => Std(r));
+        Block(cepstralSorted, r => OfSorted(r, 10));
+        Block(cepstralSorted, r => OfSorted(r, 50));
+        Block(cepstralSorted, r => OfSorted(r, 90));
+        Block(cepstral, r => Slope(r));
+        Block(cepstralDeltas, r => Std(r));
+        Block(cepstralDeltas, r => MeanAbs(r));
+        Block(cepstralDeltas, r => Std(Diff(r)));
+        var bandRows = Rows(mel, bands);
+        Block(bandRows, r => Mean(r));
+        Block(bandRows, r => Std(r));
+        Block(bandRows, r => Std(Diff(r)));
 
         // Prosody.
         var f0 = track.F0Hz.Slice(start, n);
@@ -142,16 +144,18 @@ public static class ClipFunctionals
             for (int m = 0; m < bands; m++)
                 loudest[t] = Math.Max(loudest[t], mel[m * n + t]);
         }
-        double median = Percentile(loudest, 50);
-        double p5 = Percentile(pitch, 5), p95 = Percentile(pitch, 95);
+        var pitchSorted = Sorted(pitch);
+        var loudestSorted = Sorted(loudest);
+        double median = OfSorted(loudestSorted, 50);
+        double p5 = OfSorted(pitchSorted, 5), p95 = OfSorted(pitchSorted, 95);
         ReadOnlySpan<double> prosody =
         [
             logF0.Count / (double)n,
-            Mean(pitch), Std(pitch), p5, Percentile(pitch, 25), Percentile(pitch, 50), Percentile(pitch, 75), p95, p95 - p5,
+            Mean(pitch), Std(pitch), p5, OfSorted(pitchSorted, 25), OfSorted(pitchSorted, 50), OfSorted(pitchSorted, 75), p95, p95 - p5,
             MeanAbs(pitchSteps), Std(pitchSteps),
             Mean(allPeriodicity), Std(allPeriodicity), Mean(voicedPeriodicity.ToArray()),
             Math.Log(n),
-            Std(loudest), Std(Diff(loudest)), Percentile(loudest, 10), median, Percentile(loudest, 90),
+            Std(loudest), Std(Diff(loudest)), OfSorted(loudestSorted, 10), median, OfSorted(loudestSorted, 90),
             loudest.Count(v => v > median) / (double)n,
         ];
         foreach (var value in prosody)
@@ -212,12 +216,20 @@ public static class ClipFunctionals
     }
 
     /// <summary>numpy's default ("linear") percentile: the sorted values interpolated at q/100 · (length − 1); 0 when empty.</summary>
-    internal static double Percentile(ReadOnlySpan<double> x, double q)
+    internal static double Percentile(ReadOnlySpan<double> x, double q) => OfSorted(Sorted(x.ToArray()), q);
+
+    private static double[] Sorted(double[] x)
     {
-        if (x.Length == 0)
-            return 0;
-        var sorted = x.ToArray();
+        var sorted = (double[])x.Clone();
         Array.Sort(sorted);
+        return sorted;
+    }
+
+    /// <summary><see cref="Percentile"/> of values already in ascending order.</summary>
+    private static double OfSorted(double[] sorted, double q)
+    {
+        if (sorted.Length == 0)
+            return 0;
         double position = q / 100 * (sorted.Length - 1);
         int below = (int)Math.Floor(position);
         int above = Math.Min(below + 1, sorted.Length - 1);

@@ -333,8 +333,8 @@ public sealed class ModelStore(string root)
     /// <summary>Most test-time mel shifts (each one is another pass of the network per request).</summary>
     public const int MaxMelShifts = 9;
 
-    /// <summary>Largest test-time mel shift: 8 of 64 Slaney bands is about ±50 % in formant frequency, beyond any vocal tract.</summary>
-    public const double MaxMelShiftBands = 8;
+    /// <summary>Largest test-time mel shift (<see cref="MelShift.MaxBands"/>).</summary>
+    public const double MaxMelShiftBands = MelShift.MaxBands;
 
     private string NewSetId(DateTimeOffset createdAt, string fingerprint)
     {

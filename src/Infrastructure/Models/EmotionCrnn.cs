@@ -100,6 +100,9 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Mel bands read from the start of the input.</summary>
+    public int MelBands => melBands;
+
     /// <summary>Pitch rows read after the mel bands (0: a log-mel-only network).</summary>
     public int PitchRows { get; }
 
@@ -190,10 +193,8 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
             double shift = melShifts[k];
             for (int m = 0; m < melBands && shift != 0; m++)
             {
-                double band = Math.Clamp(m + shift, 0, melBands - 1);
-                int m0 = (int)band;
-                int m1 = Math.Min(m0 + 1, melBands - 1);
-                float fm = (float)(band - m0);
+                var (m0, m1, fraction) = MelShift.Source(m, shift, melBands);
+                float fm = (float)fraction;
                 for (int t = 0; t < frames; t++)
                 {
                     shifted[m * frames + t] = values[m0 * frames + t] * (1 - fm) + values[m1 * frames + t] * fm;

@@ -99,8 +99,8 @@ public sealed record CrnnSettings(bool Enabled, SequenceTrainingOptions Options,
     /// <summary>Largest <c>speaker_adversary</c>: beyond this the reversed gradient swamps the emotion loss.</summary>
     public const double MaxSpeakerAdversary = 10;
 
-    /// <summary>Largest <c>warp_bands</c>: 8 of 64 Slaney bands is about ±50 % in formant frequency, beyond any vocal tract.</summary>
-    public const double MaxWarpBands = 8;
+    /// <summary>Largest <c>warp_bands</c> (<see cref="MelShift.MaxBands"/>).</summary>
+    public const double MaxWarpBands = MelShift.MaxBands;
 
     /// <summary>
     /// <c>ensemble</c>: comma-separated groups, each <c>N</c> (N networks of <c>epochs</c> epochs) or <c>NxE</c> (N networks of

@@ -30,7 +30,7 @@ public sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJobRu
 
     public CrnnOutcome Run(CorpusScan scan, string cachePath, IReadOnlyList<ActorFold> folds, ActorFold final, int seed, CancellationToken ct)
     {
-        var sequences = new SequenceFeatureReader(Profile, cachePath).Read(scan, progress, ct);
+        var sequences = new SequenceFeatureReader(Profile, cachePath, perturbedFunctionals: options.FunctionalsWeight > 0).Read(scan, progress, ct);
         progress.Info($"Sequence features ({Profile.Name}): {sequences.CacheHits} from cache, {sequences.Extracted} extracted, " +
             $"{sequences.Skipped.Count - scan.Skipped.Count} unreadable file(s) skipped");
 
@@ -51,7 +51,7 @@ public sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJobRu
         var run = new TrainingRun(finalJobs[0].TrainingActors, finalJobs[0].ValidationActors, examples, fit.Members[0].BestEpoch, fit.Members[0].EpochsRun);
         // The functionals model sees the final networks' training and validation actors (it has no epoch to choose).
         var finalActors = final.TrainingActors.Concat(final.ValidationActors).ToHashSet();
-        var functionals = options.FitFunctionals(sequences.Clips.Where(c => finalActors.Contains(c.Actor)).ToArray());
+        var functionals = FunctionalsTrainer.Fit(sequences.Clips.Where(c => finalActors.Contains(c.Actor)).ToArray(), options);
         // Served as it was evaluated: short clips repeated up to the training window (if so), the same test-time shifts, the same mix.
         return new CrnnOutcome(metrics, new TrainedNetwork(
             NetworkType.Crnn, fit.Architecture, fit.Module, null, run, metrics, Profile, options.RepeatShortClips ? options.Augmentation.CropFrames : null,

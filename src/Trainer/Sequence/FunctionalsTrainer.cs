@@ -38,6 +38,29 @@ public static class FunctionalsTrainer
     public static float[][] Perturbed(FeatureMatrix logMel, PitchTrack track) =>
         Perturbations.Select(p => ClipFunctionals.Compute(logMel, track, p.MelBands, p.Semitones)).ToArray();
 
+    /// <summary>
+    /// The recipe's functionals model of these clips (<see cref="SequenceTrainingOptions.FunctionalsWeight"/> and
+    /// <see cref="SequenceTrainingOptions.FunctionalsL2"/>), fitted on each clip as it is and under every one of
+    /// <see cref="Perturbations"/> (<see cref="SequenceClip.PerturbedFunctionals"/>), all with its label; null when the
+    /// recipe's weight is 0.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A clip has no functionals (a profile without pitch rows).</exception>
+    public static FunctionalsModel? Fit(IReadOnlyList<SequenceClip> clips, SequenceTrainingOptions options)
+    {
+        if (options.FunctionalsWeight == 0)
+        {
+            return null;
+        }
+        var missing = clips.FirstOrDefault(c => c.Functionals is null);
+        if (missing is not null)
+        {
+            throw new InvalidOperationException($"'{missing.Path}' has no functionals: they need a profile with pitch rows.");
+        }
+        var examples = clips.SelectMany(c => (c.PerturbedFunctionals ?? []).Prepend(c.Functionals!).Select(f => (Functionals: f, Class: (int)c.Emotion))).ToArray();
+        return Fit(examples.Select(e => e.Functionals).ToArray(), examples.Select(e => e.Class).ToArray(),
+            Domain.Emotions.Count, options.FunctionalsL2, options.FunctionalsWeight);
+    }
+
     /// <param name="functionals">One <see cref="ClipFunctionals"/> vector per training clip.</param>
     /// <param name="classes">Each clip's class index.</param>
     /// <param name="classCount">Classes of the model (every index in <paramref name="classes"/> is below it).</param>

@@ -78,10 +78,8 @@ public sealed record SequenceAugmentation(
             float ft = (float)(source - t0);
             for (int m = 0; m < warped; m++)
             {
-                double band = Math.Clamp(m + shift, 0, warped - 1);
-                int m0 = (int)band;
-                int m1 = Math.Min(m0 + 1, warped - 1);
-                float fm = (float)(band - m0);
+                var (m0, m1, fraction) = MelShift.Source(m, shift, warped);
+                float fm = (float)fraction;
                 float low = values[m0 * frames + t0] * (1 - ft) + values[m0 * frames + t1] * ft;
                 float high = values[m1 * frames + t0] * (1 - ft) + values[m1 * frames + t1] * ft;
                 destination[m * length + t] = low * (1 - fm) + high * fm;

@@ -12,7 +12,8 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// <param name="Functionals">The clip's <see cref="ClipFunctionals"/> (profiles with pitch rows; null otherwise and in worker processes,
 /// which train networks only).</param>
 /// <param name="PerturbedFunctionals">The clip's functionals under each of <see cref="FunctionalsTrainer.Perturbations"/>, in that
-/// order: what the functionals model trains on besides <paramref name="Functionals"/> (null where that is null).</param>
+/// order: what the functionals model trains on besides <paramref name="Functionals"/> (null where that is null, and unless the
+/// reader was asked for them: <see cref="SequenceFeatureReader"/>'s perturbedFunctionals).</param>
 public sealed record SequenceClip(
     string Path, RavdessFileName Name, string ContentHash, FeatureMatrix Features, float[]? Functionals = null, IReadOnlyList<float[]>? PerturbedFunctionals = null)
 {
@@ -41,10 +42,14 @@ public sealed class SequenceFeatureReader
     private readonly FeaturePipeline pipeline;
     private readonly SequenceFeatureCache? cache;
     private readonly PitchTrackCache? pitchCache;
+    private readonly bool perturbedFunctionals;
 
-    public SequenceFeatureReader(FeatureProfile profile, string? cachePath)
+    /// <param name="perturbedFunctionals">Also compute each clip's <see cref="SequenceClip.PerturbedFunctionals"/> (8 more
+    /// functionals vectors a clip): only a recipe that fits a functionals model needs them.</param>
+    public SequenceFeatureReader(FeatureProfile profile, string? cachePath, bool perturbedFunctionals = false)
     {
         pipeline = new FeaturePipeline(profile);
+        this.perturbedFunctionals = perturbedFunctionals;
         if (cachePath is null)
         {
             return;
@@ -98,7 +103,7 @@ public sealed class SequenceFeatureReader
         }
         return (pipeline.PrepareSequence(logMel!, track),
             track is null ? null : ClipFunctionals.Compute(logMel!, track),
-            track is null ? null : FunctionalsTrainer.Perturbed(logMel!, track),
+            track is null || !perturbedFunctionals ? null : FunctionalsTrainer.Perturbed(logMel!, track),
             melHit && pitchHit);
     }
 }

@@ -37,7 +37,7 @@ public static class SequenceCrossValidation
             var fit = SequenceEnsemble.Join(memberFits.Skip(f * options.Members).Take(options.Members).ToArray());
             // The functionals model sees every actor of the fold but its test actors: it has no epoch to choose, so the
             // validation actors (if the recipe keeps any) train it too.
-            var functionals = options.FitFunctionals(clips.Where(c => !fold.TestActors.Contains(c.Actor)).ToArray());
+            var functionals = FunctionalsTrainer.Fit(clips.Where(c => !fold.TestActors.Contains(c.Actor)).ToArray(), options);
             string parts = "";
             using (fit.Module)
             {

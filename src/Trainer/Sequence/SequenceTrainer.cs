@@ -97,24 +97,6 @@ public sealed record SequenceTrainingOptions(
     /// fourth-session runs: 0.1 and 0.3 mixed 0.5-1.2 points worse there).</summary>
     public const double DefaultFunctionalsL2 = 0.03;
 
-    /// <summary>The functionals model of these clips, or null when <see cref="FunctionalsWeight"/> is 0.</summary>
-    public FunctionalsModel? FitFunctionals(IReadOnlyList<SequenceClip> clips)
-    {
-        if (FunctionalsWeight == 0)
-        {
-            return null;
-        }
-        var missing = clips.FirstOrDefault(c => c.Functionals is null);
-        if (missing is not null)
-        {
-            throw new InvalidOperationException($"'{missing.Path}' has no functionals: they need a profile with pitch rows.");
-        }
-        // Each clip as it is and under every speaker perturbation (FunctionalsTrainer.Perturbations), all with its label.
-        var examples = clips.SelectMany(c => (c.PerturbedFunctionals ?? []).Prepend(c.Functionals!).Select(f => (Functionals: f, Class: (int)c.Emotion))).ToArray();
-        return FunctionalsTrainer.Fit(examples.Select(e => e.Functionals).ToArray(), examples.Select(e => e.Class).ToArray(),
-            Domain.Emotions.Count, FunctionalsL2, FunctionalsWeight);
-    }
-
     /// <summary>The length short clips are repeated up to when classified: the training window, or only <see cref="EmotionCrnn.MinFrames"/>.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public int TestWindowFrames => RepeatShortClips ? Augmentation.CropFrames : EmotionCrnn.MinFrames;
@@ -458,7 +440,7 @@ public static class SequenceTrainer
     private static (double Accuracy, double Loss) Evaluate(EmotionCrnn module, LabeledSequences data, SequenceTrainingOptions options)
     {
         var probabilities = PredictProbabilities(
-            module, data.Features, options.TestWindowFrames, options.TestMelShifts, data.Features[0].Coefficients - module.PitchRows);
+            module, data.Features, options.TestWindowFrames, options.TestMelShifts, module.MelBands);
         int correct = 0;
         double loss = 0;
         for (int i = 0; i < data.Count; i++)

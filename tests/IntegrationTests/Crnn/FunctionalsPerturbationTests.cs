@@ -106,7 +106,7 @@ public sealed class FunctionalsPerturbationTests
     }
 
     [Test]
-    public void FitFunctionals_TrainsOnEveryClipAsItIsAndUnderEveryPerturbation()
+    public void Fit_Recipe_TrainsOnEveryClipAsItIsAndUnderEveryPerturbation()
     {
         var random = new Random(9);
         float[] Vector() => Enumerable.Range(0, 6).Select(_ => (float)random.NextDouble()).ToArray();
@@ -117,7 +117,7 @@ public sealed class FunctionalsPerturbationTests
         }).ToArray();
         var options = CrnnSettings.WithPitch(SequenceTrainingOptions.Default) with { FunctionalsWeight = 0.25, FunctionalsL2 = 0.5 };
 
-        var fitted = options.FitFunctionals(clips)!;
+        var fitted = FunctionalsTrainer.Fit(clips, options)!;
 
         var expected = FunctionalsTrainer.Fit(
             clips.SelectMany(c => new[] { c.Functionals! }.Concat(c.PerturbedFunctionals!)).ToArray(),

@@ -235,9 +235,9 @@ public sealed class FunctionalsServingTests
     }
 
     [Test]
-    public void FitFunctionals_WeightZero_FitsNothing()
+    public void Fit_RecipeWithWeightZero_FitsNothing()
     {
         var options = CrnnSettings.WithPitch(SequenceTrainingOptions.Default);
-        Assert.That(options.FitFunctionals([]), Is.Null);
+        Assert.That(FunctionalsTrainer.Fit([], options), Is.Null);
     }
 }
