@@ -1,6 +1,7 @@
 using EmotionRecognition.Application.Abstractions;
 using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Infrastructure.Configuration;
+using EmotionRecognition.Infrastructure.Vad;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,8 @@ public static class DependencyInjection
 {
     /// <summary>
     /// Registers the models folder (<see cref="ModelsOptions"/>, from <c>[models] path</c>) and the
-    /// TorchSharp classifier as a singleton, also as <see cref="IEmotionClassifier"/>.
+    /// TorchSharp classifier as a singleton, also as <see cref="IEmotionClassifier"/>, and the
+    /// Silero voice-activity detector as <see cref="IVoiceActivityDetector"/>.
     /// </summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,6 +22,7 @@ public static class DependencyInjection
         services.AddSingleton<IOptions<ModelsOptions>>(Options.Create(models));
         services.AddSingleton<TorchEmotionClassifier>();
         services.AddSingleton<IEmotionClassifier>(sp => sp.GetRequiredService<TorchEmotionClassifier>());
+        services.AddSingleton<IVoiceActivityDetector, SileroVoiceActivityDetector>();
         return services;
     }
 }
