@@ -16,7 +16,8 @@ builder.Services
     .AddApplication(builder.Configuration.GetPredictionOptions())
     .AddInfrastructure(builder.Configuration)
     .AddApi(builder.Configuration)
-    .AddServerLimits(builder.Configuration);
+    .AddServerLimits(builder.Configuration)
+    .AddTimeline(builder.Configuration);
 
 var app = builder.Build();
 
@@ -27,6 +28,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 
 app.MapEmotionApi();
+app.MapTimelineApi();
 app.MapOperations();
 
 app.Run();

@@ -18,6 +18,7 @@ public static class DependencyInjection
         services.AddSingleton<PredictionMetrics>();
         services.AddSingleton<InferenceBatcher>();
         services.AddSingleton<FeaturePipelines>();
+        services.AddSingleton<SegmentClassifier>();
         services.AddValidatorsFromAssemblyContaining<PredictEmotionValidator>(ServiceLifetime.Singleton, includeInternalTypes: false);
         services.AddSingleton(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
         return services;

@@ -13,4 +13,7 @@ public sealed record BodyLimits
 
     /// <summary>WAV bodies and multipart forms: 10 MiB is about 4 minutes of 22.05 kHz 16-bit mono.</summary>
     public long AudioBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>Recordings sent to <c>/timeline</c>: 64 MiB holds 10 minutes of 48 kHz 16-bit mono (55 MiB).</summary>
+    public long TimelineAudioBytes { get; init; } = 64 * 1024 * 1024;
 }

@@ -18,7 +18,7 @@ namespace EmotionRecognition.Api.Binding;
 /// <param name="Wav">The WAV bytes when the body was audio.</param>
 public sealed record PredictionInput(float[]? Mfccs, byte[]? Wav)
 {
-    private static readonly string[] WavMediaTypes = ["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"];
+    internal static readonly string[] WavMediaTypes = ["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"];
 
     public static async ValueTask<PredictionInput> BindAsync(HttpContext context, ParameterInfo parameter)
     {
@@ -62,7 +62,7 @@ public sealed record PredictionInput(float[]? Mfccs, byte[]? Wav)
     /// The one file part of a multipart form (other, non-file fields are ignored). The whole form is
     /// buffered under the audio limit first, so a form can never hold more than that in memory.
     /// </summary>
-    private static async ValueTask<byte[]> ReadSingleFileAsync(HttpContext context, long maxBytes)
+    internal static async ValueTask<byte[]> ReadSingleFileAsync(HttpContext context, long maxBytes)
     {
         var boundary = HeaderUtilities.RemoveQuotes(MediaTypeHeaderValue.Parse(context.Request.ContentType).Boundary).Value;
         if (string.IsNullOrEmpty(boundary))

@@ -16,6 +16,7 @@ namespace EmotionRecognition.Api.Contracts;
 [JsonSerializable(typeof(BatchPredictionRequest))]
 [JsonSerializable(typeof(BatchPredictionResponse))]
 [JsonSerializable(typeof(ConfigurationResponse))]
+[JsonSerializable(typeof(TimelineResponse))]
 [JsonSerializable(typeof(ModelsResponse))]
 [JsonSerializable(typeof(HealthReportResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;
