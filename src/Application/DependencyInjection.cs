@@ -19,6 +19,7 @@ public static class DependencyInjection
         services.AddSingleton<InferenceBatcher>();
         services.AddSingleton<FeaturePipelines>();
         services.AddSingleton<SegmentClassifier>();
+        services.AddSingleton<TimelineStreams>();
         services.AddValidatorsFromAssemblyContaining<PredictEmotionValidator>(ServiceLifetime.Singleton, includeInternalTypes: false);
         services.AddSingleton(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
         return services;

@@ -1,7 +1,5 @@
-using EmotionRecognition.Application.Abstractions;
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Timeline;
-using EmotionRecognition.Domain;
 using Mediator;
 
 namespace EmotionRecognition.Application.UseCases;
@@ -14,44 +12,30 @@ namespace EmotionRecognition.Application.UseCases;
 /// <param name="Audio">The file's bytes; anything we cannot decode is an <see cref="InvalidAudioException"/>.</param>
 public sealed record PredictTimeline(string NetworkType, byte[] Audio) : IQuery<EmotionTimeline>;
 
-public sealed class PredictTimelineHandler(
-    IEmotionClassifier classifier, IVoiceActivityDetector detector, SegmentClassifier segments, PredictionMetrics metrics, SegmentationOptions options)
-    : IQueryHandler<PredictTimeline, EmotionTimeline>
+public sealed class PredictTimelineHandler(TimelineStreams streams, PredictionMetrics metrics) : IQueryHandler<PredictTimeline, EmotionTimeline>
 {
-    /// <summary>Audio is fed to the detector a second at a time, as a live stream would arrive.</summary>
+    /// <summary>Audio is fed to the detector a second at a time, as a live stream arrives.</summary>
     private const double ChunkSeconds = 1.0;
 
     public async ValueTask<EmotionTimeline> Handle(PredictTimeline query, CancellationToken ct)
     {
-        var network = ServedProfile.ParseValidated(query.NetworkType);
-        var models = classifier.Current;
-        models.Describe(network);
         var clip = WavReader.Read(query.Audio);
-        if (clip.DurationSeconds > options.MaxRecordingSeconds)
+        var limit = streams.Options.MaxRecordingSeconds;
+        if (clip.DurationSeconds > limit)
         {
-            throw new InvalidAudioException($"The recording lasts {clip.DurationSeconds:0.#} s, longer than the timeline's limit of {options.MaxRecordingSeconds:0.#} s.");
+            throw new InvalidAudioException($"The recording lasts {clip.DurationSeconds:0.#} s, longer than the timeline's limit of {limit:0.#} s.");
         }
-
+        using var stream = streams.Start(new StartTimelineStream(query.NetworkType, clip.SampleRateHz), partials: false);
         var found = new List<TimelineSegment>();
-        using var stream = new SpeechStream(detector, options, clip.SampleRateHz);
         var chunk = Math.Max(1, (int)(clip.SampleRateHz * ChunkSeconds));
         for (int start = 0; start < clip.Samples.Length; start += chunk)
         {
             ct.ThrowIfCancellationRequested();
-            var samples = clip.Samples.AsSpan(start, Math.Min(chunk, clip.Samples.Length - start));
-            await ClassifyFinals(stream.Push(samples), models, network, found, ct);
+            var segments = await stream.PushAsync(clip.Samples.AsSpan(start, Math.Min(chunk, clip.Samples.Length - start)), ct);
+            found.AddRange(segments.Select(s => s.Segment));
         }
-        await ClassifyFinals(stream.Finish(), models, network, found, ct);
-        metrics.Predicted(network, InputKind.Audio, found.Count);
+        found.AddRange((await stream.FinishAsync(ct)).Select(s => s.Segment));
+        metrics.Predicted(stream.Network, InputKind.Audio, found.Count);
         return new EmotionTimeline(clip.DurationSeconds, found);
-    }
-
-    private async ValueTask ClassifyFinals(IReadOnlyList<SegmentAudio> cut, IModelSet models, NetworkType network, List<TimelineSegment> found, CancellationToken ct)
-    {
-        foreach (var segment in cut)
-        {
-            if (!segment.Event.IsPartial)
-                found.Add(new TimelineSegment(segment.Event.Segment, await segments.ClassifyAsync(models, network, segment.Clip, ct)));
-        }
     }
 }
