@@ -24,6 +24,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseServerLimits();
+app.UseTimelineStreaming();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using EmotionRecognition.Api.Binding;
 using EmotionRecognition.Api.Contracts;
+using EmotionRecognition.Api.Streaming;
 using EmotionRecognition.Application.Timeline;
 using EmotionRecognition.Application.UseCases;
 using Mediator;
@@ -15,12 +16,18 @@ namespace EmotionRecognition.Api;
 /// <summary>The timeline routes: a whole recording's emotions over time.</summary>
 public static class TimelineApi
 {
-    /// <summary>Segmentation settings and limits from configuration section <c>Timeline</c>.</summary>
+    /// <summary>Segmentation settings and limits (configuration sections <c>Timeline</c> and <c>Streaming</c>).</summary>
     public static IServiceCollection AddTimeline(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(configuration.GetSection(SegmentationOptions.Section).Get<SegmentationOptions>() ?? new SegmentationOptions());
+        services.Configure<StreamLimits>(configuration.GetSection(StreamLimits.Section));
+        services.AddSingleton<StreamSlots>();
         return services;
     }
+
+    /// <summary>WebSocket upgrades for <c>/stream</c>, with pings so idle proxies keep the connection.</summary>
+    public static IApplicationBuilder UseTimelineStreaming(this IApplicationBuilder app) =>
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
 
     public static IEndpointRouteBuilder MapTimelineApi(this IEndpointRouteBuilder app)
     {
@@ -39,6 +46,20 @@ public static class TimelineApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/stream/{networkType}", TimelineStreamEndpoint.HandleAsync)
+            .WithName("StreamTimeline")
+            .WithSummary("Live emotions over a WebSocket")
+            .WithDescription(
+                "Upgrade to a WebSocket; give the sample rate as ?sampleRate=N or as a first text message {\"sampleRate\":N}; then send " +
+                "16-bit little-endian mono PCM as binary messages (at most Streaming:MaxMessageBytes each). The server answers JSON text " +
+                "messages: {\"type\":\"ready\"}, then {\"type\":\"segment\",\"start\",\"end\",\"results\"} as each speech segment ends and " +
+                "{\"type\":\"partial\",...} at least every 2 s during speech; send {\"type\":\"end\"} (or close) to get the last segments and " +
+                "{\"type\":\"end\",\"duration\",\"segments\",\"summary\"}. Close codes: 1000 done, 1003 wrong message kind, 1007 malformed " +
+                "payload, 1008 bad sample rate or network or idle (Streaming:IdleTimeoutSeconds), 1009 message too big, 1011 server fault.")
+            .DisableRequestTimeout()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }

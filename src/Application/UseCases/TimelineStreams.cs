@@ -34,6 +34,16 @@ public sealed class TimelineStreams(
     public SegmentationOptions Options => options;
 
     /// <summary>
+    /// The checks of <see cref="Start"/>, the sample rate's only when it is known already: lets a stream be refused
+    /// before its connection is accepted, when its rate may be still to come.
+    /// </summary>
+    public void Check(string networkType, int? sampleRateHz)
+    {
+        validator.ValidateAndThrow(new StartTimelineStream(networkType, sampleRateHz ?? FeaturePipeline.MinSampleRateHz));
+        classifier.Current.Describe(ServedProfile.ParseValidated(networkType));
+    }
+
+    /// <summary>
     /// Checks the request (a <see cref="ValidationException"/> when invalid) and that the set serving now has the
     /// network (<see cref="ModelsUnavailableException"/>, <see cref="NetworkNotAvailableException"/>); the stream keeps
     /// that set to its end, so a reload never changes the model in the middle of a conversation.
