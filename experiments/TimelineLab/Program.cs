@@ -26,9 +26,17 @@ var pipelines = new FeaturePipelines();
 var batcher = new InferenceBatcher(predictionOptions, metrics);
 var segmentClassifier = new SegmentClassifier(pipelines, batcher);
 var alone = new PredictFromAudioHandler(classifier, pipelines, batcher, metrics, predictionOptions);
+// Environment overrides for sweeps: LAB_SPEECH / LAB_SILENCE (thresholds), LAB_ONLY=silero|energy, LAB_NOCLASSIFY=1.
 var options = new SegmentationOptions();
+if (Environment.GetEnvironmentVariable("LAB_SPEECH") is { } speechThreshold) options = options with { SpeechThreshold = float.Parse(speechThreshold) };
+if (Environment.GetEnvironmentVariable("LAB_SILENCE") is { } silenceThreshold) options = options with { SilenceThreshold = float.Parse(silenceThreshold) };
+if (Environment.GetEnvironmentVariable("LAB_BEFORE") is { } before) options = options with { PaddingBeforeSeconds = double.Parse(before) };
+var classify = Environment.GetEnvironmentVariable("LAB_NOCLASSIFY") is null;
+var only = Environment.GetEnvironmentVariable("LAB_ONLY");
+Console.WriteLine($"thresholds {options.SpeechThreshold}/{options.SilenceThreshold}, padding {options.PaddingBeforeSeconds}/{options.PaddingAfterSeconds} s");
 using var silero = new SileroVoiceActivityDetector();
-var detectors = new (string Name, IVoiceActivityDetector Detector)[] { ("silero", silero), ("energy", new EnergyDetector()) };
+var detectors = new (string Name, IVoiceActivityDetector Detector)[] { ("silero", silero), ("energy", new EnergyDetector()) }
+    .Where(d => only is null || d.Name == only).ToArray();
 double?[] snrs = [null, 20, 10, 5, 0];
 NetworkType[] networks = [NetworkType.Crnn, NetworkType.Cnn, NetworkType.Dnn];
 
@@ -37,12 +45,12 @@ var recordings = Enumerable.Range(1, actors).Select(a => Recording.Build(ravdess
 var aloneTop = new Dictionary<(string, NetworkType), int>();
 foreach (var recording in recordings)
 foreach (var sentence in recording.Sentences)
-foreach (var network in networks)
+foreach (var network in classify ? networks : [])
 {
     var answer = await alone.Handle(new PredictFromAudio(network.Name(), File.ReadAllBytes(sentence.Path)), CancellationToken.None);
     aloneTop[(sentence.Path, network)] = ArgMax(answer.Select(p => p.Probability).ToArray());
 }
-foreach (var network in networks)
+foreach (var network in classify ? networks : [])
 {
     var truth = recordings.SelectMany(r => r.Sentences).Count(s => aloneTop[(s.Path, network)] == s.Emotion);
     Console.WriteLine($"alone {network.Name()}: true label {truth}/{recordings.Sum(r => r.Sentences.Count)}");
@@ -52,7 +60,9 @@ Console.WriteLine("detector,snr_db,boundaries_within_0.3s,boundaries,extra_segme
 foreach (var (name, detector) in detectors)
 foreach (var snr in snrs)
 {
-    int hits = 0, boundaries = 0, segmentsTotal = 0, extra = 0;
+    int hits = 0, boundaries = 0, segmentsTotal = 0, extra = 0, startHits = 0;
+    var startError = new List<double>();
+    var endError = new List<double>();
     double covered = 0, speech = 0;
     var agree = networks.ToDictionary(n => n, _ => 0);
     var correct = networks.ToDictionary(n => n, _ => 0);
@@ -72,23 +82,25 @@ foreach (var snr in snrs)
         }
         var finals = found.Where(f => !f.Event.IsPartial).ToArray();
         segmentsTotal += finals.Length;
-        // Detected speech boundaries: segment edges less the padding the segmenter adds.
-        var starts = finals.Select(f => f.Event.Segment.StartSeconds + options.PaddingSeconds).ToArray();
-        var ends = finals.Select(f => f.Event.Segment.EndSeconds - options.PaddingSeconds).ToArray();
+        // The segments' edges as served (padding included) against the sentences' true bounds.
+        var starts = finals.Select(f => f.Event.Segment.StartSeconds).ToArray();
+        var ends = finals.Select(f => f.Event.Segment.EndSeconds).ToArray();
         foreach (var s in recording.Sentences)
         {
             boundaries += 2;
-            if (starts.Any(t => Math.Abs(t - s.Start) <= 0.3)) hits++;
+            if (starts.Any(t => Math.Abs(t - s.Start) <= 0.3)) { hits++; startHits++; }
             if (ends.Any(t => Math.Abs(t - s.End) <= 0.3)) hits++;
+            if (starts.Length > 0) startError.Add(starts.MinBy(t => Math.Abs(t - s.Start)) - s.Start);
+            if (ends.Length > 0) endError.Add(ends.MinBy(t => Math.Abs(t - s.End)) - s.End);
             speech += s.End - s.Start;
             covered += finals.Sum(f => Math.Max(0, Math.Min(f.Event.Segment.EndSeconds, s.End) - Math.Max(f.Event.Segment.StartSeconds, s.Start)));
         }
         extra += finals.Count(f => !recording.Sentences.Any(s => Overlap(f.Event.Segment, s) > 0));
-        foreach (var s in recording.Sentences)
+        foreach (var s in classify ? recording.Sentences : [])
         {
-            // The same noisy audio cut at the true sentence bounds (plus the padding): what a perfect detector would give.
-            var from = (int)Math.Max(0, (s.Start - options.PaddingSeconds) * audio.SampleRateHz);
-            var to = (int)Math.Min(audio.Samples.Length, (s.End + options.PaddingSeconds) * audio.SampleRateHz);
+            // The same noisy audio cut at the true sentence bounds (plus 0.1 s): what a perfect detector would give.
+            var from = (int)Math.Max(0, (s.Start - 0.1) * audio.SampleRateHz);
+            var to = (int)Math.Min(audio.Samples.Length, (s.End + 0.1) * audio.SampleRateHz);
             var trueCut = new AudioClip(audio.Samples[from..to], audio.SampleRateHz);
             foreach (var network in networks)
             {
@@ -96,7 +108,7 @@ foreach (var snr in snrs)
                 if (top == aloneTop[(s.Path, network)]) oracleAgree[network]++;
             }
         }
-        foreach (var s in recording.Sentences)
+        foreach (var s in classify ? recording.Sentences : [])
         {
             sentences++;
             var best = finals.OrderByDescending(f => Overlap(f.Event.Segment, s)).FirstOrDefault();
@@ -127,9 +139,12 @@ foreach (var snr in snrs)
     foreach (var network in networks)
         Console.WriteLine($"{name},{snr?.ToString() ?? "clean"},{hits},{boundaries},{extra},{segmentsTotal},{covered / speech:F3},{network.Name()},{agree[network]},{correct[network]},{sentences},{(network.TakesMfccVector() ? compatAgree[network].ToString() : "")},{oracleAgree[network]}");
     Console.Error.WriteLine($"{name} {snr?.ToString() ?? "clean"}: {watch.Elapsed.TotalSeconds:F1} s");
+    Console.WriteLine($"# {name} {snr?.ToString() ?? "clean"}: starts within 0.3 s {startHits}/{boundaries / 2}, median start error {Median(startError):F2} s, median end error {Median(endError):F2} s");
 }
 
 static double Overlap(SpeechSegment a, Sentence s) => Math.Max(0, Math.Min(a.EndSeconds, s.End) - Math.Max(a.StartSeconds, s.Start));
+
+static double Median(List<double> x) => x.Count == 0 ? double.NaN : x.Order().ElementAt(x.Count / 2);
 
 static int ArgMax(float[] p)
 {

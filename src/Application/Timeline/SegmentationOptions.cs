@@ -22,8 +22,15 @@ public sealed record SegmentationOptions
     /// <summary>Speech shorter than this (seconds) is dropped as a click or a cough.</summary>
     public double MinSpeechSeconds { get; init; } = 0.25;
 
-    /// <summary>Seconds of audio kept before and after the detected speech, so onsets and final consonants stay in.</summary>
-    public double PaddingSeconds { get; init; } = 0.1;
+    /// <summary>
+    /// Seconds of audio kept before the detected speech. More than after it: Silero's probability rises about
+    /// 0.15 s after a sentence's first sound (median on joined RAVDESS sentences, docs/timeline.md), so without
+    /// it every segment would lose its first syllable's onset.
+    /// </summary>
+    public double PaddingBeforeSeconds { get; init; } = 0.25;
+
+    /// <summary>Seconds of audio kept after the detected speech, so final consonants stay in.</summary>
+    public double PaddingAfterSeconds { get; init; } = 0.1;
 
     /// <summary>A shorter segment is widened around its centre to this length (seconds), within the recording.</summary>
     public double MinSegmentSeconds { get; init; } = 1.0;

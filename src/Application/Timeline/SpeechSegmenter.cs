@@ -20,7 +20,8 @@ public sealed class SpeechSegmenter
     private readonly float _silenceThreshold;
     private readonly int _minSilence;
     private readonly int _minSpeech;
-    private readonly int _padding;
+    private readonly int _paddingBefore;
+    private readonly int _paddingAfter;
     private readonly int _minSegment;
     private readonly int _maxSegment;
     private readonly int _overlap;
@@ -48,7 +49,8 @@ public sealed class SpeechSegmenter
         _silenceThreshold = options.SilenceThreshold;
         _minSilence = Math.Max(1, Windows(options.MinSilenceSeconds));
         _minSpeech = Math.Max(1, Windows(options.MinSpeechSeconds));
-        _padding = Math.Min(Windows(options.PaddingSeconds), _minSilence);  // the end's padding is then always already heard
+        _paddingBefore = Windows(options.PaddingBeforeSeconds);
+        _paddingAfter = Math.Min(Windows(options.PaddingAfterSeconds), _minSilence);  // the end's padding is then always already heard
         _minSegment = Windows(options.MinSegmentSeconds);
         _maxSegment = Math.Max(2, Windows(options.MaxSegmentSeconds));
         _overlap = Math.Min(Windows(options.OverlapSeconds), _maxSegment - 1);
@@ -79,7 +81,7 @@ public sealed class SpeechSegmenter
             {
                 _inSpeech = true;
                 _speechStart = window;
-                _segmentStart = Math.Max(0, window - _padding);
+                _segmentStart = Math.Max(0, window - _paddingBefore);
                 _silenceStart = -1;
                 _afterCut = false;
                 _lastReport = window;
@@ -135,7 +137,7 @@ public sealed class SpeechSegmenter
         if (!_afterCut && speechEnd - _speechStart < _minSpeech)
             return;
         var start = _segmentStart;
-        var end = Math.Min(speechEnd + _padding, _windows);
+        var end = Math.Min(speechEnd + _paddingAfter, _windows);
         if (end - start < _minSegment)
         {
             var grow = _minSegment - (end - start);

@@ -33,7 +33,7 @@ public sealed class SpeechStream : IDisposable
         _segmenter = new SpeechSegmenter(options, (double)detector.WindowSamples / detector.SampleRateHz);
         // A segment reaches back at most its maximum length plus the widening from now; the detector lags the
         // input by the resampler's block and margins (under a second) and one window.
-        var seconds = options.MaxSegmentSeconds + options.MinSegmentSeconds + options.PaddingSeconds + 2;
+        var seconds = options.MaxSegmentSeconds + options.MinSegmentSeconds + options.PaddingAfterSeconds + 2;
         _history = new float[checked((int)Math.Ceiling(seconds * sampleRateHz))];
         _detector = detector.StartSession();
     }

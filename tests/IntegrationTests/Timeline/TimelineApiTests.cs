@@ -32,8 +32,8 @@ public sealed class TimelineApiTests
         for (int i = 0; i < 3; i++)
         {
             var (start, end, _) = recording.Sentences[i];
-            // Segments are padded by design (0.1 s each side); the detector itself is allowed 0.3 s.
-            Assert.That(segments[i].GetProperty("start").GetDouble(), Is.EqualTo(start - 0.1).Within(0.3), $"segment {i} start");
+            // Segments are padded by design (0.25 s before, 0.1 s after); the detector itself is allowed 0.3 s.
+            Assert.That(segments[i].GetProperty("start").GetDouble(), Is.EqualTo(start - 0.25).Within(0.3), $"segment {i} start");
             Assert.That(segments[i].GetProperty("end").GetDouble(), Is.EqualTo(end + 0.1).Within(0.3), $"segment {i} end");
             Assert.That(PredictionRequests.Probabilities(segments[i].ToString()), Is.EqualTo(FakeModelSet.DnnAnswer));
         }

@@ -27,9 +27,10 @@ public sealed class SpeechSegmenterTests
         var segments = Segment(Runs((1.024, 0.01f), (2.048, 0.9f), (0.992, 0.05f), (3.008, 0.95f), (1.024, 0.02f)));
 
         Assert.That(segments, Has.Count.EqualTo(2));
-        Assert.That(segments[0].StartSeconds, Is.EqualTo(1.024 - 0.096).Within(1e-9));
+        // Padding in whole windows: 0.25 s before is 8 windows (0.256 s), 0.1 s after is 3 (0.096 s).
+        Assert.That(segments[0].StartSeconds, Is.EqualTo(1.024 - 0.256).Within(1e-9));
         Assert.That(segments[0].EndSeconds, Is.EqualTo(1.024 + 2.048 + 0.096).Within(1e-9));
-        Assert.That(segments[1].StartSeconds, Is.EqualTo(1.024 + 2.048 + 0.992 - 0.096).Within(1e-9));
+        Assert.That(segments[1].StartSeconds, Is.EqualTo(1.024 + 2.048 + 0.992 - 0.256).Within(1e-9));
         Assert.That(segments[1].EndSeconds, Is.EqualTo(1.024 + 2.048 + 0.992 + 3.008 + 0.096).Within(1e-9));
     }
 
@@ -65,7 +66,8 @@ public sealed class SpeechSegmenterTests
         Assert.That(segments, Has.Count.EqualTo(1));
         Assert.That(segments[0].DurationSeconds, Is.EqualTo(Options.MinSegmentSeconds).Within(Window));
         var centre = (segments[0].StartSeconds + segments[0].EndSeconds) / 2;
-        Assert.That(centre, Is.EqualTo(2 + 0.416 / 2).Within(Window));
+        // The centre of the padded speech: 0.256 s before, 0.096 s after.
+        Assert.That(centre, Is.EqualTo((2 - 0.256 + 2 + 0.416 + 0.096) / 2).Within(Window));
     }
 
     [Test]
