@@ -131,13 +131,16 @@ public sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool intera
             }
         });
         var json = JsonOption("print {\"FILE\": {\"results\": [...]}} (the Api's response shape) on stdout");
+        var timeline = new Option<bool>("--timeline") { Description = "emotions over time: print the JSON of POST /prediction/{network}/timeline for each file" };
         var files = new Argument<string[]>("FILE") { Description = "WAV files", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("predict", "Predict the emotion of WAV files with the saved models.") { config, models, network, json, files };
+        var command = new Command("predict", "Predict the emotion of WAV files with the saved models.") { config, models, network, json, timeline, files };
         command.SetAction((result, ct) => Task.FromResult(Guard(() =>
         {
             var configuration = Configuration(result.GetValue(config), new() { ["models:path"] = AbsolutePath(result.GetValue(models)) });
             Domain.NetworkTypes.TryParse(result.GetValue(network), out var networkType);
-            return new PredictCommand(stdout, stderr, extractorFor).Run(configuration, networkType, result.GetRequiredValue(files), result.GetValue(json), ct);
+            return result.GetValue(timeline)
+                ? new TimelinePredictCommand(stdout, stderr).RunAsync(configuration, networkType, result.GetRequiredValue(files), ct).GetAwaiter().GetResult()
+                : new PredictCommand(stdout, stderr, extractorFor).Run(configuration, networkType, result.GetRequiredValue(files), result.GetValue(json), ct);
         })));
         return command;
     }
