@@ -16,6 +16,16 @@ using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Infrastructure.Vad;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+if (args[0] == "bench-recording")
+{
+    await Bench.RecordingAsync(args[1], args[2]);
+    return;
+}
+if (args[0] == "bench-stream")
+{
+    await Bench.StreamAsync(args[1], new Uri(args[2]), int.Parse(args[3]));
+    return;
+}
 var ravdess = args[0];
 var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = Path.GetFullPath(args[1]), ReloadPollSeconds = 0 });
 var actors = args.Length > 2 ? int.Parse(args[2]) : 20;

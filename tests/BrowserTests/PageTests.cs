@@ -113,8 +113,10 @@ public sealed class PageTests
     }
 
     [Test, CancelAfter(60_000)]
-    public async Task LiveMode_FakeMicrophone_MovesLevelMeterAndSendsTwoSecondWavWindows(CancellationToken ct)
+    public async Task LiveMode_FakeMicrophoneWithoutWebSockets_MovesLevelMeterAndFallsBackToTwoSecondWavWindows(CancellationToken ct)
     {
+        // A browser or proxy without WebSockets: live mode must fall back to posting 2-s windows.
+        await page.AddInitScriptAsync("window.WebSocket = class { constructor() { throw new Error('WebSockets are unavailable here.'); } };");
         var models = await GetModelsAsync(ct);
         await GoToPageAsync(models);
         var windows = new List<byte[]>();

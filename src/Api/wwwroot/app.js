@@ -4,6 +4,7 @@
 // relative, so the page also works behind a proxy that serves the service under a sub-path.
 
 import { encodeWav } from './wav.js';
+import { showTimeline, startLiveTimeline, addLiveSegment, openStream } from './timeline.js';
 
 /** The original service's two networks: shown when /models cannot be read, so a prediction can still say why it fails. */
 const FALLBACK_NETWORKS = ['CNN', 'DNN'];
@@ -347,9 +348,59 @@ async function analyseFile(file) {
   }
   el.fileStatus.textContent = `Analysing ${file.name}…`;
   const failed = await analyse(file, `File: ${file.name} (${formatBytes(file.size)}).`);
+  await analyseTimeline(file);
   el.fileStatus.textContent = failed === null
     ? 'Busy with another request; try again in a moment.'
     : failed === 0 ? `Analysed ${file.name}.` : `Could not analyse ${file.name}.`;
+}
+
+/** The network whose timeline is charted: the CRNN when served (it hears whole segments), else the first. */
+function timelineNetwork() {
+  return panels.has('CRNN') ? 'CRNN' : [...panels.keys()][0];
+}
+
+function timelineLabels() {
+  return [...(panels.get(timelineNetwork())?.rows.keys() ?? FALLBACK_LABELS)];
+}
+
+async function analyseTimeline(file) {
+  const network = timelineNetwork();
+  try {
+    const timeline = await request(`prediction/${encodeURIComponent(network)}/timeline`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'audio/wav', Accept: 'application/json' },
+      body: file,
+    });
+    showTimeline(timeline, `${file.name}: ${network}, ${timeline.segments.length} speech segments in ${timeline.duration.toFixed(1)} s.`, timelineLabels());
+  } catch (error) {
+    showError(`Timeline: ${error.message}`);
+  }
+}
+
+/**
+ * One stream per network; each segment updates that network's panel, and the charted network's
+ * segments go to the timeline. Null when any stream cannot be opened: live mode then polls.
+ */
+async function openLiveStreams(sampleRate) {
+  const charted = timelineNetwork();
+  try {
+    return await Promise.all([...panels.keys()].map(network => openStream(network, sampleRate, {
+      onSegment: message => {
+        showResults(network, message.results);
+        if (network === charted) {
+          addLiveSegment(message, live ? live.written / sampleRate : message.end);
+        }
+        el.source.textContent = `Live microphone: speech from ${message.start.toFixed(1)} s to ${message.end.toFixed(1)} s.`;
+      },
+      onClose: event => {
+        if (event.code !== 1000 && live) {
+          showError(`Live stream (${network}) closed: ${event.reason || event.code}`);
+        }
+      },
+    })));
+  } catch {
+    return null;
+  }
 }
 
 function formatBytes(bytes) {
@@ -421,11 +472,18 @@ async function startLive() {
     const windowSamples = Math.round(LIVE_WINDOW_SECONDS * context.sampleRate);
     live = { context, stream, node, ring: new Float32Array(windowSamples), written: 0, nextSendAt: windowSamples, windows: 0, level: 0, timer: 0 };
     node.port.onmessage = event => receiveChunk(event.data);
-    live.timer = setInterval(sendLiveWindowIfDue, LIVE_POLL_MS);
+    live.streams = await openLiveStreams(context.sampleRate);
+    if (live.streams) {
+      startLiveTimeline(`Live microphone: ${timelineNetwork()}, a segment as each phrase ends.`, timelineLabels());
+    } else {
+      live.timer = setInterval(sendLiveWindowIfDue, LIVE_POLL_MS);
+    }
 
     el.liveToggle.textContent = 'Stop live';
     el.liveToggle.setAttribute('aria-pressed', 'true');
-    el.liveStatus.textContent = `Listening at ${formatRate(context.sampleRate)}; results every ${LIVE_WINDOW_SECONDS} seconds.`;
+    el.liveStatus.textContent = live.streams
+      ? `Listening at ${formatRate(context.sampleRate)}; streaming, a result as each phrase ends.`
+      : `Listening at ${formatRate(context.sampleRate)}; results every ${LIVE_WINDOW_SECONDS} seconds.`;
     document.body.classList.add('is-live');
   } catch (error) {
     stream?.getTracks().forEach(track => track.stop());
@@ -444,6 +502,7 @@ async function stopLive(message = 'Microphone off.') {
   live = null;
   if (current) {
     clearInterval(current.timer);
+    current.streams?.forEach(stream => stream.end());
     current.node.port.onmessage = null;
     current.stream.getTracks().forEach(track => track.stop());
     await current.context.close();
@@ -480,6 +539,7 @@ function receiveChunk(chunk) {
     sumSquares += chunk[i] * chunk[i];
   }
   live.written += chunk.length;
+  live.streams?.forEach(stream => stream.send(chunk));
 
   // Level in dBFS, shown over a 60 dB range: -60 dBFS (a quiet room) is empty, 0 dBFS full.
   // It rises at once and falls slowly, so short syllables stay visible.
