@@ -7,6 +7,7 @@ using EmotionRecognition.Application.Timeline;
 using EmotionRecognition.Application.UseCases;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
@@ -31,6 +32,7 @@ public static class TimelineApi
 
     public static IEndpointRouteBuilder MapTimelineApi(this IEndpointRouteBuilder app)
     {
+        var options = app.ServiceProvider.GetRequiredService<SegmentationOptions>();
         app.MapPost("/prediction/{networkType}/timeline", Timeline)
             .WithName("PredictTimeline")
             .WithSummary("Emotions over time: a recording cut into speech segments, each classified")
@@ -46,7 +48,12 @@ public static class TimelineApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithRequestTimeout(new RequestTimeoutPolicy
+            {
+                Timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds),
+                TimeoutStatusCode = StatusCodes.Status408RequestTimeout,
+            });
         app.MapGet("/stream/{networkType}", TimelineStreamEndpoint.HandleAsync)
             .WithName("StreamTimeline")
             .WithSummary("Live emotions over a WebSocket")

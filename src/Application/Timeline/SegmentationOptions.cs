@@ -46,4 +46,10 @@ public sealed record SegmentationOptions
 
     /// <summary>Longest recording the timeline route takes, in seconds (422 beyond it).</summary>
     public double MaxRecordingSeconds { get; init; } = 600;
+
+    /// <summary>
+    /// Longest a timeline request may take (408 after it), in place of the server's shorter default: ten minutes
+    /// of audio cost 10-13 CPU seconds with the CRNN, several times that in wall time on a busy machine.
+    /// </summary>
+    public double RequestTimeoutSeconds { get; init; } = 120;
 }
