@@ -4,7 +4,10 @@
 # Serves models/ and config.ini from the build context; override settings with EMOTION_* or
 # ASPNETCORE_* variables (e.g. -e ASPNETCORE_HTTP_PORTS=8080 to listen elsewhere).
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
+ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
+
+FROM ${SDK_IMAGE} AS build
 WORKDIR /src
 # Restore first, from the project files only, so code changes reuse the cached package layer.
 COPY Directory.Build.props Directory.Build.targets Directory.Packages.props ./
@@ -22,7 +25,7 @@ COPY src/Api/ src/Api/
 # libLibTorchSharp.so, so libtorch loads whatever libstdc++ the runtime image has.
 RUN dotnet publish src/Api/EmotionRecognition.Api.csproj -c Release -r linux-x64 --no-restore -o /app
 
-FROM mcr.microsoft.com/dotnet/aspnet:10.0
+FROM ${RUNTIME_IMAGE}
 WORKDIR /app
 COPY --from=build /app ./
 # config.ini's [models] path (models) resolves next to it: /app/models.
