@@ -60,6 +60,13 @@ if ! docker info >/dev/null 2>&1; then
 fi
 if docker compose version >/dev/null 2>&1; then compose_cmd=(docker compose); else compose_cmd=(docker-compose); fi
 
+# --- Kubernetes manifests, offline ------------------------------------------------------------------
+if bash deploy/validate-manifests.sh >"$work/manifests.log" 2>&1; then
+  ok "deploy/*.yaml valid against bundled Kubernetes schemas and the image; validator rejects $(grep -c '^self-check: rejects' "$work/manifests.log") mutations"
+else
+  cat "$work/manifests.log"; fail "deploy/*.yaml validation (deploy/validate-manifests.sh)"
+fi
+
 # A host port: the wanted one unless something already listens there.
 free_port() {
   local p=$1
@@ -162,10 +169,19 @@ if run_single "$tag-plain" plain; then
   wrk -t2 -c4 -d12s --timeout 5s -s deploy/compose/prediction.lua "http://127.0.0.1:$last_port/prediction/DNN" >"$work/wrk-single.txt" 2>&1 &
   wrk_pid=$!
   sleep 6
-  figure "plain: under load $(docker stats --no-stream --format 'RSS {{.MemUsage}} CPU {{.CPUPerc}}' "$tag-plain")"
+  figure "plain: under MFCC load $(docker stats --no-stream --format 'RSS {{.MemUsage}} CPU {{.CPUPerc}}' "$tag-plain")"
   wait "$wrk_pid"
   figure "plain: $(grep -E 'requests in|Requests/sec' "$work/wrk-single.txt" | tr -s ' ' | tr '\n' ' ')"
-  check "plain: no failed requests under load" bash -c "! grep -qE 'Non-2xx|Socket errors' '$work/wrk-single.txt'"
+  check "plain: no failed requests under MFCC load" bash -c "grep -q 'requests in' '$work/wrk-single.txt' && ! grep -qE 'Non-2xx|Socket errors' '$work/wrk-single.txt'"
+  # Audio through the CRNN: decoding, features and the heaviest network.
+  WAV=$wav wrk -t2 -c2 -d12s --timeout 10s -s deploy/compose/audio.lua "http://127.0.0.1:$last_port/prediction/CRNN" >"$work/wrk-audio.txt" 2>&1 &
+  wrk_pid=$!
+  sleep 6
+  figure "plain: under CRNN audio load $(docker stats --no-stream --format 'RSS {{.MemUsage}} CPU {{.CPUPerc}}' "$tag-plain")"
+  wait "$wrk_pid"
+  figure "plain: CRNN audio: $(grep -E 'requests in|Requests/sec' "$work/wrk-audio.txt" | tr -s ' ' | tr '\n' ' ')"
+  check "plain: no failed requests under audio load" bash -c "grep -q 'requests in' '$work/wrk-audio.txt' && ! grep -qE 'Non-2xx|Socket errors' '$work/wrk-audio.txt'"
+  figure "plain: RSS after load $(docker stats --no-stream --format '{{.MemUsage}}' "$tag-plain")"
   # SIGTERM: docker stop sends it and kills after the 10 s grace period.
   t=$(now)
   docker stop -t 10 "$tag-plain" >/dev/null
