@@ -81,8 +81,10 @@ eval "$standins"
 figure "stand-in images ready in $(since "$t") s"
 
 t=$(now)
-if docker build --build-arg "SDK_IMAGE=$SDK_IMAGE" --build-arg "RUNTIME_IMAGE=$RUNTIME_IMAGE" \
-     --label "emotion.container-test=$tag" -t "$image" . >"$work/build.log" 2>&1; then
+# The build stage gets a tag of its own: it holds the restored-packages layer that makes the next build
+# warm, and tagged it survives the pruning of earlier runs' leftovers below.
+build=(docker build --build-arg "SDK_IMAGE=$SDK_IMAGE" --build-arg "RUNTIME_IMAGE=$RUNTIME_IMAGE" --label emotion.container-test.image=1)
+if "${build[@]}" --target build -t "$image-build" . >"$work/build.log" 2>&1 && "${build[@]}" -t "$image" . >>"$work/build.log" 2>&1; then
   ok "docker build (SDK_IMAGE=$SDK_IMAGE RUNTIME_IMAGE=$RUNTIME_IMAGE)"
 else
   tail -30 "$work/build.log"; abort "docker build"
@@ -90,8 +92,8 @@ fi
 figure "build $(since "$t") s"
 size=$(docker image inspect -f '{{.Size}}' "$image")
 figure "image size $((size / 1000000)) MB ($size bytes)"
-# The build's dangling intermediates (labelled) go; the stand-ins and the layer cache stay.
-docker image prune -f --filter "label=emotion.container-test=$tag" >/dev/null 2>&1
+# Images of earlier runs that these builds untagged go; the stand-ins and the layer cache stay.
+docker image prune -f --filter label=emotion.container-test.image=1 >/dev/null 2>&1
 
 # --- probes -----------------------------------------------------------------------------------------
 mfccs='{"mfccs":[-512.3,88.1,-10.2,25.4,-3.3,12.9,-7.7,4.1,-2.2,6.6,-1.1,3.9,-4.4,2.5,-0.6,1.8,-2.9,0.7,-1.5,1.2,-0.9,0.4,-0.3,0.8,-0.2]}'
