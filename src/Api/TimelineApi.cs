@@ -5,6 +5,7 @@ using EmotionRecognition.Api.Contracts;
 using EmotionRecognition.Api.Streaming;
 using EmotionRecognition.Application.Timeline;
 using EmotionRecognition.Application.UseCases;
+using EmotionRecognition.Domain;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Timeouts;
@@ -71,7 +72,7 @@ public static class TimelineApi
         return app;
     }
 
-    private static async Task<Ok<TimelineResponse>> Timeline(string networkType, TimelineInput input, IMediator mediator, CancellationToken ct)
+    private static async Task<Ok<TimelineResponse>> Timeline(NetworkName networkType, TimelineInput input, IMediator mediator, CancellationToken ct)
     {
         var timeline = await mediator.Send(new PredictTimeline(networkType, input.Audio), ct);
         return TypedResults.Ok(TimelineResponse.From(timeline));

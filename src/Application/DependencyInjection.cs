@@ -16,9 +16,6 @@ public static class DependencyInjection
     {
         services.AddSingleton(options);
         services.AddSingleton<PredictionMetrics>();
-        services.AddSingleton<InferenceBatcher>();
-        services.AddSingleton<FeaturePipelines>();
-        services.AddSingleton<SegmentClassifier>();
         services.AddSingleton<TimelineStreams>();
         services.AddValidatorsFromAssemblyContaining<PredictEmotionValidator>(ServiceLifetime.Singleton, includeInternalTypes: false);
         services.AddSingleton(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));

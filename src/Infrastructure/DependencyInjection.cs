@@ -1,9 +1,11 @@
 using EmotionRecognition.Application.Abstractions;
+using EmotionRecognition.Application.UseCases;
 using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Infrastructure.Vad;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EmotionRecognition.Infrastructure;
@@ -11,17 +13,21 @@ namespace EmotionRecognition.Infrastructure;
 public static class DependencyInjection
 {
     /// <summary>
-    /// Registers the models folder (<see cref="ModelsOptions"/>, from <c>[models] path</c>) and the
-    /// TorchSharp classifier as a singleton, also as <see cref="IEmotionClassifier"/>, and the
-    /// Silero voice-activity detector as <see cref="IVoiceActivityDetector"/>.
+    /// The served models behind <see cref="IEmotionClassifier"/>: the models folder (<see cref="ModelsOptions"/>, from
+    /// <c>[models] path</c>), the TorchSharp classifier with its inference batcher, the load and warm-up at start and
+    /// the watcher that reloads a newly published set; and the Silero voice-activity detector behind
+    /// <see cref="IVoiceActivityDetector"/>.
     /// </summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         var models = ModelsOptions.From(configuration);
         services.AddSingleton(models);
         services.AddSingleton<IOptions<ModelsOptions>>(Options.Create(models));
-        services.AddSingleton<TorchEmotionClassifier>();
-        services.AddSingleton<IEmotionClassifier>(sp => sp.GetRequiredService<TorchEmotionClassifier>());
+        services.AddSingleton<InferenceBatcher>();
+        services.AddSingleton<IEmotionClassifier>(sp => new TorchEmotionClassifier(
+            models, sp.GetRequiredService<ILogger<TorchEmotionClassifier>>(), sp.GetRequiredService<InferenceBatcher>()));
+        services.AddHostedService<LoadModelsAtStartup>();
+        services.AddHostedService<ReloadModelsOnChange>();
         services.AddSingleton<IVoiceActivityDetector, SileroVoiceActivityDetector>();
         return services;
     }

@@ -29,7 +29,7 @@ internal sealed class TimelineStreamConnection(WebSocket socket, TimelineStreams
     private float[] _samples = [];
     private Task<ValueWebSocketReceiveResult>? _receiving;
 
-    public async Task RunAsync(string networkType, int? sampleRateHz, CancellationToken ct)
+    public async Task RunAsync(NetworkName networkType, int? sampleRateHz, CancellationToken ct)
     {
         try
         {
@@ -53,7 +53,7 @@ internal sealed class TimelineStreamConnection(WebSocket socket, TimelineStreams
         }
     }
 
-    private TimelineStream Start(string networkType, int rate)
+    private TimelineStream Start(NetworkName networkType, int rate)
     {
         try
         {

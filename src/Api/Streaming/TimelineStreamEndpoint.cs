@@ -1,5 +1,6 @@
 using System.Globalization;
 using EmotionRecognition.Application.UseCases;
+using EmotionRecognition.Domain;
 using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace EmotionRecognition.Api.Streaming;
 /// </summary>
 internal static class TimelineStreamEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, string networkType, TimelineStreams streams, StreamSlots slots,
+    public static async Task HandleAsync(HttpContext context, NetworkName networkType, TimelineStreams streams, StreamSlots slots,
         IOptions<StreamLimits> limits, ILoggerFactory loggers)
     {
         if (!context.WebSockets.IsWebSocketRequest)

@@ -1,16 +1,17 @@
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Timeline;
+using EmotionRecognition.Domain;
 using Mediator;
 
 namespace EmotionRecognition.Application.UseCases;
 
 /// <summary>
 /// The emotion timeline of a recording: speech segments found by the voice-activity detector
-/// (<see cref="SpeechStream"/>), each classified by <paramref name="NetworkType"/> (<see cref="SegmentClassifier"/>).
+/// (<see cref="SpeechStream"/>), each classified by <paramref name="Network"/> (<see cref="SegmentClassifier"/>).
 /// </summary>
-/// <param name="NetworkType">"CNN", "DNN" or "CRNN", any case.</param>
+/// <param name="Network">CNN, DNN or CRNN, any case, as it appears in the route.</param>
 /// <param name="Audio">The file's bytes; anything we cannot decode is an <see cref="InvalidAudioException"/>.</param>
-public sealed record PredictTimeline(string NetworkType, byte[] Audio) : IQuery<EmotionTimeline>;
+public sealed record PredictTimeline(NetworkName Network, byte[] Audio) : IQuery<EmotionTimeline>;
 
 public sealed class PredictTimelineHandler(TimelineStreams streams, PredictionMetrics metrics) : IQueryHandler<PredictTimeline, EmotionTimeline>
 {
@@ -25,7 +26,7 @@ public sealed class PredictTimelineHandler(TimelineStreams streams, PredictionMe
         {
             throw new InvalidAudioException($"The recording lasts {clip.DurationSeconds:0.#} s, longer than the timeline's limit of {limit:0.#} s.");
         }
-        using var stream = streams.Start(new StartTimelineStream(query.NetworkType, clip.SampleRateHz), partials: false);
+        using var stream = streams.Start(new StartTimelineStream(query.Network, clip.SampleRateHz), partials: false);
         var found = new List<TimelineSegment>();
         var chunk = Math.Max(1, (int)(clip.SampleRateHz * ChunkSeconds));
         for (int start = 0; start < clip.Samples.Length; start += chunk)

@@ -7,13 +7,13 @@ using FluentValidation;
 namespace EmotionRecognition.Application.UseCases;
 
 /// <summary>What a timeline stream is asked for: a network, and the sample rate of the audio that will follow.</summary>
-public sealed record StartTimelineStream(string NetworkType, int SampleRateHz);
+public sealed record StartTimelineStream(NetworkName Network, int SampleRateHz);
 
 public sealed class StartTimelineStreamValidator : AbstractValidator<StartTimelineStream>
 {
     public StartTimelineStreamValidator()
     {
-        RuleFor(q => q.NetworkType).MustBeNetworkType();
+        RuleFor(q => q.Network).MustBeNetworkType();
         RuleFor(q => q.SampleRateHz).InclusiveBetween(FeaturePipeline.MinSampleRateHz, FeaturePipeline.MaxSampleRateHz)
             .WithMessage($"The sample rate must be between {FeaturePipeline.MinSampleRateHz} and {FeaturePipeline.MaxSampleRateHz} Hz.")
             .OverridePropertyName("sampleRate");
@@ -28,8 +28,7 @@ public sealed record ClassifiedSegment(TimelineSegment Segment, bool IsPartial);
 /// at a time (<see cref="PredictTimelineHandler"/>), so both take one road from samples to segments.
 /// </summary>
 public sealed class TimelineStreams(
-    IEmotionClassifier classifier, IVoiceActivityDetector detector, SegmentClassifier segments, SegmentationOptions options,
-    IValidator<StartTimelineStream> validator)
+    IEmotionClassifier classifier, IVoiceActivityDetector detector, SegmentationOptions options, IValidator<StartTimelineStream> validator)
 {
     public SegmentationOptions Options => options;
 
@@ -37,10 +36,10 @@ public sealed class TimelineStreams(
     /// The checks of <see cref="Start"/>, the sample rate's only when it is known already: lets a stream be refused
     /// before its connection is accepted, when its rate may be still to come.
     /// </summary>
-    public void Check(string networkType, int? sampleRateHz)
+    public void Check(NetworkName network, int? sampleRateHz)
     {
-        validator.ValidateAndThrow(new StartTimelineStream(networkType, sampleRateHz ?? FeaturePipeline.MinSampleRateHz));
-        classifier.Current.Describe(ServedProfile.ParseValidated(networkType));
+        validator.ValidateAndThrow(new StartTimelineStream(network, sampleRateHz ?? FeaturePipeline.MinSampleRateHz));
+        classifier.Current.Describe(network.Validated);
     }
 
     /// <summary>
@@ -52,10 +51,10 @@ public sealed class TimelineStreams(
     public TimelineStream Start(StartTimelineStream request, bool partials)
     {
         validator.ValidateAndThrow(request);
-        var network = ServedProfile.ParseValidated(request.NetworkType);
+        var network = request.Network.Validated;
         var models = classifier.Current;
         models.Describe(network);
-        return new TimelineStream(new SpeechStream(detector, options, request.SampleRateHz), models, network, segments, partials);
+        return new TimelineStream(new SpeechStream(detector, options, request.SampleRateHz), models, network, partials);
     }
 }
 
@@ -64,7 +63,7 @@ public sealed class TimelineStreams(
 /// duration-weighted sums for the summary, so its memory does not grow with the stream's length.
 /// Not thread-safe: one caller at a time.
 /// </summary>
-public sealed class TimelineStream(SpeechStream speech, IModelSet models, NetworkType network, SegmentClassifier classifier, bool partials) : IDisposable
+public sealed class TimelineStream(SpeechStream speech, IModelSet models, NetworkType network, bool partials) : IDisposable
 {
     private readonly double[] _weightedSums = new double[Emotions.Count];
     private double _speechSeconds;
@@ -100,7 +99,7 @@ public sealed class TimelineStream(SpeechStream speech, IModelSet models, Networ
         {
             if (segment.Event.IsPartial && !partials)
                 continue;
-            var predictions = await classifier.ClassifyAsync(models, network, segment.Clip, ct);
+            var predictions = await models.ClassifySegmentAsync(network, segment.Clip, ct);
             if (!segment.Event.IsPartial)
             {
                 var seconds = segment.Event.Segment.DurationSeconds;

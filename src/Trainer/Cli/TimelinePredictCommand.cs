@@ -23,11 +23,8 @@ public sealed class TimelinePredictCommand(TextWriter stdout, TextWriter stderr)
         set.Describe(network);
         var options = configuration.GetSection(SegmentationOptions.Section).Get<SegmentationOptions>() ?? new SegmentationOptions();
         using var metrics = new PredictionMetrics();
-        var prediction = new PredictionOptions { MaxInferenceBatch = 1 };
-        using var batcher = new InferenceBatcher(prediction, metrics);
         using var detector = new SileroVoiceActivityDetector();
-        var streams = new TimelineStreams(new LoadedSet(set), detector, new SegmentClassifier(new FeaturePipelines(), batcher), options,
-            new StartTimelineStreamValidator());
+        var streams = new TimelineStreams(new LoadedSet(set), detector, options, new StartTimelineStreamValidator());
         var handler = new PredictTimelineHandler(streams, metrics);
 
         int failed = 0;
@@ -40,7 +37,7 @@ public sealed class TimelinePredictCommand(TextWriter stdout, TextWriter stderr)
                 EmotionTimeline timeline;
                 try
                 {
-                    timeline = await handler.Handle(new PredictTimeline(network.Name(), File.ReadAllBytes(file)), ct);
+                    timeline = await handler.Handle(new PredictTimeline(NetworkName.Parse(network.Name()), File.ReadAllBytes(file)), ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

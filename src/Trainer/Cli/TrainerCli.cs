@@ -140,7 +140,7 @@ public sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool intera
             Domain.NetworkTypes.TryParse(result.GetValue(network), out var networkType);
             return result.GetValue(timeline)
                 ? new TimelinePredictCommand(stdout, stderr).RunAsync(configuration, networkType, result.GetRequiredValue(files), ct).GetAwaiter().GetResult()
-                : new PredictCommand(stdout, stderr, extractorFor).Run(configuration, networkType, result.GetRequiredValue(files), result.GetValue(json), ct);
+                : new PredictCommand(stdout, stderr).Run(configuration, networkType, result.GetRequiredValue(files), result.GetValue(json), ct);
         })));
         return command;
     }
