@@ -40,10 +40,8 @@ static class Bench
         var wav = Wav(clip);
         var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = Path.GetFullPath(models), ReloadPollSeconds = 0 });
         using var metrics = new PredictionMetrics();
-        using var batcher = new InferenceBatcher(new PredictionOptions { MaxInferenceBatch = 1 }, metrics);
         using var detector = new SileroVoiceActivityDetector();
-        var streams = new TimelineStreams(classifier, detector, new SegmentClassifier(new FeaturePipelines(), batcher), new SegmentationOptions(),
-            new StartTimelineStreamValidator());
+        var streams = new TimelineStreams(classifier, detector, new SegmentationOptions(), new StartTimelineStreamValidator());
         var handler = new PredictTimelineHandler(streams, metrics);
         var process = Process.GetCurrentProcess();
         Console.WriteLine($"recording {clip.DurationSeconds:F0} s, {wav.Length / 1048576.0:F1} MiB WAV at {clip.SampleRateHz} Hz");
@@ -68,7 +66,7 @@ static class Bench
             process.Refresh();
             var cpu = process.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
-            var timeline = await handler.Handle(new PredictTimeline(network.Name(), wav), CancellationToken.None);
+            var timeline = await handler.Handle(new PredictTimeline(NetworkName.Parse(network.Name()), wav), CancellationToken.None);
             process.Refresh();
             var used = (process.TotalProcessorTime - cpu).TotalSeconds;
             Console.WriteLine($"{network.Name()} run {run}: {timeline.Segments.Count} segments, wall {watch.Elapsed.TotalSeconds:F2} s, cpu {used:F2} s, " +

@@ -31,11 +31,8 @@ var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = Path.GetF
 var actors = args.Length > 2 ? int.Parse(args[2]) : 20;
 var models = classifier.Current;
 var metrics = new PredictionMetrics();
-var predictionOptions = new PredictionOptions { MaxInferenceBatch = 1 };
-var pipelines = new FeaturePipelines();
-var batcher = new InferenceBatcher(predictionOptions, metrics);
-var segmentClassifier = new SegmentClassifier(pipelines, batcher);
-var alone = new PredictFromAudioHandler(classifier, pipelines, batcher, metrics, predictionOptions);
+var predictionOptions = new PredictionOptions();
+var alone = new PredictFromAudioHandler(classifier, metrics, predictionOptions);
 // Environment overrides for sweeps: LAB_SPEECH / LAB_SILENCE (thresholds), LAB_ONLY=silero|energy, LAB_NOCLASSIFY=1.
 var options = new SegmentationOptions();
 if (Environment.GetEnvironmentVariable("LAB_SPEECH") is { } speechThreshold) options = options with { SpeechThreshold = float.Parse(speechThreshold) };
@@ -57,7 +54,7 @@ foreach (var recording in recordings)
 foreach (var sentence in recording.Sentences)
 foreach (var network in classify ? networks : [])
 {
-    var answer = await alone.Handle(new PredictFromAudio(network.Name(), File.ReadAllBytes(sentence.Path)), CancellationToken.None);
+    var answer = await alone.Handle(new PredictFromAudio(NetworkName.Parse(network.Name()), File.ReadAllBytes(sentence.Path)), CancellationToken.None);
     aloneTop[(sentence.Path, network)] = ArgMax(answer.Select(p => p.Probability).ToArray());
 }
 foreach (var network in classify ? networks : [])
@@ -114,7 +111,7 @@ foreach (var snr in snrs)
             var trueCut = new AudioClip(audio.Samples[from..to], audio.SampleRateHz);
             foreach (var network in networks)
             {
-                var top = ArgMax((await segmentClassifier.ClassifyAsync(models, network, trueCut, CancellationToken.None)).Select(p => p.Probability).ToArray());
+                var top = ArgMax((await models.ClassifySegmentAsync(network, trueCut, CancellationToken.None)).Select(p => p.Probability).ToArray());
                 if (top == aloneTop[(s.Path, network)]) oracleAgree[network]++;
             }
         }
@@ -126,17 +123,15 @@ foreach (var snr in snrs)
                 continue;
             foreach (var network in networks)
             {
-                var top = ArgMax((await segmentClassifier.ClassifyAsync(models, network, best.Clip, CancellationToken.None)).Select(p => p.Probability).ToArray());
+                var top = ArgMax((await models.ClassifySegmentAsync(network, best.Clip, CancellationToken.None)).Select(p => p.Probability).ToArray());
                 if (top == aloneTop[(s.Path, network)]) agree[network]++;
                 if (top == s.Emotion) correct[network]++;
                 if (network.TakesMfccVector())
                 {
                     // The alternative: the compat window (1.0 to 3.5 s) inside the segment, as the audio route cuts a file.
-                    var profile = models.Describe(network).Profile;
                     try
                     {
-                        var mfccs = pipelines.For(profile).ExtractMean(best.Clip);
-                        if (ArgMax(models.Predict(network, [mfccs])[0]) == aloneTop[(s.Path, network)]) compatAgree[network]++;
+                        if (ArgMax(await models.ClassifyAsync(network, best.Clip)) == aloneTop[(s.Path, network)]) compatAgree[network]++;
                     }
                     catch (Exception e) when (e is InvalidAudioException or ArgumentException or InvalidOperationException)
                     {
