@@ -348,7 +348,9 @@ async function analyseFile(file) {
   }
   el.fileStatus.textContent = `Analysing ${file.name}…`;
   const failed = await analyse(file, `File: ${file.name} (${formatBytes(file.size)}).`);
-  await analyseTimeline(file);
+  // A file the networks could not take may still have a timeline (one longer than their limit); its own error is
+  // shown only when theirs would not already say what is wrong.
+  await analyseTimeline(file, { quiet: failed !== 0 });
   el.fileStatus.textContent = failed === null
     ? 'Busy with another request; try again in a moment.'
     : failed === 0 ? `Analysed ${file.name}.` : `Could not analyse ${file.name}.`;
@@ -363,7 +365,7 @@ function timelineLabels() {
   return [...(panels.get(timelineNetwork())?.rows.keys() ?? FALLBACK_LABELS)];
 }
 
-async function analyseTimeline(file) {
+async function analyseTimeline(file, { quiet }) {
   const network = timelineNetwork();
   try {
     const timeline = await request(`prediction/${encodeURIComponent(network)}/timeline`, {
@@ -373,7 +375,9 @@ async function analyseTimeline(file) {
     });
     showTimeline(timeline, `${file.name}: ${network}, ${timeline.segments.length} speech segments in ${timeline.duration.toFixed(1)} s.`, timelineLabels());
   } catch (error) {
-    showError(`Timeline: ${error.message}`);
+    if (!quiet) {
+      showError(`Timeline: ${error.message}`);
+    }
   }
 }
 
