@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -8,8 +9,8 @@ namespace EmotionRecognition.Application.Audio;
 /// <summary>
 /// Sample-rate conversion by band-limited interpolation with resampy 0.4.2's <c>kaiser_fast</c>
 /// filter (<see cref="KaiserFastFilter"/>) at resampy's filter positions, computed polyphase:
-/// every output phase's weights come from a <see cref="ResamplerPhaseTable"/>, and four
-/// outputs that share a phase are summed at once in one Vector256 of double.
+/// every output phase's weights come from a <see cref="ResamplerPhaseTable"/>, and eight
+/// outputs that share a phase are summed at once in two Vector256 of double.
 /// <para>
 /// Output t sits at input time t·sr_in/sr_out; with n its integer part, the left wing sums
 /// <c>x[n−i]</c> and the right wing <c>x[n+1+k]</c>, as far as the table and the signal reach.
@@ -74,15 +75,15 @@ public static class Resampler
 
     /// <summary>
     /// resampy's <c>_resample_loop</c>, <c>y[t] = Σᵢ wᵢ·x[n−i] + Σₖ w′ₖ·x[n+1+k]</c> with the float32
-    /// running sum rounded after every term in resampy's order, four outputs per vector: the output is
-    /// cut into four segments of whole periods, so outputs s of the four segments share a phase (one
+    /// running sum rounded after every term in resampy's order, eight outputs at once: the output is
+    /// cut into eight segments of whole periods, so outputs s of the eight segments share a phase (one
     /// broadcast weight per term) and read one row of an input copy interleaved by segment
     /// (<c>X[u][l] = x[l·D + u − front]</c>). Each output is a serial chain of add–round steps, so
-    /// four consecutive s are summed at once to keep the core busy.
+    /// four consecutive s are summed at once (eight vector chains) to keep the core busy.
     /// </summary>
     private static unsafe void Interpolate(ResamplerPhaseTable table, ReadOnlySpan<float> input, Span<float> output)
     {
-        const int lanes = 4;    // Vector256<double>: one output of each segment
+        const int lanes = 8;    // segments: one output of each in two Vector256<double>
         const int chains = 4;   // consecutive outputs of a segment in flight
         var phases = table.Phases;
         var periodsPerSegment = (output.Length + (long)lanes * phases - 1) / ((long)lanes * phases);
@@ -118,19 +119,18 @@ public static class Resampler
                     var p1 = Setup(table, s + 1, x, front, stored, scratch, 1, out var w1);
                     var p2 = Setup(table, s + 2, x, front, stored, scratch, 2, out var w2);
                     var p3 = Setup(table, s + 3, x, front, stored, scratch, 3, out var w3);
-                    var s0 = Vector256<double>.Zero;
-                    var s1 = Vector256<double>.Zero;
-                    var s2 = Vector256<double>.Zero;
-                    var s3 = Vector256<double>.Zero;
+                    // Two vectors per output s (segments 0-3 and 4-7): eight add-round chains in flight.
+                    Vector256<double> a0 = default, b0 = default, a1 = default, b1 = default;
+                    Vector256<double> a2 = default, b2 = default, a3 = default, b3 = default;
 
                     // Left wings: x[n], x[n−1], …
                     for (var i = 0; i < table.LeftTaps; i++)
                     {
                         var back = i * lanes;
-                        s0 = RoundToSingle(s0 + Vector256.Create(w0[i]) * Vector256.Load(p0 - back));
-                        s1 = RoundToSingle(s1 + Vector256.Create(w1[i]) * Vector256.Load(p1 - back));
-                        s2 = RoundToSingle(s2 + Vector256.Create(w2[i]) * Vector256.Load(p2 - back));
-                        s3 = RoundToSingle(s3 + Vector256.Create(w3[i]) * Vector256.Load(p3 - back));
+                        Accumulate(ref a0, ref b0, w0[i], p0 - back);
+                        Accumulate(ref a1, ref b1, w1[i], p1 - back);
+                        Accumulate(ref a2, ref b2, w2[i], p2 - back);
+                        Accumulate(ref a3, ref b3, w3[i], p3 - back);
                     }
 
                     // Right wings: x[n+1], x[n+2], …
@@ -141,16 +141,16 @@ public static class Resampler
                     for (var k = 0; k < table.RightTaps; k++)
                     {
                         var ahead = (k + 1) * lanes;
-                        s0 = RoundToSingle(s0 + Vector256.Create(w0[k]) * Vector256.Load(p0 + ahead));
-                        s1 = RoundToSingle(s1 + Vector256.Create(w1[k]) * Vector256.Load(p1 + ahead));
-                        s2 = RoundToSingle(s2 + Vector256.Create(w2[k]) * Vector256.Load(p2 + ahead));
-                        s3 = RoundToSingle(s3 + Vector256.Create(w3[k]) * Vector256.Load(p3 + ahead));
+                        Accumulate(ref a0, ref b0, w0[k], p0 + ahead);
+                        Accumulate(ref a1, ref b1, w1[k], p1 + ahead);
+                        Accumulate(ref a2, ref b2, w2[k], p2 + ahead);
+                        Accumulate(ref a3, ref b3, w3[k], p3 + ahead);
                     }
 
-                    Write(s0, s, segmentOutputs, y, output.Length);
-                    Write(s1, s + 1, segmentOutputs, y, output.Length);
-                    Write(s2, s + 2, segmentOutputs, y, output.Length);
-                    Write(s3, s + 3, segmentOutputs, y, output.Length);
+                    Write(a0, b0, s, segmentOutputs, y, output.Length);
+                    Write(a1, b1, s + 1, segmentOutputs, y, output.Length);
+                    Write(a2, b2, s + 2, segmentOutputs, y, output.Length);
+                    Write(a3, b3, s + 3, segmentOutputs, y, output.Length);
                 }
             }
         }
@@ -178,19 +178,28 @@ public static class Resampler
             weights = stored + chain * table.RowLength;
         }
 
-        return x + (centre + front) * 4;
+        return x + (centre + front) * 8;
+    }
+
+    /// <summary>One term of eight running sums: <c>sum = float32(sum + w·x)</c>, segments 0-3 in <paramref name="low"/>, 4-7 in <paramref name="high"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Accumulate(ref Vector256<double> low, ref Vector256<double> high, double weight, double* x)
+    {
+        var w = Vector256.Create(weight);
+        low = RoundToSingle(low + w * Vector256.Load(x));
+        high = RoundToSingle(high + w * Vector256.Load(x + 4));
     }
 
     /// <summary>Stores output s of each segment that exists.</summary>
-    private static unsafe void Write(Vector256<double> sums, int s, int segmentOutputs, float* y, int length)
+    private static unsafe void Write(Vector256<double> low, Vector256<double> high, int s, int segmentOutputs, float* y, int length)
     {
         if (s >= segmentOutputs)
             return;
-        for (var lane = 0; lane < 4; lane++)
+        for (var lane = 0; lane < 8; lane++)
         {
             var t = (long)lane * segmentOutputs + s;
             if (t < length)
-                y[t] = (float)sums.GetElement(lane);
+                y[t] = (float)(lane < 4 ? low.GetElement(lane) : high.GetElement(lane - 4));
         }
     }
 
