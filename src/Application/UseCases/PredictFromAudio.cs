@@ -13,11 +13,11 @@ namespace EmotionRecognition.Application.UseCases;
 /// the log-mel, plus pitch rows when the served profile has them).
 /// </summary>
 /// <param name="NetworkType">"CNN", "DNN" or "CRNN", any case.</param>
-/// <param name="Wav">The file's bytes; anything but a WAV we can decode is an <see cref="InvalidAudioException"/>.</param>
+/// <param name="Wav">The file's bytes in any format <see cref="AudioDecoder"/> reads; anything else is an <see cref="InvalidAudioException"/>.</param>
 public sealed record PredictFromAudio(string NetworkType, byte[] Wav) : IQuery<IReadOnlyList<EmotionPrediction>>;
 
 public sealed class PredictFromAudioHandler(
-    IEmotionClassifier classifier, FeaturePipelines pipelines, InferenceBatcher batcher, PredictionMetrics metrics, PredictionOptions options)
+    IEmotionClassifier classifier, FeaturePipelines pipelines, InferenceBatcher batcher, PredictionMetrics metrics, PredictionOptions options, AudioDecoder decoder)
     : IQueryHandler<PredictFromAudio, IReadOnlyList<EmotionPrediction>>
 {
     public async ValueTask<IReadOnlyList<EmotionPrediction>> Handle(PredictFromAudio query, CancellationToken ct)
@@ -26,7 +26,7 @@ public sealed class PredictFromAudioHandler(
         // One snapshot for both steps, so a reload between them can never pair one set's features with another's weights.
         var models = classifier.Current;
         var profile = models.Describe(network).Profile;
-        var clip = WavReader.Read(query.Wav);
+        var clip = decoder.Decode(query.Wav, ct);
         if (clip.DurationSeconds > options.MaxAudioSeconds)
         {
             throw new InvalidAudioException($"The audio lasts {clip.DurationSeconds:0.#} s, longer than the limit of {options.MaxAudioSeconds:0.#} s.");

@@ -1,5 +1,6 @@
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Features;
+using EmotionRecognition.Infrastructure.Audio;
 
 namespace EmotionRecognition.Trainer.Corpus;
 
@@ -27,7 +28,7 @@ public static class FeatureExtractors
         // together; a cheap stand-in for other speakers' voices.
         return wav =>
         {
-            var clip = WavReader.Read(wav);
+            var clip = AudioDecoding.ForLocalFiles.Decode(wav);
             return pipeline.ExtractMean(new AudioClip(clip.Samples, (int)Math.Round(clip.SampleRateHz * speed)));
         };
     }

@@ -1,6 +1,7 @@
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Audio;
 using EmotionRecognition.Trainer.Cli;
 using EmotionRecognition.Trainer.Corpus;
 
@@ -89,7 +90,7 @@ public sealed class SequenceFeatureReader
         bool pitchHit = tracker is null || (pitchCache is not null && pitchCache.TryGet(hash, out track));
         if (!melHit || !pitchHit)
         {
-            var signal = pipeline.AnalysedSignal(WavReader.Read(bytes)).Span;
+            var signal = pipeline.AnalysedSignal(AudioDecoding.ForLocalFiles.Decode(bytes)).Span;
             if (!melHit)
             {
                 logMel = pipeline.ExtractLogMel(signal);

@@ -1,6 +1,7 @@
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Audio;
 using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Trainer.Cli;
 using EmotionRecognition.Trainer.Corpus;
@@ -19,7 +20,7 @@ public static class SequenceEvaluation
     public static float[] Predict(TorchModelSet set, NetworkType network, byte[] wav)
     {
         var profile = set.Describe(network).Profile;
-        var speech = new FeaturePipeline(profile).ExtractSpeech(WavReader.Read(wav));
+        var speech = new FeaturePipeline(profile).ExtractSpeech(AudioDecoding.ForLocalFiles.Decode(wav));
         return set.PredictSequence(network, speech.Sequence, speech.Functionals);
     }
 
