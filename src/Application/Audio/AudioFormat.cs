@@ -68,17 +68,18 @@ public static class AudioFormats
         }
 
         // An ID3v2 tag (MP3, ADTS AAC and some FLAC files carry one) is skipped by its syncsafe size.
-        var afterTag = head;
         if (head.Length >= 10 && head[..3].SequenceEqual("ID3"u8))
         {
             var tagBytes = 10 + ((head[6] & 0x7F) << 21 | (head[7] & 0x7F) << 14 | (head[8] & 0x7F) << 7 | (head[9] & 0x7F)) + ((head[5] & 0x10) != 0 ? 10 : 0);
             if (tagBytes >= head.Length)
                 return AudioFormat.Mp3; // the tag fills what we were given; MP3 is by far the likeliest
-            afterTag = head[tagBytes..];
+            var afterTag = head[tagBytes..];
             if (afterTag.Length >= 4 && afterTag[..4].SequenceEqual("fLaC"u8))
                 return AudioFormat.Flac;
+            // Encoders may leave padding or junk between the tag and the first frame; the MP3 decoder resynchronises.
+            return FrameSync(afterTag) == AudioFormat.Aac ? AudioFormat.Aac : AudioFormat.Mp3;
         }
-        return FrameSync(afterTag);
+        return FrameSync(head);
     }
 
     /// <summary>MPEG audio and ADTS frames both start with 11–12 set bits; the layer field tells them apart.</summary>

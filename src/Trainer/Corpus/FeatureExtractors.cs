@@ -21,7 +21,7 @@ public static class FeatureExtractors
         var pipeline = new FeaturePipeline(profile);
         if (speed == 1.0)
         {
-            return wav => pipeline.ExtractMean(wav);
+            return wav => pipeline.ExtractMean(AudioDecoding.ForLocalFiles.Decode(wav));
         }
         // Speed perturbation (Ko et al., 2015): declaring the samples to be at rate·speed and resampling
         // to the profile's rate plays the clip `speed` times faster, scaling pitch, formants and tempo
