@@ -52,8 +52,9 @@ public sealed class FfmpegAudioDecoder(string executable = "ffmpeg") : IExternal
             ct.ThrowIfCancellationRequested();
             if (deadline.IsCancellationRequested)
                 throw new InvalidAudioException($"Decoding the {format.Name()} file took longer than {limits.DecodeTimeout.TotalSeconds:0.#} s; it was stopped.");
-            if (process.ExitCode == CommandNotFound)
-                throw Unavailable(format, Detail(stderr));
+            // 127 is also the loader's status when the program exists but cannot be mapped (the memory cap).
+            if (process.ExitCode == CommandNotFound && Detail(stderr) is var missing && missing.Contains("not found", StringComparison.Ordinal))
+                throw Unavailable(format, missing);
             if (process.ExitCode != 0)
                 throw new InvalidAudioException($"The {format.Name()} file could not be decoded: {Failure(process.ExitCode, Detail(stderr))}");
             if (output.Header is not { } header || output.Bytes.Length - header.DataOffset < header.Channels * sizeof(float))
