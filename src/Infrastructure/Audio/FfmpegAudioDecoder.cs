@@ -9,7 +9,9 @@ namespace EmotionRecognition.Infrastructure.Audio;
 
 /// <summary>
 /// Decodes MP3, AAC, Vorbis, Opus, FLAC and RF64 with Debian's ffmpeg as a child process, bytes in
-/// on stdin and a float32 WAV image out on stdout: no file is written. ffmpeg keeps every channel at
+/// on stdin and a float32 WAV image out on stdout. MP4 is the exception: its index ('moov') may follow
+/// the audio, and ffmpeg cannot seek back in a pipe, so an MP4 is written to a private temp file that
+/// is deleted in the same <c>finally</c> that reaps the child. ffmpeg keeps every channel at
 /// the file's own rate; averaging to mono is left to <see cref="WavReader"/> so every format is
 /// mixed down by the same code. The child is bounded four ways: a wall-clock deadline (then it is
 /// killed), RLIMIT_CPU and RLIMIT_AS set by the shell that execs it, and the bytes it may write,
@@ -26,17 +28,19 @@ public sealed class FfmpegAudioDecoder(string executable = "ffmpeg") : IExternal
 
     public ReadOnlyMemory<byte> DecodeToWav(ReadOnlyMemory<byte> audio, AudioFormat format, AudioLimits limits, CancellationToken ct)
     {
-        using var process = new Process { StartInfo = StartInfo(format, limits) };
+        var inputFile = format == AudioFormat.Mp4 ? WriteTempFile(audio) : null;
+        using var process = new Process { StartInfo = StartInfo(format, limits, inputFile) };
         try
         {
             process.Start();
         }
         catch (Win32Exception e)
         {
+            DeleteQuietly(inputFile);
             throw Unavailable(format, e.Message);
         }
 
-        var stdin = Task.Run(() => Feed(process.StandardInput.BaseStream, audio));
+        var stdin = Task.Run(() => Feed(process.StandardInput.BaseStream, inputFile is null ? audio : ReadOnlyMemory<byte>.Empty));
         var stderr = Task.Run(() => FirstLines(process.StandardError));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(limits.DecodeTimeout);
@@ -65,6 +69,7 @@ public sealed class FfmpegAudioDecoder(string executable = "ffmpeg") : IExternal
         {
             Kill(process);
             process.WaitForExit();
+            DeleteQuietly(inputFile);
             // Both pipes are closed once the child is gone, so these end promptly; their faults are the child's.
             Task.WaitAll([stdin, stderr], TimeSpan.FromSeconds(5));
         }
@@ -72,10 +77,11 @@ public sealed class FfmpegAudioDecoder(string executable = "ffmpeg") : IExternal
 
     /// <summary>
     /// The command line. The demuxer is forced from our own detection, so ffmpeg never probes its way
-    /// into a playlist or concat format, and only the pipe protocol is allowed: no file or network
-    /// is reachable from the input. One decoding thread keeps CPU accounting honest on shared cores.
+    /// into a playlist or concat format, and only the pipe protocol is allowed (the file protocol for
+    /// an MP4's temp file, whose external data references ffmpeg ignores by default): no other file
+    /// and no network is reachable from the input. One decoding thread keeps CPU accounting honest.
     /// </summary>
-    private ProcessStartInfo StartInfo(AudioFormat format, AudioLimits limits)
+    private ProcessStartInfo StartInfo(AudioFormat format, AudioLimits limits, string? inputFile)
     {
         var start = new ProcessStartInfo("/bin/sh")
         {
@@ -91,7 +97,7 @@ public sealed class FfmpegAudioDecoder(string executable = "ffmpeg") : IExternal
             (limits.MaxDecoderMemoryBytes / 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
             cpuSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             executable, "-nostdin", "-hide_banner", "-loglevel", "error", "-threads", "1",
-            "-protocol_whitelist", "pipe", "-f", Demuxer(format), "-i", "pipe:0",
+            "-protocol_whitelist", inputFile is null ? "pipe" : "file", "-f", Demuxer(format), "-i", inputFile is null ? "pipe:0" : "file:" + inputFile,
             "-map", "0:a:0", "-vn", "-sn", "-dn", "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
             "-c:a", "pcm_f32le", "-f", "wav", "pipe:1",
         ];
@@ -170,6 +176,42 @@ public sealed class FfmpegAudioDecoder(string executable = "ffmpeg") : IExternal
             position += 8 + (int)size + (int)(size & 1);
         }
         return null;
+    }
+
+    /// <summary>The bytes in a new file only this user may read, under a name no one else can have taken.</summary>
+    private static string WriteTempFile(ReadOnlyMemory<byte> audio)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"emotion-decode-{Guid.NewGuid():N}.mp4");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            using var file = new FileStream(path, options);
+            file.Write(audio.Span);
+        }
+        catch
+        {
+            DeleteQuietly(path);
+            throw;
+        }
+        return path;
+    }
+
+    private static void DeleteQuietly(string? path)
+    {
+        if (path is null)
+            return;
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     private static void Feed(Stream stdin, ReadOnlyMemory<byte> audio)

@@ -60,6 +60,20 @@ public sealed class FfmpegAudioDecoderTests
     }
 
     [Test]
+    public void Decode_M4aWithItsIndexAfterTheAudio_DecodesAndLeavesNoTempFile()
+    {
+        // ffmpeg's MP4 muxer writes 'moov' after 'mdat' unless told to move it; past its probe buffer a pipe cannot reach it.
+        var m4a = EncodedAudio.Encode("-f lavfi -i anoisesrc=r=22050:a=0.1:d=55", "-c:a aac -b:a 64k", ".m4a");
+        Assert.That(m4a.AsSpan().IndexOf("moov"u8), Is.GreaterThan(m4a.AsSpan().IndexOf("mdat"u8)));
+
+        var clip = Decoder.Decode(m4a);
+
+        Assert.That(clip.DurationSeconds, Is.EqualTo(55).Within(0.1));
+        Assert.That(Directory.GetFiles(Path.GetTempPath(), "emotion-decode-*"), Is.Empty);
+        Assert.That(EncodedAudio.LiveChildren(), Is.Empty);
+    }
+
+    [Test]
     public void Decode_TenMinutesOfLowBitrateMp3_StoppedAtTheLimitQuickly()
     {
         var mp3 = EncodedAudio.Encode("-f lavfi -i anoisesrc=r=8000:a=0.1:d=600", "-ac 1 -c:a libmp3lame -b:a 8k", ".mp3");
