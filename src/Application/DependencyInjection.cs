@@ -19,8 +19,6 @@ public static class DependencyInjection
         services.AddSingleton(new AudioLimits { MaxSeconds = options.MaxAudioSeconds });
         services.AddSingleton<AudioDecoder>();
         services.AddSingleton<PredictionMetrics>();
-        services.AddSingleton<InferenceBatcher>();
-        services.AddSingleton<FeaturePipelines>();
         services.AddValidatorsFromAssemblyContaining<PredictEmotionValidator>(ServiceLifetime.Singleton, includeInternalTypes: false);
         services.AddSingleton(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
         return services;

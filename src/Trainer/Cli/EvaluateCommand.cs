@@ -53,7 +53,7 @@ public sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progres
         foreach (var model in set.Models)
         {
             var predicted = model.Network.TakesMfccVector()
-                ? set.Predict(model.Network, inputs).Select(Probabilities.ArgMax).ToArray()
+                ? set.ClassifyMany(model.Network, inputs).Select(Probabilities.ArgMax).ToArray()
                 : SequenceEvaluation.PredictClasses(set, model.Network, scan.Root, features.Clips, DataOptions.From(configuration).CachePath, progress, ct);
             var m = ClassificationMetrics.From(truth, predicted, Emotions.Count);
             networks[model.Network.Name()] = new NetworkEvaluation(

@@ -49,7 +49,7 @@ public sealed class SequenceFeatureReader
     /// functionals vectors a clip): only a recipe that fits a functionals model needs them.</param>
     public SequenceFeatureReader(FeatureProfile profile, string? cachePath, bool perturbedFunctionals = false)
     {
-        pipeline = new FeaturePipeline(profile);
+        pipeline = FeaturePipeline.For(profile);
         this.perturbedFunctionals = perturbedFunctionals;
         if (cachePath is null)
         {
@@ -57,7 +57,7 @@ public sealed class SequenceFeatureReader
         }
         var cacheProfile = CacheProfile(profile);
         cache = new SequenceFeatureCache(cachePath, cacheProfile);
-        pitchCache = pipeline.PitchTracker is { } tracker ? new PitchTrackCache(cachePath, cacheProfile, tracker) : null;
+        pitchCache = profile.PitchRows > 0 ? new PitchTrackCache(cachePath, cacheProfile, new PitchTracker(profile)) : null;
     }
 
     /// <summary>
@@ -83,27 +83,28 @@ public sealed class SequenceFeatureReader
     /// computes them; a clip missing any part is decoded and resampled once.</summary>
     private (FeatureMatrix Features, float[]? Functionals, IReadOnlyList<float[]>? PerturbedFunctionals, bool CacheHit) ReadOne(byte[] bytes, string hash)
     {
-        var tracker = pipeline.PitchTracker;
+        var tracked = pipeline.Profile.PitchRows > 0;
         FeatureMatrix? logMel = null;
         PitchTrack? track = null;
         bool melHit = cache is not null && cache.TryGet(hash, out logMel);
-        bool pitchHit = tracker is null || (pitchCache is not null && pitchCache.TryGet(hash, out track));
+        bool pitchHit = !tracked || (pitchCache is not null && pitchCache.TryGet(hash, out track));
         if (!melHit || !pitchHit)
         {
-            var signal = pipeline.AnalysedSignal(AudioDecoding.ForLocalFiles.Decode(bytes)).Span;
+            var analysis = pipeline.Analyse(AudioDecoding.ForLocalFiles.Decode(bytes));
             if (!melHit)
             {
-                logMel = pipeline.ExtractLogMel(signal);
+                logMel = analysis.LogMel;
                 cache?.Put(hash, logMel);
             }
             if (!pitchHit)
             {
-                track = tracker!.Track(signal);
-                pitchCache?.Put(hash, track);
+                track = analysis.Pitch;
+                pitchCache?.Put(hash, track!);
             }
         }
-        return (pipeline.PrepareSequence(logMel!, track),
-            track is null ? null : ClipFunctionals.Compute(logMel!, track),
+        var sequence = pipeline.Sequence(pipeline.Restore(logMel!, track));
+        return (sequence.Sequence,
+            sequence.Functionals,
             track is null || !perturbedFunctionals ? null : FunctionalsTrainer.Perturbed(logMel!, track),
             melHit && pitchHit);
     }

@@ -1,3 +1,4 @@
+using EmotionRecognition.Application.Abstractions;
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
@@ -12,16 +13,14 @@ namespace EmotionRecognition.Trainer.Sequence;
 
 /// <summary>
 /// Saved sequence networks (CRNN) on files, for <c>evaluate</c> and <c>predict</c>: audio goes through
-/// <see cref="FeaturePipeline.ExtractSequence"/> with the profile in the network's manifest entry, exactly as the Api does it.
+/// <see cref="AudioClassifier"/> with the profile in the network's manifest entry, exactly as the Api does it.
 /// </summary>
 public static class SequenceEvaluation
 {
     /// <summary>The probabilities for one WAV file's bytes.</summary>
     public static float[] Predict(TorchModelSet set, NetworkType network, byte[] wav)
     {
-        var profile = set.Describe(network).Profile;
-        var speech = new FeaturePipeline(profile).ExtractSpeech(AudioDecoding.ForLocalFiles.Decode(wav));
-        return set.PredictSequence(network, speech.Sequence, speech.Functionals);
+        return set.ClassifyAsync(network, AudioDecoding.ForLocalFiles.Decode(wav)).AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>
@@ -39,6 +38,6 @@ public static class SequenceEvaluation
         {
             throw new InvalidDataException($"{sequences.Skipped[0].Path}: {sequences.Skipped[0].Reason}");
         }
-        return sequences.Clips.Select(c => Probabilities.ArgMax(set.PredictSequence(network, c.Features, c.Functionals))).ToArray();
+        return sequences.Clips.Select(c => Probabilities.ArgMax(set.ClassifyAsync(network, new SpeechSequence(c.Features, c.Functionals)).AsTask().GetAwaiter().GetResult())).ToArray();
     }
 }

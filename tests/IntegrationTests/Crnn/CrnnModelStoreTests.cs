@@ -22,7 +22,7 @@ public sealed class CrnnModelStoreTests
         Assert.That(set.Describe(NetworkType.Dnn).Profile, Is.EqualTo(FeatureProfile.Compat));
         Assert.That(File.Exists(folder.Combine(id, "crnn.bin")), Is.True);
         var sequence = new FeatureMatrix(FeatureProfile.Sequence.MelBands, 50, new float[FeatureProfile.Sequence.MelBands * 50]);
-        Assert.That(set.PredictSequence(NetworkType.Crnn, sequence).Sum(), Is.EqualTo(1f).Within(1e-5));
+        Assert.That(set.ClassifySequence(NetworkType.Crnn, sequence).Sum(), Is.EqualTo(1f).Within(1e-5));
     }
 
     [Test]
@@ -33,7 +33,7 @@ public sealed class CrnnModelStoreTests
         TestModelSets.Save(store, seed: 5);
         var set = store.LoadCurrent();
 
-        var e = Assert.Throws<ArgumentException>(() => set.PredictSequence(NetworkType.Crnn, new FeatureMatrix(40, 20, new float[800])));
+        var e = Assert.Throws<ArgumentException>(() => set.ClassifySequence(NetworkType.Crnn, new FeatureMatrix(40, 20, new float[800])));
 
         Assert.That(e!.Message, Does.Contain("40").And.Contain($"{FeatureProfile.Sequence.MelBands}"));
     }
@@ -46,7 +46,7 @@ public sealed class CrnnModelStoreTests
         TestModelSets.Save(store, seed: 6);
         var set = store.LoadCurrent();
 
-        var e = Assert.Throws<ArgumentException>(() => set.Predict(NetworkType.Crnn, [TestModelSets.Input(1)]));
+        var e = Assert.Throws<ArgumentException>(() => set.ClassifyMany(NetworkType.Crnn, [TestModelSets.Input(1)]));
 
         Assert.That(e!.Message, Does.Contain("audio only"));
     }
@@ -69,10 +69,10 @@ public sealed class CrnnModelStoreTests
         Assert.Multiple(() =>
         {
             Assert.That(windowed.Manifest.Networks.Single(n => n.Network == "CRNN").WindowFrames, Is.EqualTo(40));
-            Assert.That(windowed.PredictSequence(NetworkType.Crnn, shortClip), Is.EqualTo(plain.PredictSequence(NetworkType.Crnn, repeated)).Within(1e-6));
-            Assert.That(windowed.PredictSequence(NetworkType.Crnn, shortClip), Is.Not.EqualTo(plain.PredictSequence(NetworkType.Crnn, shortClip)).Within(1e-6),
+            Assert.That(windowed.ClassifySequence(NetworkType.Crnn, shortClip), Is.EqualTo(plain.ClassifySequence(NetworkType.Crnn, repeated)).Within(1e-6));
+            Assert.That(windowed.ClassifySequence(NetworkType.Crnn, shortClip), Is.Not.EqualTo(plain.ClassifySequence(NetworkType.Crnn, shortClip)).Within(1e-6),
                 "the set without a window classifies the bare clip");
-            Assert.That(windowed.PredictSequence(NetworkType.Crnn, longClip), Is.EqualTo(plain.PredictSequence(NetworkType.Crnn, longClip)).Within(1e-6),
+            Assert.That(windowed.ClassifySequence(NetworkType.Crnn, longClip), Is.EqualTo(plain.ClassifySequence(NetworkType.Crnn, longClip)).Within(1e-6),
                 "a clip longer than the window is classified whole");
         });
     }
@@ -91,8 +91,8 @@ public sealed class CrnnModelStoreTests
         var random = new Random(5);
         var clip = new FeatureMatrix(bands, 30, Enumerable.Range(0, bands * 30).Select(_ => (float)random.NextDouble()).ToArray());
 
-        var expected = new[] { -1.5, 0, 2 }.Select(s => plain.PredictSequence(NetworkType.Crnn, Shift(clip, s))).ToArray();
-        var actual = shifted.PredictSequence(NetworkType.Crnn, clip);
+        var expected = new[] { -1.5, 0, 2 }.Select(s => plain.ClassifySequence(NetworkType.Crnn, Shift(clip, s))).ToArray();
+        var actual = shifted.ClassifySequence(NetworkType.Crnn, clip);
 
         Assert.That(actual, Is.EqualTo(Enumerable.Range(0, actual.Length).Select(c => expected.Average(p => p[c])).ToArray()).Within(1e-5));
     }

@@ -32,12 +32,12 @@ public sealed class ModelStoreTests
         using var folder = new TempFolder();
         var store = new ModelStore(folder.Path);
         var first = TestModelSets.Save(store, seed: 1);
-        var before = store.LoadCurrent().Predict(NetworkType.Cnn, [TestModelSets.Input(5)])[0];
+        var before = store.LoadCurrent().ClassifyMany(NetworkType.Cnn, [TestModelSets.Input(5)])[0];
 
         Assert.Throws<IOException>(() => TestModelSets.Save(store, seed: 2, beforePointerSwap: _ => throw new IOException("simulated crash")));
 
         Assert.That(store.ReadPointer(), Is.EqualTo(first));
-        var after = store.LoadCurrent().Predict(NetworkType.Cnn, [TestModelSets.Input(5)])[0];
+        var after = store.LoadCurrent().ClassifyMany(NetworkType.Cnn, [TestModelSets.Input(5)])[0];
         Assert.That(after, Is.EqualTo(before));
     }
 
@@ -143,7 +143,7 @@ public sealed class ModelStoreTests
         var set = store.LoadCurrent();
 
         Assert.That(set.Manifest.Networks.Single(n => n.Network == "CNN").Architecture, Is.EqualTo("cnn-v1"));
-        Assert.That(set.Predict(NetworkType.Cnn, [TestModelSets.Input(2)])[0].Sum(), Is.EqualTo(1f).Within(1e-5));
+        Assert.That(set.ClassifyMany(NetworkType.Cnn, [TestModelSets.Input(2)])[0].Sum(), Is.EqualTo(1f).Within(1e-5));
     }
 
     [Test]

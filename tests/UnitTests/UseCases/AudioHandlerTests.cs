@@ -13,8 +13,7 @@ public sealed class AudioHandlerTests
     {
         var metrics = new PredictionMetrics();
         var options = new PredictionOptions { MaxInferenceBatch = 1 };
-        return new PredictFromAudioHandler(new FakeEmotionClassifier(models), new FeaturePipelines(),
-            new InferenceBatcher(options, metrics), metrics, options, NoExternalDecoder.Decoder(new AudioLimits { MaxSeconds = options.MaxAudioSeconds }));
+        return new PredictFromAudioHandler(new FakeEmotionClassifier(models), metrics, options, NoExternalDecoder.Decoder(new AudioLimits { MaxSeconds = options.MaxAudioSeconds }));
     }
 
     [Test]
@@ -23,7 +22,7 @@ public sealed class AudioHandlerTests
         var wav = File.ReadAllBytes(TestData.GoldenWav("speech_22050_s16.wav"));
         var handler = Handler(new FakeModelSet { Profile = FeatureProfile.Full });
 
-        var predictions = await handler.Handle(new PredictFromAudio("dnn", wav), CancellationToken.None);
+        var predictions = await handler.Handle(new PredictFromAudio(NetworkName.Parse("dnn"), wav), CancellationToken.None);
 
         var full = new FeaturePipeline(FeatureProfile.Full).ExtractMean(WavReader.Read(wav));
         var compat = new FeaturePipeline(FeatureProfile.Compat).ExtractMean(WavReader.Read(wav));
@@ -38,19 +37,8 @@ public sealed class AudioHandlerTests
         var handler = Handler(new FakeModelSet());
 
         var error = await Assert.ThrowsAsync<InvalidAudioException>(async () =>
-            await handler.Handle(new PredictFromAudio("CNN", "not a wav file"u8.ToArray()), CancellationToken.None));
+            await handler.Handle(new PredictFromAudio(NetworkName.Parse("CNN"), "not a wav file"u8.ToArray()), CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("not recognised"));
-    }
-
-    [Test]
-    public void FeaturePipelines_SameProfileTwice_ReturnsTheOneSharedPipeline()
-    {
-        var pipelines = new FeaturePipelines();
-
-        var first = pipelines.For(FeatureProfile.Compat);
-
-        Assert.That(pipelines.For(FeatureProfile.Compat with { }), Is.SameAs(first));
-        Assert.That(pipelines.For(FeatureProfile.Full), Is.Not.SameAs(first));
     }
 }
