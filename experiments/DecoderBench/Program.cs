@@ -162,7 +162,7 @@ static class DecoderComparison
         foreach (var file in Directory.GetFiles(folder).Where(f => Path.GetFileName(f).StartsWith("short.") || Path.GetFileName(f).StartsWith("long.")).Order())
         {
             var bytes = File.ReadAllBytes(file);
-            var runs = Path.GetFileName(file).StartsWith("short.") ? 7 : 3;
+            var runs = Path.GetFileName(file).StartsWith("short.") ? 5 : 3;
             var reference = Measure(Path.GetFileName(file), "ffmpeg", runs, () => ffmpeg.Decode(bytes), null);
             var ext = Path.GetExtension(file);
             if (ext == ".mp3") Measure(Path.GetFileName(file), "NLayer", runs, () => NLayerDecode(bytes), reference);
