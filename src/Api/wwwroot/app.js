@@ -1,5 +1,5 @@
 // The page's behaviour: discover the served networks, capture audio (live microphone
-// windows or a WAV file), send it to POST /prediction/{network} and draw the answers.
+// windows or an audio file), send it to POST /prediction/{network} and draw the answers.
 // Everything it talks to is the service that served it; nothing else is fetched. Paths are
 // relative, so the page also works behind a proxy that serves the service under a sub-path.
 
@@ -269,11 +269,13 @@ function formatPercent(p) {
 let analysing = false;
 
 /**
- * Sends one WAV to every network at once and shows each answer. Returns null if
+ * Sends one recording to every network at once and shows each answer. Returns null if
  * another analysis is still running (live mode skips a window rather than queueing),
- * otherwise the number of networks that failed.
+ * otherwise the number of networks that failed. Live windows are WAV; a file goes as
+ * application/octet-stream, because the service recognises the format from the bytes and
+ * browsers name some audio files oddly (a .webm recording is "video/webm", a .m4a may be "").
  */
-async function analyse(wav, sourceText) {
+async function analyse(audio, contentType, sourceText) {
   if (analysing) {
     return null;
   }
@@ -284,8 +286,8 @@ async function analyse(wav, sourceText) {
     const outcomes = await Promise.allSettled(networks.map(network =>
       request(`prediction/${encodeURIComponent(network)}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'audio/wav', Accept: 'application/json' },
-        body: wav,
+        headers: { 'Content-Type': contentType, Accept: 'application/json' },
+        body: audio,
       })));
 
     const failures = new Map(); // message -> networks
@@ -346,7 +348,11 @@ async function analyseFile(file) {
     await stopLive('Live mode stopped to show the file.');
   }
   el.fileStatus.textContent = `Analysing ${file.name}…`;
-  const failed = await analyse(file, `File: ${file.name} (${formatBytes(file.size)}).`);
+  if (file.size === 0) {
+    el.fileStatus.textContent = `${file.name} is empty.`;
+    return;
+  }
+  const failed = await analyse(file, 'application/octet-stream', `File: ${file.name} (${formatBytes(file.size)}).`);
   el.fileStatus.textContent = failed === null
     ? 'Busy with another request; try again in a moment.'
     : failed === 0 ? `Analysed ${file.name}.` : `Could not analyse ${file.name}.`;
@@ -395,7 +401,7 @@ let starting = false;
 
 async function startLive() {
   if (!window.isSecureContext || !navigator.mediaDevices?.getUserMedia) {
-    showError('The browser allows the microphone only on a secure page (https, or http://localhost). Open the page that way, or analyse a WAV file instead.');
+    showError('The browser allows the microphone only on a secure page (https, or http://localhost). Open the page that way, or analyse an audio file instead.');
     return;
   }
   // Busy, not disabled: disabling the focused button would throw keyboard focus away.
@@ -520,7 +526,7 @@ async function sendLiveWindowIfDue() {
   current.nextSendAt = current.written + current.ring.length;
   const wav = encodeWav(lastWindow(), current.context.sampleRate);
   const number = current.windows + 1;
-  const failed = await analyse(wav, `Live microphone: window ${number}, the last ${LIVE_WINDOW_SECONDS} seconds at ${formatRate(current.context.sampleRate)}.`);
+  const failed = await analyse(wav, 'audio/wav', `Live microphone: window ${number}, the last ${LIVE_WINDOW_SECONDS} seconds at ${formatRate(current.context.sampleRate)}.`);
   // The count goes to the (silent) source line: announcing it every 2 s would drown a screen reader.
   if (failed !== null && live === current) {
     current.windows = number;
