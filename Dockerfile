@@ -38,6 +38,9 @@ RUN dotnet publish src/Api/EmotionRecognition.Api.csproj -c Release -r linux-x64
 
 # No SDK from here on: the ASP.NET Core runtime and the published Api only.
 FROM ${RUNTIME_IMAGE}
+# ffmpeg decodes the compressed formats (MP3, AAC/M4A, Ogg, WebM, FLAC) as a bounded child process (docs/audio-formats.md).
+RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./
 # config.ini's [models] path (models) resolves next to it: /app/models. Owned by root, read-only to

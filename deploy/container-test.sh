@@ -137,6 +137,10 @@ probe_api() { # base-url container label
     code=$(http "$body" POST "$base/prediction/$net" -H 'Content-Type: audio/wav' --data-binary "@$wav")
     check "$label: POST /prediction/$net $(basename "$wav") as audio/wav -> 200, 8 results (got $code)" eight_results_if "$code" "$body"
   done
+  # A compressed upload: the image's ffmpeg decodes it.
+  [ -s "$work/clip.mp3" ] || ffmpeg -loglevel error -y -i "$wav" -c:a libmp3lame -b:a 64k "$work/clip.mp3" </dev/null
+  code=$(http "$body" POST "$base/prediction/CRNN" -H 'Content-Type: audio/mpeg' --data-binary "@$work/clip.mp3")
+  check "$label: POST /prediction/CRNN an MP3 as audio/mpeg -> 200, 8 results (got $code)" eight_results_if "$code" "$body"
   code=$(http "$body" GET "$base/health/ready")
   check "$label: GET /health/ready -> 200 Healthy (got $code)" grep -q '"status":"Healthy"' "$body"
   local uid; uid=$(docker exec "$c" id -u 2>/dev/null)

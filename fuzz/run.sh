@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the WAV reader and feature pipeline with AFL++ and SharpFuzz.
+# Coverage-guided fuzzing of AudioDecoder (all formats) and the feature pipeline with AFL++ and SharpFuzz.
 #
 #   fuzz/run.sh [MINUTES] [OUT_DIR]      (defaults: 30 minutes, fuzz/findings)
 #
 # Needs: Debian's afl++ (apt-get install afl++) and the SharpFuzz instrumenter
-# (dotnet tool install --global SharpFuzz.CommandLine). The seed corpus is cut
-# from ../shared/golden/wav (small seeds fuzz faster). Crashes and hangs land in
+# (dotnet tool install --global SharpFuzz.CommandLine), and ffmpeg for the
+# compressed formats. The seed corpus is cut from ../shared/golden/wav (small
+# seeds fuzz faster) plus fuzz/seeds: short RAVDESS excerpts encoded by ffmpeg
+# and sox as MP3, AAC (M4A, ADTS), Ogg Vorbis/Opus, WebM/Opus, FLAC, AIFF/AIFF-C, RF64. Crashes and hangs land in
 # OUT_DIR/default/{crashes,hangs}; fuzz/promote.sh copies them into the
 # regression corpus that CI runs (tests/UnitTests/Robustness/FuzzRegressions).
 set -euo pipefail
@@ -31,7 +33,8 @@ for wav in "$golden"/*.wav; do
   # The first 1.5 KiB keeps every header and chunk layout with a little audio.
   head -c 1536 "$wav" > "$seeds/$(basename "$wav")"
 done
-cp "$root"/tests/UnitTests/Robustness/FuzzRegressions/*.wav "$seeds/" 2>/dev/null || true
+cp "$here"/seeds/* "$seeds/"
+cp "$root"/tests/UnitTests/Robustness/FuzzRegressions/* "$seeds/" 2>/dev/null || true
 
 mkdir -p "$out"
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1

@@ -42,7 +42,7 @@ static class Bench
         using var metrics = new PredictionMetrics();
         using var detector = new SileroVoiceActivityDetector();
         var streams = new TimelineStreams(classifier, detector, new SegmentationOptions(), new StartTimelineStreamValidator());
-        var handler = new PredictTimelineHandler(streams, metrics);
+        var handler = new PredictTimelineHandler(streams, metrics, new EmotionRecognition.Infrastructure.Audio.FfmpegAudioDecoder());
         var process = Process.GetCurrentProcess();
         Console.WriteLine($"recording {clip.DurationSeconds:F0} s, {wav.Length / 1048576.0:F1} MiB WAV at {clip.SampleRateHz} Hz");
 

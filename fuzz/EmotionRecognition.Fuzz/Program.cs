@@ -1,16 +1,21 @@
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Features;
+using EmotionRecognition.Infrastructure.Audio;
 using SharpFuzz;
 
-// One harness for the whole untrusted-input path: bytes -> WavReader -> FeaturePipeline.
+// One harness for the whole untrusted-input path: bytes -> AudioDecoder (format sniffing, the WAV
+// and AIFF readers, the ffmpeg child process for the compressed formats) -> FeaturePipeline.
 // The contract under test: any input yields finite features or InvalidAudioException;
-// anything else (another exception, a hang, runaway memory) is a finding.
+// anything else (another exception, a hang, runaway memory) is a finding. The child process is
+// not instrumented, so coverage guides the managed side; ffmpeg's faults surface as findings
+// only if they escape our bounds (a hang past the deadline, a non-audio exception).
 //
 // SharpFuzz rewrites EmotionRecognition.Application.dll so every branch writes to AFL's
 // shared coverage map, and that map only exists once Fuzzer.Run has attached to it: touching
 // any instrumented type before then (even FeatureProfile.Known) is an access violation.
 // So the pipelines are built lazily, inside the first fuzzed call.
 FeaturePipeline[]? pipelines = null;
+AudioDecoder? decoder = null;
 
 // Fuzz inputs stay small; the Api caps audio bodies long before this.
 const int MaxInputBytes = 1 << 20;
@@ -24,10 +29,12 @@ Fuzzer.OutOfProcess.Run(stream =>
         return;
     }
     pipelines ??= FeatureProfile.Known.Select(p => new FeaturePipeline(p)).ToArray();
+    // A deadline well inside AFL's 10 s per input: a decoder that hangs must be stopped by us.
+    decoder ??= new AudioDecoder(new FfmpegAudioDecoder(), new AudioLimits { DecodeTimeout = TimeSpan.FromSeconds(4) });
     AudioClip clip;
     try
     {
-        clip = WavReader.Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        clip = decoder.Decode(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
     }
     catch (InvalidAudioException)
     {

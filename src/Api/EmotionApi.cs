@@ -58,8 +58,8 @@ public static class EmotionApi
 
     private static async Task<Ok<PredictionResponse>> Predict(NetworkName networkType, PredictionInput input, IMediator mediator, CancellationToken ct)
     {
-        var predictions = input.Wav is { } wav
-            ? await mediator.Send(new PredictFromAudio(networkType, wav), ct)
+        var predictions = input.Audio is { } audio
+            ? await mediator.Send(new PredictFromAudio(networkType, audio), ct)
             : await mediator.Send(new PredictEmotion(networkType, input.Mfccs), ct);
         return TypedResults.Ok(PredictionResponse.From(predictions));
     }

@@ -135,14 +135,14 @@ public sealed record TimelineInput(byte[] Audio)
         var request = context.Request;
         if (MediaTypeHeaderValue.TryParse(request.ContentType, out var media))
         {
-            if (PredictionInput.WavMediaTypes.Contains(media.MediaType.Value, StringComparer.OrdinalIgnoreCase))
+            if (PredictionInput.AudioMediaTypes.Contains(media.MediaType.Value, StringComparer.OrdinalIgnoreCase))
                 return new(await RequestBody.ReadBytesAsync(context, limits.TimelineAudioBytes));
             if (media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
                 return new(await PredictionInput.ReadSingleFileAsync(context, limits.TimelineAudioBytes));
         }
         throw new BadHttpRequestException(
-            $"Content-Type '{request.ContentType}' is not supported here; send {string.Join(", ", PredictionInput.WavMediaTypes)} (a WAV body) " +
-            "or multipart/form-data (one WAV file part).",
+            $"Content-Type '{request.ContentType}' is not supported here; send an audio body ({string.Join(", ", PredictionInput.AudioMediaTypes)}) " +
+            "or multipart/form-data (one file part).",
             StatusCodes.Status415UnsupportedMediaType);
     }
 }

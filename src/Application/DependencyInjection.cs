@@ -1,3 +1,4 @@
+using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Behaviors;
 using EmotionRecognition.Application.UseCases;
 using FluentValidation;
@@ -15,6 +16,8 @@ public static class DependencyInjection
     public static IServiceCollection AddApplication(this IServiceCollection services, PredictionOptions options)
     {
         services.AddSingleton(options);
+        services.AddSingleton(new AudioLimits { MaxSeconds = options.MaxAudioSeconds });
+        services.AddSingleton<AudioDecoder>();
         services.AddSingleton<PredictionMetrics>();
         services.AddSingleton<TimelineStreams>();
         services.AddValidatorsFromAssemblyContaining<PredictEmotionValidator>(ServiceLifetime.Singleton, includeInternalTypes: false);

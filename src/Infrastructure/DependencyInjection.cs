@@ -1,5 +1,6 @@
 using EmotionRecognition.Application.Abstractions;
 using EmotionRecognition.Application.UseCases;
+using EmotionRecognition.Infrastructure.Audio;
 using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Infrastructure.Vad;
@@ -16,8 +17,9 @@ public static class DependencyInjection
     /// <summary>
     /// The served models behind <see cref="IEmotionClassifier"/>: the models folder (<see cref="ModelsOptions"/>, from
     /// <c>[models] path</c>), the TorchSharp classifier with its inference batcher, the load and warm-up at start and
-    /// the watcher that reloads a newly published set; and the Silero voice-activity detector behind
-    /// <see cref="IVoiceActivityDetector"/>.
+    /// the watcher that reloads a newly published set; ffmpeg as the
+    /// <see cref="IExternalAudioDecoder"/> behind <see cref="Application.Audio.AudioDecoder"/>; and the Silero
+    /// voice-activity detector behind <see cref="IVoiceActivityDetector"/>.
     /// </summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,6 +34,7 @@ public static class DependencyInjection
             models, sp.GetService<ILogger<TorchEmotionClassifier>>(), sp.GetRequiredService<InferenceBatcher>()));
         services.AddHostedService<LoadModelsAtStartup>();
         services.AddHostedService<ReloadModelsOnChange>();
+        services.AddSingleton<IExternalAudioDecoder>(_ => new FfmpegAudioDecoder());
         services.AddSingleton<IVoiceActivityDetector, SileroVoiceActivityDetector>();
         return services;
     }

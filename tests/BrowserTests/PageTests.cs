@@ -263,7 +263,7 @@ public sealed class PageTests
         Assert.That(await FocusedIdAsync(), Is.EqualTo("file-input"));
 
         await Expect(page.GetByRole(AriaRole.Meter, new() { Name = "Microphone level" })).ToBeVisibleAsync();
-        await Expect(page.GetByLabel("Choose a WAV file or drop it here")).ToHaveIdAsync("file-input");
+        await Expect(page.GetByLabel("Choose an audio file or drop it here")).ToHaveIdAsync("file-input");
         foreach (var model in models)
         {
             await Expect(page.GetByRole(AriaRole.Region, new() { Name = model.NetworkType, Exact = true })).ToBeVisibleAsync();

@@ -1,5 +1,6 @@
 using System.Reflection;
 using EmotionRecognition.Api.Contracts;
+using EmotionRecognition.Application.Audio;
 using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.AspNetCore.WebUtilities;
@@ -10,15 +11,24 @@ namespace EmotionRecognition.Api.Binding;
 
 /// <summary>
 /// The body of <c>POST /prediction/{networkType}</c>, chosen by Content-Type: a JSON MFCC vector
-/// (application/json, or no Content-Type as older scripts send), a WAV file as the raw body
-/// (audio/wav, audio/x-wav, audio/wave, audio/vnd.wave), or a multipart form with one file part.
-/// Anything else is 415.
+/// (application/json, or no Content-Type as older scripts send), an audio file as the raw body
+/// (<see cref="AudioMediaTypes"/>), or a multipart form with one file part. Anything else is 415.
+/// The audio type only says "this is audio": the decoder recognises the format from the bytes, so a
+/// Content-Type (or a file name) that names the wrong format still works when the bytes are audio.
 /// </summary>
 /// <param name="Mfccs">The JSON vector when the body was JSON (null if the JSON had none: the validator says so).</param>
-/// <param name="Wav">The WAV bytes when the body was audio.</param>
-public sealed record PredictionInput(float[]? Mfccs, byte[]? Wav)
+/// <param name="Audio">The file's bytes when the body was audio.</param>
+public sealed record PredictionInput(float[]? Mfccs, byte[]? Audio)
 {
-    internal static readonly string[] WavMediaTypes = ["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"];
+    /// <summary>Raw-body types taken as audio; application/octet-stream is for clients that do not know the type.</summary>
+    public static readonly string[] AudioMediaTypes =
+    [
+        "audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave",
+        "audio/aiff", "audio/x-aiff", "audio/flac", "audio/x-flac",
+        "audio/mpeg", "audio/mp3", "audio/mp4", "audio/x-m4a", "audio/m4a", "audio/aac", "audio/x-aac",
+        "audio/ogg", "audio/opus", "audio/webm",
+        "application/octet-stream",
+    ];
 
     public static async ValueTask<PredictionInput> BindAsync(HttpContext context, ParameterInfo parameter)
     {
@@ -26,7 +36,7 @@ public sealed record PredictionInput(float[]? Mfccs, byte[]? Wav)
         return KindOf(context.Request) switch
         {
             BodyKind.Json => new((await RequestBody.ReadJsonAsync(context, limits.JsonBytes, ApiJsonContext.Default.PredictionRequest))?.Mfccs, null),
-            BodyKind.Wav => new(null, await RequestBody.ReadBytesAsync(context, limits.AudioBytes)),
+            BodyKind.Audio => new(null, await RequestBody.ReadBytesAsync(context, limits.AudioBytes)),
             _ => new(null, await ReadSingleFileAsync(context, limits.AudioBytes)),
         };
     }
@@ -34,7 +44,7 @@ public sealed record PredictionInput(float[]? Mfccs, byte[]? Wav)
     private enum BodyKind
     {
         Json,
-        Wav,
+        Audio,
         Multipart,
     }
 
@@ -46,9 +56,9 @@ public sealed record PredictionInput(float[]? Mfccs, byte[]? Wav)
         }
         if (MediaTypeHeaderValue.TryParse(request.ContentType, out var media))
         {
-            if (WavMediaTypes.Contains(media.MediaType.Value, StringComparer.OrdinalIgnoreCase))
+            if (AudioMediaTypes.Contains(media.MediaType.Value, StringComparer.OrdinalIgnoreCase))
             {
-                return BodyKind.Wav;
+                return BodyKind.Audio;
             }
             if (media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             {
@@ -93,20 +103,21 @@ public sealed record PredictionInput(float[]? Mfccs, byte[]? Wav)
             }
             if (file is not null)
             {
-                throw Invalid("The form holds more than one file; send exactly one WAV file.");
+                throw Invalid("The form holds more than one file; send exactly one audio file.");
             }
             using var content = new MemoryStream();
             await section.Body.CopyToAsync(content, ct);
             file = content.ToArray();
         }
-        return file ?? throw Invalid("The form holds no file; send one WAV file part (e.g. curl -F file=@clip.wav).");
+        return file ?? throw Invalid("The form holds no file; send one audio file part (e.g. curl -F file=@clip.m4a).");
     }
 
     private static ValidationException Invalid(string message) => new([new ValidationFailure("file", message)]);
 
     private static BadHttpRequestException UnsupportedMediaType(string? contentType) =>
         new($"Content-Type '{contentType}' is not supported here; send application/json ({{\"mfccs\":[…]}}), " +
-            $"{string.Join(", ", WavMediaTypes)} (a WAV body) or multipart/form-data (one WAV file part).",
+            $"an audio type ({string.Join(", ", AudioMediaTypes)}) with the file as the body, " +
+            $"or multipart/form-data with one file part. Audio may be {AudioFormats.Supported}.",
             StatusCodes.Status415UnsupportedMediaType);
 }
 

@@ -1,5 +1,5 @@
 // The page's behaviour: discover the served networks, capture audio (live microphone
-// windows or a WAV file), send it to POST /prediction/{network} and draw the answers.
+// windows or an audio file), send it to POST /prediction/{network} and draw the answers.
 // Everything it talks to is the service that served it; nothing else is fetched. Paths are
 // relative, so the page also works behind a proxy that serves the service under a sub-path.
 
@@ -270,11 +270,13 @@ function formatPercent(p) {
 let analysing = false;
 
 /**
- * Sends one WAV to every network at once and shows each answer. Returns null if
+ * Sends one recording to every network at once and shows each answer. Returns null if
  * another analysis is still running (live mode skips a window rather than queueing),
- * otherwise the number of networks that failed.
+ * otherwise the number of networks that failed. Live windows are WAV; a file goes as
+ * application/octet-stream, because the service recognises the format from the bytes and
+ * browsers name some audio files oddly (a .webm recording is "video/webm", a .m4a may be "").
  */
-async function analyse(wav, sourceText) {
+async function analyse(audio, contentType, sourceText) {
   if (analysing) {
     return null;
   }
@@ -285,8 +287,8 @@ async function analyse(wav, sourceText) {
     const outcomes = await Promise.allSettled(networks.map(network =>
       request(`prediction/${encodeURIComponent(network)}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'audio/wav', Accept: 'application/json' },
-        body: wav,
+        headers: { 'Content-Type': contentType, Accept: 'application/json' },
+        body: audio,
       })));
 
     const failures = new Map(); // message -> networks
@@ -347,7 +349,11 @@ async function analyseFile(file) {
     await stopLive('Live mode stopped to show the file.');
   }
   el.fileStatus.textContent = `Analysing ${file.name}…`;
-  const failed = await analyse(file, `File: ${file.name} (${formatBytes(file.size)}).`);
+  if (file.size === 0) {
+    el.fileStatus.textContent = `${file.name} is empty.`;
+    return;
+  }
+  const failed = await analyse(file, 'application/octet-stream', `File: ${file.name} (${formatBytes(file.size)}).`);
   // A file the networks could not take may still have a timeline (one longer than their limit); its own error is
   // shown only when theirs would not already say what is wrong.
   await analyseTimeline(file, { quiet: failed !== 0 });
@@ -370,7 +376,7 @@ async function analyseTimeline(file, { quiet }) {
   try {
     const timeline = await request(`prediction/${encodeURIComponent(network)}/timeline`, {
       method: 'POST',
-      headers: { 'Content-Type': 'audio/wav', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/octet-stream', Accept: 'application/json' },
       body: file,
     });
     showTimeline(timeline, `${file.name}: ${network}, ${timeline.segments.length} speech segments in ${timeline.duration.toFixed(1)} s.`, timelineLabels());
@@ -450,7 +456,7 @@ let starting = false;
 
 async function startLive() {
   if (!window.isSecureContext || !navigator.mediaDevices?.getUserMedia) {
-    showError('The browser allows the microphone only on a secure page (https, or http://localhost). Open the page that way, or analyse a WAV file instead.');
+    showError('The browser allows the microphone only on a secure page (https, or http://localhost). Open the page that way, or analyse an audio file instead.');
     return;
   }
   // Busy, not disabled: disabling the focused button would throw keyboard focus away.
@@ -584,7 +590,7 @@ async function sendLiveWindowIfDue() {
   current.nextSendAt = current.written + current.ring.length;
   const wav = encodeWav(lastWindow(), current.context.sampleRate);
   const number = current.windows + 1;
-  const failed = await analyse(wav, `Live microphone: window ${number}, the last ${LIVE_WINDOW_SECONDS} seconds at ${formatRate(current.context.sampleRate)}.`);
+  const failed = await analyse(wav, 'audio/wav', `Live microphone: window ${number}, the last ${LIVE_WINDOW_SECONDS} seconds at ${formatRate(current.context.sampleRate)}.`);
   // The count goes to the (silent) source line: announcing it every 2 s would drown a screen reader.
   if (failed !== null && live === current) {
     current.windows = number;

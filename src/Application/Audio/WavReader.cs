@@ -32,7 +32,14 @@ public static class WavReader
 
     /// <summary>Decodes a whole WAV file held in memory.</summary>
     /// <exception cref="InvalidAudioException">The bytes are not a WAV file we can decode.</exception>
-    public static AudioClip Read(ReadOnlySpan<byte> wav)
+    public static AudioClip Read(ReadOnlySpan<byte> wav) => Read(wav, null);
+
+    /// <summary>
+    /// Decodes a whole WAV file held in memory, refusing (before allocating the samples) one whose
+    /// frames present run past <paramref name="limits"/>; null means no limit.
+    /// </summary>
+    /// <exception cref="InvalidAudioException">The bytes are not a WAV file we can decode, or too long.</exception>
+    public static AudioClip Read(ReadOnlySpan<byte> wav, AudioLimits? limits)
     {
         if (wav.Length < 12)
             throw new InvalidAudioException($"Not a WAV file: {wav.Length} bytes is shorter than the 12-byte RIFF header.");
@@ -72,7 +79,7 @@ public static class WavReader
         if (!haveData)
             throw new InvalidAudioException("Invalid WAV file: no 'data' chunk.");
 
-        return Decode(format, data);
+        return Decode(format, data, limits);
     }
 
     /// <summary>
@@ -169,45 +176,12 @@ public static class WavReader
         return new WaveFormat(encoding, channels, (int)sampleRateHz, blockAlign, bitsPerSample);
     }
 
-    private static AudioClip Decode(WaveFormat format, ReadOnlySpan<byte> data)
+    private static AudioClip Decode(WaveFormat format, ReadOnlySpan<byte> data, AudioLimits? limits)
     {
-        // Only whole sample frames count; a trailing partial frame is dropped, as libsndfile does.
-        var frameCount = data.Length / format.BlockAlign;
-        if (frameCount == 0)
+        if (data.Length / format.BlockAlign == 0)
             throw new InvalidAudioException($"Invalid WAV file: the 'data' chunk holds no complete sample frame ({data.Length} bytes).");
-
-        var bytesPerSample = format.BitsPerSample / 8;
-        var channels = format.Channels;
-        var samples = new float[frameCount];
-        for (var frame = 0; frame < frameCount; frame++)
-        {
-            var block = data.Slice(frame * format.BlockAlign, format.BlockAlign);
-            // float32 running sum then one float32 division: numpy's mean(axis=0, dtype=float32).
-            var sum = DecodeSample(format, block);
-            for (var channel = 1; channel < channels; channel++)
-                sum += DecodeSample(format, block[(channel * bytesPerSample)..]);
-            samples[frame] = channels == 1 ? sum : sum / channels;
-        }
-
-        return new AudioClip(samples, format.SampleRateHz);
-    }
-
-    private static float DecodeSample(WaveFormat format, ReadOnlySpan<byte> bytes)
-    {
-        if (format.Encoding == FormatIeeeFloat)
-            return format.BitsPerSample == 32
-                ? BinaryPrimitives.ReadSingleLittleEndian(bytes)
-                : (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes);
-
-        return format.BitsPerSample switch
-        {
-            // Unsigned 8-bit centred on 128.
-            8 => (bytes[0] - 128) / 128f,
-            16 => (float)(BinaryPrimitives.ReadInt16LittleEndian(bytes) / 32768.0),
-            // Sign-extend the 24-bit little-endian value by placing it in the top of an int.
-            24 => (float)(((bytes[0] << 8) | (bytes[1] << 16) | (bytes[2] << 24)) >> 8) / 8388608f,
-            _ => (float)(BinaryPrimitives.ReadInt32LittleEndian(bytes) / 2147483648.0),
-        };
+        var layout = new PcmLayout(format.Encoding == FormatIeeeFloat, format.BitsPerSample, format.Channels, BigEndian: false, UnsignedBytes: true);
+        return new AudioClip(PcmFrames.ToMono(data, layout, format.SampleRateHz, limits), format.SampleRateHz);
     }
 
     private static string FourCc(ReadOnlySpan<byte> bytes)

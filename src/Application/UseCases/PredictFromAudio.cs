@@ -10,16 +10,16 @@ namespace EmotionRecognition.Application.UseCases;
 /// served network was trained with, so a client never has to reproduce librosa.
 /// </summary>
 /// <param name="Network">CNN, DNN or CRNN, any case, as it appears in the route.</param>
-/// <param name="Audio">The file's bytes; anything we cannot decode is an <see cref="InvalidAudioException"/>.</param>
+/// <param name="Audio">The file's bytes in any format <see cref="AudioDecoder"/> reads; anything else is an <see cref="InvalidAudioException"/>.</param>
 public sealed record PredictFromAudio(NetworkName Network, byte[] Audio) : IQuery<IReadOnlyList<EmotionPrediction>>;
 
-public sealed class PredictFromAudioHandler(IEmotionClassifier classifier, PredictionMetrics metrics, PredictionOptions options)
+public sealed class PredictFromAudioHandler(IEmotionClassifier classifier, PredictionMetrics metrics, PredictionOptions options, AudioDecoder decoder)
     : IQueryHandler<PredictFromAudio, IReadOnlyList<EmotionPrediction>>
 {
     public async ValueTask<IReadOnlyList<EmotionPrediction>> Handle(PredictFromAudio query, CancellationToken ct)
     {
         var network = query.Network.Validated;
-        var clip = WavReader.Read(query.Audio);
+        var clip = decoder.Decode(query.Audio, ct);
         if (clip.DurationSeconds > options.MaxAudioSeconds)
         {
             throw new InvalidAudioException($"The audio lasts {clip.DurationSeconds:0.#} s, longer than the limit of {options.MaxAudioSeconds:0.#} s.");

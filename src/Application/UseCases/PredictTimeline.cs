@@ -1,3 +1,4 @@
+using EmotionRecognition.Application.Abstractions;
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Timeline;
 using EmotionRecognition.Domain;
@@ -13,14 +14,26 @@ namespace EmotionRecognition.Application.UseCases;
 /// <param name="Audio">The file's bytes; anything we cannot decode is an <see cref="InvalidAudioException"/>.</param>
 public sealed record PredictTimeline(NetworkName Network, byte[] Audio) : IQuery<EmotionTimeline>;
 
-public sealed class PredictTimelineHandler(TimelineStreams streams, PredictionMetrics metrics) : IQueryHandler<PredictTimeline, EmotionTimeline>
+public sealed class PredictTimelineHandler(TimelineStreams streams, PredictionMetrics metrics, IExternalAudioDecoder external)
+    : IQueryHandler<PredictTimeline, EmotionTimeline>
 {
+    /// <summary>
+    /// The service's decoder with the timeline's longer limits: the recording's length, and as many samples as that
+    /// length of 48 kHz stereo holds (the decoder's own default is sized for one 60-s utterance).
+    /// </summary>
+    private readonly AudioDecoder _decoder = new(external, new AudioLimits
+    {
+        MaxSeconds = streams.Options.MaxRecordingSeconds,
+        MaxOutputSamples = (long)Math.Ceiling(streams.Options.MaxRecordingSeconds * 48_000 * 2),
+        DecodeTimeout = TimeSpan.FromSeconds(60),
+    });
+
     /// <summary>Audio is fed to the detector a second at a time, as a live stream arrives.</summary>
     private const double ChunkSeconds = 1.0;
 
     public async ValueTask<EmotionTimeline> Handle(PredictTimeline query, CancellationToken ct)
     {
-        var clip = WavReader.Read(query.Audio);
+        var clip = _decoder.Decode(query.Audio, ct);
         var limit = streams.Options.MaxRecordingSeconds;
         if (clip.DurationSeconds > limit)
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using EmotionRecognition.Application.Abstractions;
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Audio;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Infrastructure.ModelStore;
 using EmotionRecognition.Trainer.Corpus;
@@ -36,7 +37,7 @@ public sealed class PredictCommand(TextWriter stdout, TextWriter stderr)
                 float[] probabilities;
                 try
                 {
-                    probabilities = set.ClassifyAsync(network, WavReader.Read(File.ReadAllBytes(file)), ct).AsTask().GetAwaiter().GetResult();
+                    probabilities = set.ClassifyAsync(network, AudioDecoding.ForLocalFiles.DecodeFile(file, ct), ct).AsTask().GetAwaiter().GetResult();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

@@ -25,7 +25,7 @@ public sealed class TimelinePredictCommand(TextWriter stdout, TextWriter stderr)
         using var metrics = new PredictionMetrics();
         using var detector = new SileroVoiceActivityDetector();
         var streams = new TimelineStreams(new LoadedSet(set), detector, options, new StartTimelineStreamValidator());
-        var handler = new PredictTimelineHandler(streams, metrics);
+        var handler = new PredictTimelineHandler(streams, metrics, new Infrastructure.Audio.FfmpegAudioDecoder());
 
         int failed = 0;
         using var output = new MemoryStream();

@@ -1,3 +1,4 @@
+using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Domain;
 
 namespace EmotionRecognition.Trainer.Corpus;
@@ -12,7 +13,7 @@ public sealed record SkippedFile(string Path, string Reason);
 public sealed record CorpusScan(string Root, IReadOnlyList<CorpusFile> Files, IReadOnlyList<SkippedFile> Skipped)
 {
     /// <summary>
-    /// Walks <paramref name="root"/> for <c>*.wav</c> at any depth (any case), in ordinal path order so
+    /// Walks <paramref name="root"/> for audio files (<see cref="AudioDecoder.FileExtensions"/>) at any depth (any case), in ordinal path order so
     /// every run sees the same sequence. Names that are not RAVDESS names are skipped; song clips
     /// (vocal channel 02) are skipped unless <paramref name="includeSong"/>.
     /// </summary>
@@ -31,7 +32,7 @@ public sealed record CorpusScan(string Root, IReadOnlyList<CorpusFile> Files, IR
         };
         var files = new List<CorpusFile>();
         var skipped = new List<SkippedFile>();
-        foreach (var path in Directory.EnumerateFiles(root, "*.wav", options).Order(StringComparer.Ordinal))
+        foreach (var path in Directory.EnumerateFiles(root, "*", options).Where(f => AudioDecoder.FileExtensions.Contains(Path.GetExtension(f))).Order(StringComparer.Ordinal))
         {
             if (!RavdessFileName.TryParse(path, out var name))
             {

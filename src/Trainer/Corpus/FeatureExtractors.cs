@@ -1,5 +1,6 @@
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Features;
+using EmotionRecognition.Infrastructure.Audio;
 
 namespace EmotionRecognition.Trainer.Corpus;
 
@@ -20,14 +21,14 @@ public static class FeatureExtractors
         var pipeline = FeaturePipeline.For(profile);
         if (speed == 1.0)
         {
-            return wav => pipeline.MfccMean(pipeline.Analyse(WavReader.Read(wav)));
+            return wav => pipeline.MfccMean(pipeline.Analyse(AudioDecoding.ForLocalFiles.Decode(wav)));
         }
         // Speed perturbation (Ko et al., 2015): declaring the samples to be at rate·speed and resampling
         // to the profile's rate plays the clip `speed` times faster, scaling pitch, formants and tempo
         // together; a cheap stand-in for other speakers' voices.
         return wav =>
         {
-            var clip = WavReader.Read(wav);
+            var clip = AudioDecoding.ForLocalFiles.Decode(wav);
             return pipeline.MfccMean(pipeline.Analyse(new AudioClip(clip.Samples, (int)Math.Round(clip.SampleRateHz * speed))));
         };
     }

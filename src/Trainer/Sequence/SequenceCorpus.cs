@@ -1,6 +1,7 @@
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Audio;
 using EmotionRecognition.Trainer.Cli;
 using EmotionRecognition.Trainer.Corpus;
 
@@ -89,7 +90,7 @@ public sealed class SequenceFeatureReader
         bool pitchHit = !tracked || (pitchCache is not null && pitchCache.TryGet(hash, out track));
         if (!melHit || !pitchHit)
         {
-            var analysis = pipeline.Analyse(WavReader.Read(bytes));
+            var analysis = pipeline.Analyse(AudioDecoding.ForLocalFiles.Decode(bytes));
             if (!melHit)
             {
                 logMel = analysis.LogMel;

@@ -2,6 +2,7 @@ using EmotionRecognition.Application.Abstractions;
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Audio;
 using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Trainer.Cli;
 using EmotionRecognition.Trainer.Corpus;
@@ -19,7 +20,7 @@ public static class SequenceEvaluation
     /// <summary>The probabilities for one WAV file's bytes.</summary>
     public static float[] Predict(TorchModelSet set, NetworkType network, byte[] wav)
     {
-        return set.ClassifyAsync(network, WavReader.Read(wav)).AsTask().GetAwaiter().GetResult();
+        return set.ClassifyAsync(network, AudioDecoding.ForLocalFiles.Decode(wav)).AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>

@@ -14,7 +14,8 @@ namespace EmotionRecognition.IntegrationTests.Api;
 /// body is that window resampled, behind 1 s of silence that the window skips.
 /// <para>
 /// Corpus: 48 kHz copies of ../shared/ravdess, made by bench/make-48k-corpus.sh into
-/// $RAVDESS_48K_DIR (default $TMPDIR/ravdess-48k); skipped when absent. The golden WAVs that are
+/// $RAVDESS_48K_DIR (default $TMPDIR/ravdess-48k); skipped when absent; every tenth clip unless
+/// EMOTION_ALL_SHIPPED_ANSWERS=1. The golden WAVs that are
 /// not at 22 050 Hz always run.
 /// </para>
 /// </summary>
@@ -57,7 +58,9 @@ public sealed class ResampledAnswersTests
     {
         var folder = Environment.GetEnvironmentVariable("RAVDESS_48K_DIR") ?? Path.Combine(Path.GetTempPath(), "ravdess-48k");
         Assume.That(Directory.Exists(folder), $"No 48 kHz copy of the corpus at {folder}: make it with bench/make-48k-corpus.sh.");
-        var files = Directory.GetFiles(folder, "*.wav", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        var files = Directory.GetFiles(folder, "*.wav", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Where((_, i) => Environment.GetEnvironmentVariable("EMOTION_ALL_SHIPPED_ANSWERS") == "1" || i % 10 == 0)
+            .ToArray();
         Assume.That(files, Is.Not.Empty, $"{folder} holds no WAV files.");
 
         var worst = await WorstMovementAsync(files);

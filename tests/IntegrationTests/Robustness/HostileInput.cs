@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Http.Headers;
 using System.Text;
+using EmotionRecognition.IntegrationTests.Audio;
 
 namespace EmotionRecognition.IntegrationTests.Robustness;
 
@@ -113,4 +114,59 @@ internal static class Bodies
         }
         return form;
     }
+}
+
+/// <summary>
+/// Real encoder output (ffmpeg, from a RAVDESS clip) and damaged or disguised variants of it, for the
+/// compressed-format rows of the table. Built on first use; without ffmpeg those rows are inconclusive.
+/// </summary>
+internal static class HostileAudio
+{
+    private static byte[] Encoded(string name) => EncodedAudio.Encode(AudioEncoding.All.Single(e => e.Name == name));
+
+    public static byte[] Mp3 => Encoded("Mp3");
+
+    public static byte[] Flac => Encoded("Flac");
+
+    public static byte[] M4a => Encoded("M4aAac");
+
+    public static byte[] Adts => Encoded("AdtsAac");
+
+    public static byte[] Ogg => Encoded("OggVorbis");
+
+    public static byte[] Opus => Encoded("OggOpus");
+
+    public static byte[] Webm => Encoded("WebmOpus");
+
+    public static byte[] Aiff => Encoded("Aiff");
+
+    /// <summary>Ten minutes of quiet noise at 8 kb/s: well under the body limit, ten times the duration limit.</summary>
+    public static byte[] TenMinuteMp3 => EncodedAudio.Encode("-f lavfi -i anoisesrc=r=8000:a=0.1:d=600", "-ac 1 -c:a libmp3lame -b:a 8k", ".mp3");
+
+    /// <summary>One second at 44.1 kHz stereo, to follow a 22.05 kHz mono stream.</summary>
+    public static byte[] Mp3At44100Stereo => EncodedAudio.Encode("-f lavfi -i sine=f=440:r=44100:d=1", "-ac 2 -c:a libmp3lame -b:a 64k", ".mp3");
+
+    public static byte[] FlacAt48000 => EncodedAudio.Encode("-f lavfi -i sine=f=440:r=48000:d=1", "-c:a flac", ".flac");
+
+    public static byte[] Garbage(int length, int seed = 7919) => Enumerable.Range(0, length).Select(i => (byte)(i * seed % 251)).ToArray();
+
+    /// <summary>A 10-byte ID3v2 header claiming the largest syncsafe size (256 MiB).</summary>
+    public static byte[] Id3Claiming256MiB => [.. "ID3"u8, 4, 0, 0, 0x7F, 0x7F, 0x7F, 0x7F];
+
+    /// <summary>The FLAC marker and a STREAMINFO block claiming 16 MiB, then a little audio.</summary>
+    public static byte[] FlacWithHugeMetadataBlock => [.. "fLaC"u8, 0x00, 0xFF, 0xFF, 0xFF, .. Flac[8..2000]];
+
+    /// <summary>An MP4 whose first box claims 4 GiB.</summary>
+    public static byte[] Mp4WithHugeBox
+    {
+        get
+        {
+            var m4a = M4a.ToArray();
+            BinaryPrimitives.WriteUInt32BigEndian(m4a, uint.MaxValue);
+            return m4a;
+        }
+    }
+
+    /// <summary>An EBML header whose size is the 8-byte maximum, followed by nothing.</summary>
+    public static byte[] EbmlWithHugeHeader => [0x1A, 0x45, 0xDF, 0xA3, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE, .. Garbage(100)];
 }

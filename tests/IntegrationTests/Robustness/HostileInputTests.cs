@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using EmotionRecognition.Api.Binding;
 using EmotionRecognition.IntegrationTests.Api;
 using static EmotionRecognition.IntegrationTests.Robustness.Bodies;
 
@@ -41,6 +42,9 @@ public sealed class HostileInputTests
     private static HostileInput Json400(string name, string body) => Post(name, Dnn, () => Json(body), 400, ProblemTypes.BadRequest);
 
     private static HostileInput Audio422(string name, Func<byte[]> wav) => Post(name, Dnn, () => Wav(wav()), 422, ProblemTypes.UnprocessableContent);
+
+    private static HostileInput Audio422As(string name, Func<byte[]> audio, string contentType) =>
+        Post(name, Dnn, () => Raw(audio(), contentType), 422, ProblemTypes.UnprocessableContent);
 
     private static readonly byte[] Golden = GoldenWavs.Read("speech_22050_s16.wav");
 
@@ -96,7 +100,7 @@ public sealed class HostileInputTests
         yield return Post("ContentType_TextPlain", Dnn, () => new StringContent(Mfccs(), Encoding.UTF8, "text/plain"), 415, ProblemTypes.UnsupportedMediaType);
         yield return Post("ContentType_Xml", Dnn, () => new StringContent("<mfccs/>", Encoding.UTF8, "application/xml"), 415, ProblemTypes.UnsupportedMediaType);
         yield return Post("ContentType_FormUrlEncoded", Dnn, () => new FormUrlEncodedContent([new("mfccs", "1")]), 415, ProblemTypes.UnsupportedMediaType);
-        yield return Post("ContentType_OctetStream", Dnn, () => Raw(Golden, "application/octet-stream"), 415, ProblemTypes.UnsupportedMediaType);
+        yield return Post("ContentType_OctetStream_SniffedAsWav", Dnn, () => Raw(Golden, "application/octet-stream"), 200, null);
         yield return Post("ContentType_Missing_ReadAsJson", Dnn, () => Raw(Encoding.UTF8.GetBytes(Mfccs()), null), 200, null);
         yield return Post("ContentType_Missing_SmallWavBody", Dnn, () => Raw(Golden[..2000], null), 400, ProblemTypes.BadRequest);
         yield return Post("ContentType_JsonButSmallWavBody", Dnn, () => Raw(Golden[..2000], "application/json"), 400, ProblemTypes.BadRequest);
@@ -118,6 +122,39 @@ public sealed class HostileInputTests
         yield return Audio422("Wav_LongerThanTheDurationLimit", () => WavFile(1000, 8, 1, new byte[61_000]));
         yield return Post("Wav_TruncatedTo100Bytes", Dnn, () => Wav(Golden[..100]), 200, null);
         yield return Post("Wav_OverTheAudioLimit", Dnn, () => Wav(new byte[AudioLimit + 1]), 413, ProblemTypes.ContentTooLarge);
+        // Compressed formats: garbage under every audio type, damaged and disguised real files.
+        foreach (var type in PredictionInput.AudioMediaTypes)
+        {
+            yield return Post($"Garbage_As_{type.Replace('/', '_')}", Dnn, () => Raw(HostileAudio.Garbage(3000), type), 422, ProblemTypes.UnprocessableContent);
+        }
+        yield return Audio422As("Mp3_ZeroBytes", () => [], "audio/mpeg");
+        yield return Audio422As("Mp3_OnlyAnId3Tag", () => HostileAudio.Mp3[..10], "audio/mpeg");
+        yield return Audio422As("Mp3_Id3TagClaiming256MiB", () => HostileAudio.Id3Claiming256MiB, "audio/mpeg");
+        yield return Audio422As("Mp3_Id3TagThenGarbage", () => [.. HostileAudio.Mp3[..10], .. HostileAudio.Garbage(4000)], "audio/mpeg");
+        yield return Post("Mp3_TruncatedMidFrame", Dnn, () => Raw(HostileAudio.Mp3[..(HostileAudio.Mp3.Length / 2 + 3)], "audio/mpeg"), 200, null);
+        yield return Post("Mp3_SampleRateAndChannelsChangeMidStream", Dnn, () => Raw([.. HostileAudio.Mp3, .. HostileAudio.Mp3At44100Stereo], "audio/mpeg"), 200, null);
+        yield return Audio422As("Mp3_TenMinutes_StoppedAtTheDurationLimit", () => HostileAudio.TenMinuteMp3, "audio/mpeg");
+        yield return Audio422As("Flac_MarkerOnly", () => "fLaC"u8.ToArray(), "audio/flac");
+        yield return Audio422As("Flac_StreamInfoOnly", () => HostileAudio.Flac[..42], "audio/flac");
+        yield return Audio422As("Flac_MetadataBlockClaiming16MiB", () => HostileAudio.FlacWithHugeMetadataBlock, "audio/flac");
+        yield return Post("Flac_TruncatedMidFrame", Dnn, () => Raw(HostileAudio.Flac[..(HostileAudio.Flac.Length / 2 + 1)], "audio/flac"), 200, null);
+        yield return Post("Flac_SecondStreamAtAnotherRate", Dnn, () => Raw([.. HostileAudio.Flac, .. HostileAudio.FlacAt48000], "audio/flac"), 200, null);
+        yield return Audio422As("M4a_TruncatedBeforeItsIndex", () => HostileAudio.M4a[..(HostileAudio.M4a.Length / 2)], "audio/mp4");
+        yield return Audio422As("M4a_FirstBoxClaiming4GiB", () => HostileAudio.Mp4WithHugeBox, "audio/mp4");
+        yield return Audio422As("Adts_HeaderThenGarbage", () => [.. HostileAudio.Adts[..7], .. HostileAudio.Garbage(3000)], "audio/aac");
+        yield return Audio422As("Ogg_FirstPageOnly", () => HostileAudio.Ogg[..58], "audio/ogg");
+        yield return Audio422As("Opus_HeadersOnly", () => HostileAudio.Opus[..200], "audio/opus");
+        yield return Post("Opus_TruncatedMidPage", Dnn, () => Raw(HostileAudio.Opus[..(HostileAudio.Opus.Length / 2)], "audio/opus"), 200, null);
+        yield return Audio422As("Webm_EbmlHeaderClaimingEverything", () => HostileAudio.EbmlWithHugeHeader, "audio/webm");
+        yield return Post("Webm_TruncatedMidCluster", Dnn, () => Raw(HostileAudio.Webm[..(HostileAudio.Webm.Length / 2)], "audio/webm"), 200, null);
+        yield return Post("Aiff_Truncated", Dnn, () => Raw(HostileAudio.Aiff[..(HostileAudio.Aiff.Length / 2 + 1)], "audio/aiff"), 200, null);
+        yield return Audio422As("Aiff_HeaderOnly", () => HostileAudio.Aiff[..54], "audio/aiff");
+        // Polyglots: the first bytes decide, and a disguise that does not decode is a 422, never a 500.
+        yield return Post("Polyglot_WavWithAnMp3Appended_ReadAsWav", Dnn, () => Raw([.. Golden, .. HostileAudio.Mp3], "audio/mpeg"), 200, null);
+        yield return Audio422As("Polyglot_OggMarkerThenAWav", () => [.. "OggS"u8, .. Golden[..4000]], "audio/ogg");
+        yield return Audio422As("Polyglot_FlacMarkerThenAnMp3", () => [.. "fLaC"u8, .. HostileAudio.Mp3], "audio/flac");
+        yield return Audio422As("Polyglot_EbmlMarkerThenAFlac", () => [0x1A, 0x45, 0xDF, 0xA3, .. HostileAudio.Flac], "audio/webm");
+        yield return Audio422As("Polyglot_HtmlNamedMp3", () => "<!doctype html><script>alert(1)</script>"u8.ToArray(), "audio/mpeg");
         // Multipart forms.
         yield return Post("Multipart_WithoutAFile", Dnn, () => Form(("note", new StringContent("hello"), null)), 400, ProblemTypes.BadRequest);
         yield return Post("Multipart_TwoFiles", Dnn, () => Form(("a", Wav(Golden), "a.wav"), ("b", Wav(Golden), "b.wav")), 400, ProblemTypes.BadRequest);
@@ -125,6 +162,8 @@ public sealed class HostileInputTests
         yield return Post("Multipart_TruncatedBeforeClosingBoundary", Dnn, () => TruncatedForm(), 400, ProblemTypes.BadRequest);
         yield return Post("Multipart_OverTheAudioLimit", Dnn, () => Form(("file", Wav(new byte[AudioLimit]), "big.wav")), 413, ProblemTypes.ContentTooLarge);
         yield return Post("Multipart_ValidWav", Dnn, () => Form(("file", Wav(Golden), "clip.wav")), 200, null);
+        yield return Post("Multipart_Mp3NamedWav", Dnn, () => Form(("file", Wav(HostileAudio.Mp3), "clip.wav")), 200, null);
+        yield return Post("Multipart_GarbageNamedMp3", Dnn, () => Form(("file", Raw(HostileAudio.Garbage(2000), "audio/mpeg"), "clip.mp3")), 422, ProblemTypes.UnprocessableContent);
         // The batch route.
         yield return Post("Batch_NoItems", Batch, () => Json("""{"items":[]}"""), 400, ProblemTypes.BadRequest);
         yield return Post("Batch_ItemsNull", Batch, () => Json("""{"items":null}"""), 400, ProblemTypes.BadRequest);

@@ -2,6 +2,7 @@ using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Application.UseCases;
 using EmotionRecognition.Domain;
+using EmotionRecognition.UnitTests.Audio;
 
 namespace EmotionRecognition.UnitTests.UseCases;
 
@@ -12,7 +13,7 @@ public sealed class AudioHandlerTests
     {
         var metrics = new PredictionMetrics();
         var options = new PredictionOptions { MaxInferenceBatch = 1 };
-        return new PredictFromAudioHandler(new FakeEmotionClassifier(models), metrics, options);
+        return new PredictFromAudioHandler(new FakeEmotionClassifier(models), metrics, options, NoExternalDecoder.Decoder(new AudioLimits { MaxSeconds = options.MaxAudioSeconds }));
     }
 
     [Test]
@@ -31,13 +32,13 @@ public sealed class AudioHandlerTests
     }
 
     [Test]
-    public async Task PredictFromAudio_NotAWav_ThrowsTheReadersInvalidAudioException()
+    public async Task PredictFromAudio_NotAudio_ThrowsTheDecodersInvalidAudioException()
     {
         var handler = Handler(new FakeModelSet());
 
         var error = await Assert.ThrowsAsync<InvalidAudioException>(async () =>
             await handler.Handle(new PredictFromAudio(NetworkName.Parse("CNN"), "not a wav file"u8.ToArray()), CancellationToken.None));
 
-        Assert.That(error!.Message, Does.Contain("RIFF"));
+        Assert.That(error!.Message, Does.Contain("not recognised"));
     }
 }
