@@ -32,7 +32,7 @@ var actors = args.Length > 2 ? int.Parse(args[2]) : 20;
 var models = classifier.Current;
 var metrics = new PredictionMetrics();
 var predictionOptions = new PredictionOptions();
-var alone = new PredictFromAudioHandler(classifier, metrics, predictionOptions);
+var alone = new PredictFromAudioHandler(classifier, metrics, predictionOptions, new AudioDecoder(new EmotionRecognition.Infrastructure.Audio.FfmpegAudioDecoder(), new AudioLimits()));
 // Environment overrides for sweeps: LAB_SPEECH / LAB_SILENCE (thresholds), LAB_ONLY=silero|energy, LAB_NOCLASSIFY=1.
 var options = new SegmentationOptions();
 if (Environment.GetEnvironmentVariable("LAB_SPEECH") is { } speechThreshold) options = options with { SpeechThreshold = float.Parse(speechThreshold) };
