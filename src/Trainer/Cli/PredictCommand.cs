@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Infrastructure.ModelStore;
 using EmotionRecognition.Trainer.Corpus;
@@ -18,7 +19,7 @@ namespace EmotionRecognition.Trainer.Cli;
 /// each value exactly the Api's response. A file that fails gets one line on stderr; the others are
 /// still predicted; the exit code is 1 if any failed.
 /// </summary>
-public sealed class PredictCommand(TextWriter stdout, TextWriter stderr, ExtractorFactory extractorFor)
+internal sealed class PredictCommand(TextWriter stdout, TextWriter stderr, ExtractorFactory extractorFor)
 {
     public int Run(IConfiguration configuration, NetworkType network, IReadOnlyList<string> files, bool json, CancellationToken ct)
     {

@@ -10,10 +10,10 @@ using EmotionRecognition.Trainer.Training;
 namespace EmotionRecognition.Trainer.Sequence;
 
 /// <summary>
-/// Saved sequence networks (CRNN) on files, for <c>evaluate</c> and <c>predict</c>: audio goes through
+/// A saved sequence network (CRNN) on a file, for <c>predict</c>: audio goes through
 /// <see cref="FeaturePipeline.ExtractSequence"/> with the profile in the network's manifest entry, exactly as the Api does it.
 /// </summary>
-public static class SequenceEvaluation
+internal static class SequenceEvaluation
 {
     /// <summary>The probabilities for one WAV file's bytes.</summary>
     public static float[] Predict(TorchModelSet set, NetworkType network, byte[] wav)
@@ -21,23 +21,5 @@ public static class SequenceEvaluation
         var profile = set.Describe(network).Profile;
         var speech = new FeaturePipeline(profile).ExtractSpeech(WavReader.Read(wav));
         return set.PredictSequence(network, speech.Sequence, speech.Functionals);
-    }
-
-    /// <summary>
-    /// The predicted class of each clip (in the given order), sequence features read through the cache.
-    /// A clip whose audio the sequence extraction cannot read is an <see cref="InvalidDataException"/>
-    /// naming it, since the clips passed in were already read once.
-    /// </summary>
-    public static int[] PredictClasses(
-        TorchModelSet set, NetworkType network, string root, IReadOnlyList<LabeledClip> clips, string cachePath, IProgressReporter progress, CancellationToken ct)
-    {
-        var profile = set.Describe(network).Profile;
-        var scan = new CorpusScan(root, clips.Select(c => new CorpusFile(c.Path, c.Name)).ToArray(), []);
-        var sequences = new SequenceFeatureReader(profile, cachePath).Read(scan, progress, ct);
-        if (sequences.Skipped.Count > 0)
-        {
-            throw new InvalidDataException($"{sequences.Skipped[0].Path}: {sequences.Skipped[0].Reason}");
-        }
-        return sequences.Clips.Select(c => Probabilities.ArgMax(set.PredictSequence(network, c.Features, c.Functionals))).ToArray();
     }
 }
