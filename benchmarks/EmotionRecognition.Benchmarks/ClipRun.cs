@@ -28,7 +28,7 @@ internal static class ClipRun
                 var operations = 0;
                 while (warmUp.Elapsed.TotalSeconds < 0.5 || operations < 3)
                 {
-                    pipeline.ExtractMean(clip);
+                    pipeline.MfccMean(pipeline.Analyse(clip));
                     operations++;
                 }
 
@@ -42,7 +42,7 @@ internal static class ClipRun
                     var cpuBefore = process.TotalProcessorTime;
                     var watch = Stopwatch.StartNew();
                     for (var i = 0; i < perBatch; i++)
-                        pipeline.ExtractMean(clip);
+                        pipeline.MfccMean(pipeline.Analyse(clip));
                     watch.Stop();
                     process.Refresh();
                     wall.Add(watch.Elapsed.TotalMilliseconds / perBatch);

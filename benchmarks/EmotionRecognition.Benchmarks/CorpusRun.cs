@@ -78,7 +78,7 @@ internal static class CorpusRun
         {
             try
             {
-                vectors[file] = pipeline.ExtractMean(WavReader.ReadFile(file));
+                vectors[file] = pipeline.MfccMean(pipeline.Analyse(WavReader.ReadFile(file)));
             }
             catch (InvalidAudioException)
             {

@@ -38,7 +38,7 @@ Fuzzer.OutOfProcess.Run(stream =>
         float[] mean;
         try
         {
-            mean = pipeline.ExtractMean(clip);
+            mean = pipeline.MfccMean(pipeline.Analyse(clip));
         }
         catch (InvalidAudioException)
         {

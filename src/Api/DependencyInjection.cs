@@ -24,8 +24,6 @@ public static class DependencyInjection
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 
-        services.AddHostedService<LoadModelsAtStartup>();
-        services.AddHostedService<ReloadModelsOnChange>();
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models", tags: [ModelsHealthCheck.ReadyTag]);
         services.AddOpenApi();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

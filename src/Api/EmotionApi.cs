@@ -2,6 +2,7 @@ using EmotionRecognition.Api.Binding;
 using EmotionRecognition.Api.Contracts;
 using EmotionRecognition.Api.Health;
 using EmotionRecognition.Application.UseCases;
+using EmotionRecognition.Domain;
 using Mediator;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -55,7 +56,7 @@ public static class EmotionApi
         return app;
     }
 
-    private static async Task<Ok<PredictionResponse>> Predict(string networkType, PredictionInput input, IMediator mediator, CancellationToken ct)
+    private static async Task<Ok<PredictionResponse>> Predict(NetworkName networkType, PredictionInput input, IMediator mediator, CancellationToken ct)
     {
         var predictions = input.Wav is { } wav
             ? await mediator.Send(new PredictFromAudio(networkType, wav), ct)
@@ -63,7 +64,7 @@ public static class EmotionApi
         return TypedResults.Ok(PredictionResponse.From(predictions));
     }
 
-    private static async Task<Ok<BatchPredictionResponse>> PredictMany(string networkType, BatchInput input, IMediator mediator, CancellationToken ct)
+    private static async Task<Ok<BatchPredictionResponse>> PredictMany(NetworkName networkType, BatchInput input, IMediator mediator, CancellationToken ct)
     {
         var predictions = await mediator.Send(new PredictBatch(networkType, input.Items), ct);
         return TypedResults.Ok(BatchPredictionResponse.From(predictions));

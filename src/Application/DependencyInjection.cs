@@ -16,8 +16,6 @@ public static class DependencyInjection
     {
         services.AddSingleton(options);
         services.AddSingleton<PredictionMetrics>();
-        services.AddSingleton<InferenceBatcher>();
-        services.AddSingleton<FeaturePipelines>();
         services.AddValidatorsFromAssemblyContaining<PredictEmotionValidator>(ServiceLifetime.Singleton, includeInternalTypes: false);
         services.AddSingleton(typeof(IPipelineBehavior<,>), typeof(ValidationBehavior<,>));
         return services;

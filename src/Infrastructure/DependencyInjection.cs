@@ -1,8 +1,10 @@
 using EmotionRecognition.Application.Abstractions;
+using EmotionRecognition.Application.UseCases;
 using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Infrastructure.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EmotionRecognition.Infrastructure;
@@ -10,16 +12,20 @@ namespace EmotionRecognition.Infrastructure;
 public static class DependencyInjection
 {
     /// <summary>
-    /// Registers the models folder (<see cref="ModelsOptions"/>, from <c>[models] path</c>) and the
-    /// TorchSharp classifier as a singleton, also as <see cref="IEmotionClassifier"/>.
+    /// The served models behind <see cref="IEmotionClassifier"/>: the models folder (<see cref="ModelsOptions"/>, from
+    /// <c>[models] path</c>), the TorchSharp classifier with its inference batcher, the load and warm-up at start and
+    /// the watcher that reloads a newly published set.
     /// </summary>
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         var models = ModelsOptions.From(configuration);
         services.AddSingleton(models);
         services.AddSingleton<IOptions<ModelsOptions>>(Options.Create(models));
-        services.AddSingleton<TorchEmotionClassifier>();
-        services.AddSingleton<IEmotionClassifier>(sp => sp.GetRequiredService<TorchEmotionClassifier>());
+        services.AddSingleton<InferenceBatcher>();
+        services.AddSingleton<IEmotionClassifier>(sp => new TorchEmotionClassifier(
+            models, sp.GetRequiredService<ILogger<TorchEmotionClassifier>>(), sp.GetRequiredService<InferenceBatcher>()));
+        services.AddHostedService<LoadModelsAtStartup>();
+        services.AddHostedService<ReloadModelsOnChange>();
         return services;
     }
 }

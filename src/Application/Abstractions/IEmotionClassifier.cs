@@ -4,8 +4,8 @@ using EmotionRecognition.Domain;
 namespace EmotionRecognition.Application.Abstractions;
 
 /// <summary>
-/// The seam between the use cases and the neural networks (TorchSharp lives in
-/// Infrastructure). It exists so handler tests need no libtorch.
+/// The served models: the seam between the use cases and the neural networks (TorchSharp, the inference batcher and
+/// the reload watcher live behind it, in Infrastructure). It exists so handler tests need no libtorch.
 /// </summary>
 public interface IEmotionClassifier
 {
@@ -20,7 +20,10 @@ public interface IEmotionClassifier
     string? UnavailableReason { get; }
 }
 
-/// <summary>One immutable, fully loaded set of models that were trained together.</summary>
+/// <summary>
+/// One immutable, fully loaded set of models that were trained together: a served set, or a cross-validation fold's
+/// networks in the Trainer. Audio reaches it through <see cref="AudioClassifier"/>.
+/// </summary>
 public interface IModelSet
 {
     /// <summary>Identifies the set (for logs and /models), e.g. its data fingerprint and creation time.</summary>
@@ -31,17 +34,16 @@ public interface IModelSet
     /// <summary>Throws <see cref="NetworkNotAvailableException"/> when the set has no such network.</summary>
     ModelDescription Describe(NetworkType network);
 
-    /// <summary>Probabilities for each input, in <see cref="Emotions.InLabelOrder"/>; each row sums to 1.</summary>
-    float[][] Predict(NetworkType network, IReadOnlyList<float[]> inputs);
-
     /// <summary>
-    /// Probabilities, in <see cref="Emotions.InLabelOrder"/>, for one clip's feature sequence
-    /// ([rows, frames] from <see cref="FeaturePipeline.ExtractSequence"/> with the network's profile), for networks that do not take an
-    /// MFCC vector (<see cref="NetworkTypes.TakesMfccVector"/> is false). <paramref name="functionals"/>: the clip's
-    /// <see cref="ClipFunctionals"/> (<see cref="FeaturePipeline.ExtractSpeech"/>), which a network served with a functionals
-    /// model needs and any other ignores.
+    /// The 8 probabilities, in <see cref="Emotions.InLabelOrder"/>, for one clip's input as
+    /// <see cref="FeaturePipeline.Input"/> makes it with the network's profile.
     /// </summary>
-    float[] PredictSequence(NetworkType network, FeatureMatrix sequence, float[]? functionals = null);
+    /// <exception cref="ArgumentException">The input is not what this network reads (kind, size, non-finite values).</exception>
+    ValueTask<float[]> ClassifyAsync(NetworkType network, NetworkInput input, CancellationToken ct = default);
+
+    /// <summary>Probabilities for many MFCC vectors in one forward pass, in input order; each row sums to 1.</summary>
+    /// <exception cref="ArgumentException">The network takes no MFCC vector, or a vector has the wrong size or a non-finite value.</exception>
+    float[][] ClassifyMany(NetworkType network, IReadOnlyList<float[]> mfccVectors);
 }
 
 /// <summary>What a client may know about one served network.</summary>

@@ -9,7 +9,7 @@ namespace EmotionRecognition.Application.Features;
 /// Gain-invariant: every log-mel value is taken relative to the clip's mean level over its speech frames, so a louder
 /// recording of the same speech gives the same vector (unless it is so quiet that the log-mel's absolute floor,
 /// −100 dB, cuts into the speech). Computed on the <see cref="SequenceFeatures.SpeechSpan"/> frames,
-/// from the same log-mel and pitch track <see cref="FeaturePipeline.ExtractSequence"/> prepares, so the Trainer (from its
+/// from the same log-mel and pitch track <see cref="FeaturePipeline.Sequence"/> prepares, so the Trainer (from its
 /// caches) and the Api (from the request) compute the same numbers.
 /// </para>
 /// Layout, for B mel bands and C = <see cref="CepstralCoefficients"/> cepstral coefficients c = DCT-II_ortho(level-relative dB):

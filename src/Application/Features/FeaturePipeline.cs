@@ -1,12 +1,16 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.Intrinsics;
 using EmotionRecognition.Application.Audio;
+using EmotionRecognition.Domain;
 
 namespace EmotionRecognition.Application.Features;
 
 /// <summary>
-/// The one way audio becomes features in this product (Trainer, Api and tests alike):
-/// librosa 0.11's <c>mfcc(y=load(…, sr, res_type='kaiser_fast', offset, duration))</c>,
+/// The one way audio becomes features in this product (Trainer, Api and tests alike), in two steps:
+/// <see cref="Analyse"/> (clip → <see cref="SpeechAnalysis"/>: signal at the profile's rate, log-mel, pitch track) and
+/// <see cref="Input"/> (analysis → what a network reads: the MFCC mean, or the prepared sequence and clip statistics).
+/// The MFCC mean is librosa 0.11's <c>mfcc(y=load(…, sr, res_type='kaiser_fast', offset, duration)).mean(axis=1)</c>,
 /// composed from small pure pieces:
 /// <code>
 /// slice   = samples[⌊offset·sr⌋, ⌊offset·sr⌋ + ⌊duration·sr⌋)      at the file's native rate
@@ -38,10 +42,13 @@ public sealed class FeaturePipeline
     /// <summary>Highest accepted clip rate (768 kHz, the fastest audio interfaces); far above any speech recording.</summary>
     public const int MaxSampleRateHz = 768_000;
 
+    private static readonly ConcurrentDictionary<FeatureProfile, FeaturePipeline> Shared = new();
+
     private readonly double[] _window;
     private readonly RealFft _fft;
     private readonly MelFilterbank _melFilterbank;
     private readonly Dct _dct;
+    private readonly PitchTracker? _pitchTracker;
 
     /// <exception cref="ArgumentException">The profile is inconsistent or from another feature version.</exception>
     public FeaturePipeline(FeatureProfile profile)
@@ -54,131 +61,128 @@ public sealed class FeaturePipeline
         _melFilterbank = new MelFilterbank(
             profile.SampleRateHz, profile.FftSize, profile.MelBands, profile.MinFrequencyHz, profile.EffectiveMaxFrequencyHz);
         _dct = new Dct(profile.MelBands, profile.CoefficientCount);
-        // Built here so that a shared pipeline (FeaturePipelines) shares its tracker too: the tracker is read-only.
-        PitchTracker = profile.PitchRows > 0 ? new PitchTracker(this) : null;
+        _pitchTracker = profile.PitchRows > 0 ? new PitchTracker(profile) : null;
     }
 
     public FeatureProfile Profile { get; }
 
-    /// <summary>The tracker of the profile's pitch rows, on this pipeline's frame grid; null for a profile without them.</summary>
-    public PitchTracker? PitchTracker { get; }
+    /// <summary>
+    /// The pipeline of <paramref name="profile"/>, built on first use and shared: its tables cost far more than an
+    /// analysis, and an instance is safe to share across threads.
+    /// </summary>
+    /// <exception cref="ArgumentException">The profile is inconsistent or from another feature version.</exception>
+    public static FeaturePipeline For(FeatureProfile profile) => Shared.GetOrAdd(profile, static p => new FeaturePipeline(p));
 
     /// <summary>
-    /// The network input of a sequence network (CRNN) for <paramref name="clip"/>, the one way a clip becomes it in the
-    /// Api, the Trainer's evaluation and the tests. Without pitch rows it is <see cref="SequenceFeatures.Prepare"/> of
-    /// <see cref="ExtractLogMel(AudioClip)"/>, [MelBands, frames]; with them (<see cref="FeatureProfile.PitchRows"/>)
-    /// <see cref="PitchFeatures.Prepare"/> of the log-mel and the <see cref="PitchTracker"/>'s track of the same resampled
-    /// signal (resampled once), [MelBands + PitchRows, frames].
+    /// The clip as this profile hears it: the profile's window cut at the clip's rate, resampled once to the profile's
+    /// rate, its log-mel spectrogram and (with pitch rows) its pitch track on the same frame grid.
     /// </summary>
     /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
-    public FeatureMatrix ExtractSequence(AudioClip clip)
-    {
-        var signal = PrepareSignal(clip).Span;
-        return PrepareSequence(ExtractLogMel(signal), PitchTracker?.Track(signal));
-    }
-
-    /// <summary>
-    /// What a CRNN set is served for <paramref name="clip"/>: <see cref="ExtractSequence"/>'s network input and, for a profile
-    /// with pitch rows, the clip's <see cref="ClipFunctionals"/> from the same log-mel and track (null without them). One
-    /// decode, one resampling, one log-mel and one pitch track serve both.
-    /// </summary>
-    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
-    public SpeechFeatures ExtractSpeech(AudioClip clip)
-    {
-        var signal = PrepareSignal(clip).Span;
-        var logMel = ExtractLogMel(signal);
-        var track = PitchTracker?.Track(signal);
-        return new SpeechFeatures(PrepareSequence(logMel, track), track is null ? null : ClipFunctionals.Compute(logMel, track));
-    }
-
-    /// <summary>
-    /// The network input from the raw parts <see cref="ExtractSequence"/> computes, for a caller that keeps them (the
-    /// Trainer's caches): <see cref="SequenceFeatures.Prepare"/> of <paramref name="logMel"/>, or with pitch rows
-    /// <see cref="PitchFeatures.Prepare"/> of it and <paramref name="track"/>.
-    /// </summary>
-    /// <exception cref="ArgumentException">A track for a profile without pitch rows, or none for one with them.</exception>
-    public FeatureMatrix PrepareSequence(FeatureMatrix logMel, PitchTrack? track) => (PitchTracker, track) switch
-    {
-        (null, null) => SequenceFeatures.Prepare(logMel),
-        ({ }, { }) => PitchFeatures.Prepare(logMel, track),
-        _ => throw new ArgumentException(
-            $"Profile '{Profile.Name}' has {Profile.PitchRows} pitch rows, but a pitch track was {(track is null ? "not " : "")}given.", nameof(track)),
-    };
-
-    /// <summary>MFCCs, [CoefficientCount, frames]: the window is cut at the clip's rate, then resampled, then framed.</summary>
-    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
-    public FeatureMatrix ExtractMfcc(AudioClip clip)
+    public SpeechAnalysis Analyse(AudioClip clip)
     {
         var signal = PrepareSignal(clip);
         var frames = FrameCount(signal.Length);
-        var values = new float[Profile.CoefficientCount * frames];
-        ComputeMfcc(signal.Span, frames, values, means: null);
-        return FeatureMatrix.Wrap(Profile.CoefficientCount, frames, values);
+        var logMel = new double[frames * Profile.MelBands];
+        ComputeLogMel(signal.Span, frames, logMel);
+        return new SpeechAnalysis(Profile, signal, logMel, frames, _pitchTracker?.Track(signal.Span));
     }
 
     /// <summary>
-    /// The mean of each MFCC over all frames: <see cref="FeatureProfile.CoefficientCount"/> values,
-    /// the vector the Api takes. Averaged in double precision before rounding to float.
+    /// An analysis read back from a cache of its log-mel and pitch track (the Trainer's): its <see cref="Sequence"/> is
+    /// the original's; it has no signal, and <see cref="MfccMean"/> refuses it (cache the MFCC mean instead).
     /// </summary>
-    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
-    public float[] ExtractMean(AudioClip clip)
+    /// <exception cref="ArgumentException">The parts do not fit this profile.</exception>
+    public SpeechAnalysis Restore(FeatureMatrix logMel, PitchTrack? pitch)
     {
-        var signal = PrepareSignal(clip);
-        var frames = FrameCount(signal.Length);
-        var sums = new double[Profile.CoefficientCount];
-        ComputeMfcc(signal.Span, frames, values: null, sums);
-        var means = new float[sums.Length];
-        for (var k = 0; k < sums.Length; k++)
-            means[k] = (float)(sums[k] / frames);
-        return means;
+        ArgumentNullException.ThrowIfNull(logMel);
+        if (logMel.Coefficients != Profile.MelBands)
+            throw new ArgumentException($"The log-mel has {logMel.Coefficients} bands; profile '{Profile.Name}' has {Profile.MelBands}.", nameof(logMel));
+        if ((pitch is null) != (_pitchTracker is null) || (pitch is not null && pitch.Frames != logMel.Frames))
+            throw new ArgumentException($"Profile '{Profile.Name}' has {Profile.PitchRows} pitch rows; the pitch track does not fit the log-mel.", nameof(pitch));
+        return new SpeechAnalysis(Profile, logMel, pitch);
     }
 
-    /// <summary><see cref="WavReader.Read(ReadOnlySpan{byte})"/> then <see cref="ExtractMean(AudioClip)"/>.</summary>
-    /// <exception cref="InvalidAudioException">The bytes are not a WAV we can decode, or hold non-finite samples.</exception>
-    public float[] ExtractMean(ReadOnlySpan<byte> wav) => ExtractMean(WavReader.Read(wav));
-
-    /// <summary>The clipped log-mel spectrogram in dB, [MelBands, frames] (the input of the DCT; for sequence models).</summary>
-    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
-    public FeatureMatrix ExtractLogMel(AudioClip clip) => ExtractLogMel(PrepareSignal(clip).Span);
+    /// <summary>
+    /// What <paramref name="network"/> reads of an analysis made with this profile: the MFCC mean vector for the
+    /// networks that take one (<see cref="NetworkTypes.TakesMfccVector"/>), else the prepared sequence and, for a pitch
+    /// profile, the clip's functionals.
+    /// </summary>
+    /// <exception cref="ArgumentException">The analysis was made with another profile.</exception>
+    public NetworkInput Input(NetworkType network, SpeechAnalysis analysis) =>
+        network.TakesMfccVector() ? new MfccVector(MfccMean(analysis)) : Sequence(analysis);
 
     /// <summary>
-    /// The signal every feature of <paramref name="clip"/> is computed from: the profile's window of it, resampled to
-    /// <see cref="FeatureProfile.SampleRateHz"/>. Frame t of <see cref="ExtractLogMel(AudioClip)"/> is centred on its sample t·hop,
-    /// so other per-frame analyses (<see cref="PitchTracker"/>) read it to stay on the same frame grid.
+    /// The mean of each MFCC over all frames: <see cref="FeatureProfile.CoefficientCount"/> values, the vector the
+    /// original contract takes. Averaged in double precision before rounding to float.
     /// </summary>
-    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
-    public ReadOnlyMemory<float> AnalysedSignal(AudioClip clip) => PrepareSignal(clip);
-
-    /// <summary>
-    /// <see cref="ExtractLogMel(AudioClip)"/> of a signal already returned by <see cref="AnalysedSignal"/> (so a caller that
-    /// also tracks pitch resamples once).
-    /// </summary>
-    /// <param name="signal">The analysed signal (<see cref="AnalysedSignal"/>).</param>
-    public FeatureMatrix ExtractLogMel(ReadOnlySpan<float> signal)
+    /// <exception cref="ArgumentException">The analysis was made with another profile.</exception>
+    public float[] MfccMean(SpeechAnalysis analysis)
     {
-        var frames = FrameCount(signal.Length);
-        var bands = Profile.MelBands;
-        var logMel = ArrayPool<double>.Shared.Rent(frames * bands);
+        RequireOwn(analysis);
+        var count = Profile.CoefficientCount;
+        var sums = new double[count];
+        var coefficients = ArrayPool<double>.Shared.Rent(count);
         try
         {
-            ComputeLogMel(signal, frames, logMel.AsSpan(0, frames * bands));
-            var values = new float[bands * frames];
-            for (var t = 0; t < frames; t++)
+            for (var t = 0; t < analysis.Frames; t++)
             {
-                for (var m = 0; m < bands; m++)
-                    values[m * frames + t] = (float)logMel[t * bands + m];
+                _dct.Transform(analysis.LogMelFrame(t), coefficients);
+                for (var k = 0; k < count; k++)
+                    sums[k] += coefficients[k];
             }
-
-            return FeatureMatrix.Wrap(bands, frames, values);
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(logMel);
+            ArrayPool<double>.Shared.Return(coefficients);
         }
+
+        var means = new float[count];
+        for (var k = 0; k < count; k++)
+            means[k] = (float)(sums[k] / analysis.Frames);
+        return means;
+    }
+
+    /// <summary>
+    /// A sequence network's input: <see cref="SequenceFeatures.Prepare"/> of the log-mel, [MelBands, frames], or with
+    /// pitch rows <see cref="PitchFeatures.Prepare"/> of the log-mel and track, [MelBands + PitchRows, frames], beside
+    /// the clip's <see cref="ClipFunctionals"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The analysis was made with another profile.</exception>
+    public SpeechSequence Sequence(SpeechAnalysis analysis)
+    {
+        RequireOwn(analysis);
+        return analysis.Pitch is { } track
+            ? new SpeechSequence(PitchFeatures.Prepare(analysis.LogMel, track), ClipFunctionals.Compute(analysis.LogMel, track))
+            : new SpeechSequence(SequenceFeatures.Prepare(analysis.LogMel), null);
+    }
+
+    /// <summary>MFCCs of every frame, [CoefficientCount, frames] (librosa's <c>mfcc</c> before the mean).</summary>
+    internal FeatureMatrix Mfcc(SpeechAnalysis analysis)
+    {
+        RequireOwn(analysis);
+        var count = Profile.CoefficientCount;
+        var frames = analysis.Frames;
+        var values = new float[count * frames];
+        var coefficients = new double[count];
+        for (var t = 0; t < frames; t++)
+        {
+            _dct.Transform(analysis.LogMelFrame(t), coefficients);
+            for (var k = 0; k < count; k++)
+                values[k * frames + t] = (float)coefficients[k];
+        }
+
+        return FeatureMatrix.Wrap(count, frames, values);
     }
 
     /// <summary>Centred framing: T = 1 + ⌊samples / hop⌋ (an empty signal still has one, all-zero, frame).</summary>
     public int FrameCount(int sampleCount) => 1 + sampleCount / Profile.HopLength;
+
+    private void RequireOwn(SpeechAnalysis analysis)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        if (analysis.Profile != Profile)
+            throw new ArgumentException($"The analysis was made with profile '{analysis.Profile.Name}', not '{Profile.Name}'.", nameof(analysis));
+    }
 
     /// <summary>The analysed window at the clip's own rate, then resampled to the profile's rate.</summary>
     private ReadOnlyMemory<float> PrepareSignal(AudioClip clip)
@@ -217,36 +221,6 @@ public sealed class FeaturePipeline
         }
 
         return resampled;
-    }
-
-    /// <summary>MFCCs of every frame, written to <paramref name="values"/> ([coefficient, frame]) and/or summed into <paramref name="means"/>.</summary>
-    private void ComputeMfcc(ReadOnlySpan<float> signal, int frames, float[]? values, double[]? means)
-    {
-        var bands = Profile.MelBands;
-        var count = Profile.CoefficientCount;
-        var logMel = ArrayPool<double>.Shared.Rent(frames * bands);
-        var coefficients = ArrayPool<double>.Shared.Rent(count);
-        try
-        {
-            ComputeLogMel(signal, frames, logMel.AsSpan(0, frames * bands));
-            for (var t = 0; t < frames; t++)
-            {
-                _dct.Transform(logMel.AsSpan(t * bands, bands), coefficients);
-                for (var k = 0; k < count; k++)
-                {
-                    var c = coefficients[k];
-                    if (values is not null)
-                        values[k * frames + t] = (float)c;
-                    if (means is not null)
-                        means[k] += c;
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(coefficients);
-            ArrayPool<double>.Shared.Return(logMel);
-        }
     }
 
     /// <summary>power_to_db(mel power) for all frames, [frame, band] (each frame's bands contiguous for the DCT).</summary>

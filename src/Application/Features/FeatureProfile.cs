@@ -64,7 +64,7 @@ public sealed record FeatureProfile(
     public static FeatureProfile Full { get; } = Compat with { Name = "full", OffsetSeconds = 0, DurationSeconds = null };
 
     /// <summary>
-    /// The CRNN's log-mel sequence (<see cref="FeaturePipeline.ExtractLogMel"/>): the whole clip at 22.05 kHz,
+    /// The CRNN's log-mel sequence (<see cref="SpeechAnalysis.LogMel"/>): the whole clip at 22.05 kHz,
     /// 46 ms windows (n_fft 1024) every 23 ms (hop 512), 64 Slaney mels from 0 Hz to Nyquist. Half the
     /// window and half the bands of <see cref="Full"/> halve the network's cost; 64 mels still resolve the
     /// formants, and the low harmonics of the voice below ~1 kHz. <see cref="CoefficientCount"/> is not used
@@ -74,7 +74,7 @@ public sealed record FeatureProfile(
 
     /// <summary>
     /// <see cref="Sequence"/> with <see cref="PitchFeatures.Rows"/> pitch rows after the mel bands
-    /// (<see cref="FeaturePipeline.ExtractSequence"/>): the same log-mel on the same frame grid, so the log-mel and pitch
+    /// (<see cref="FeaturePipeline.Sequence"/>): the same log-mel on the same frame grid, so the log-mel and pitch
     /// caches of the two profiles are interchangeable; only the network input differs.
     /// </summary>
     public static FeatureProfile SequencePitch { get; } = Sequence with { Name = "sequence-pitch", PitchRows = PitchFeatures.Rows };

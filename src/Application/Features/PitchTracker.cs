@@ -8,7 +8,7 @@ namespace EmotionRecognition.Application.Features;
 /// <summary>
 /// A clip's pitch per analysis frame: fundamental frequency in Hz (0 where the frame is unvoiced) and periodicity
 /// in [0, 1] (1 − the YIN dip, so 1 is perfectly periodic). Frame t lines up with frame t of
-/// <see cref="FeaturePipeline.ExtractLogMel(AudioClip)"/> for the same profile.
+/// <see cref="SpeechAnalysis.LogMel"/> for the same profile.
 /// </summary>
 public sealed class PitchTrack
 {
@@ -45,7 +45,7 @@ public sealed class PitchTrack
 }
 
 /// <summary>
-/// YIN (de Cheveigné &amp; Kawahara 2002, JASA 111(4)) on the frame grid of <see cref="FeaturePipeline.ExtractLogMel(AudioClip)"/>:
+/// YIN (de Cheveigné &amp; Kawahara 2002, JASA 111(4)) on the frame grid of <see cref="SpeechAnalysis.LogMel"/>:
 /// frame t is centred on sample t·hop of the resampled signal, T = 1 + ⌊samples / hop⌋, zeros outside the signal
 /// (librosa's constant padding), so pitch frame t describes the same 46 ms as log-mel frame t.
 /// <code>
@@ -89,24 +89,11 @@ public sealed class PitchTracker
     /// <summary>Below this mean-square level (−200 dBFS) a frame is digital silence (or denormals): unvoiced.</summary>
     private const double AbsoluteSilence = 1e-20;
 
-    private readonly FeaturePipeline _pipeline;
-
     /// <param name="profile">The feature profile whose frame grid (rate, n_fft, hop) the track follows.</param>
     /// <exception cref="ArgumentException">The F0 range does not fit the profile's frame length.</exception>
     public PitchTracker(FeatureProfile profile, double minF0Hz = DefaultMinF0Hz, double maxF0Hz = DefaultMaxF0Hz, double threshold = DefaultThreshold)
-        : this(new FeaturePipeline(profile ?? throw new ArgumentNullException(nameof(profile))), minF0Hz, maxF0Hz, threshold)
     {
-    }
-
-    /// <summary>
-    /// The tracker of <paramref name="pipeline"/>'s own pitch rows (<see cref="FeaturePipeline.PitchTracker"/>): it reads
-    /// that pipeline's signal, so the two share one set of tables. Only <see cref="FeaturePipeline.Profile"/> is read here,
-    /// which the pipeline sets before it builds its tracker.
-    /// </summary>
-    internal PitchTracker(FeaturePipeline pipeline, double minF0Hz = DefaultMinF0Hz, double maxF0Hz = DefaultMaxF0Hz, double threshold = DefaultThreshold)
-    {
-        _pipeline = pipeline;
-        var profile = pipeline.Profile;
+        ArgumentNullException.ThrowIfNull(profile);
         if (!(minF0Hz > 0 && maxF0Hz > minF0Hz && maxF0Hz < profile.SampleRateHz / 4.0))
             throw new ArgumentException($"Need 0 < min F0 < max F0 < sr/4 (got {minF0Hz} and {maxF0Hz} Hz at {profile.SampleRateHz} Hz).");
         if (!(threshold is > 0 and < 1))
@@ -156,11 +143,7 @@ public sealed class PitchTracker
     /// <summary>Frames for a signal of <paramref name="sampleCount"/> samples: 1 + ⌊samples / hop⌋, as the log-mel.</summary>
     public int FrameCount(int sampleCount) => 1 + sampleCount / HopLength;
 
-    /// <summary>The clip's profile window, resampled as for the log-mel, then tracked.</summary>
-    /// <exception cref="InvalidAudioException">The clip's rate is unsupported or the analysed samples are not all finite.</exception>
-    public PitchTrack Track(AudioClip clip) => Track(_pipeline.AnalysedSignal(clip).Span);
-
-    /// <summary>Tracks a signal already at the profile's rate (<see cref="FeaturePipeline.AnalysedSignal"/>).</summary>
+    /// <summary>Tracks a signal already at the profile's rate (<see cref="SpeechAnalysis.Signal"/>).</summary>
     /// <exception cref="InvalidAudioException">A sample is not finite.</exception>
     public PitchTrack Track(ReadOnlySpan<float> signal)
     {

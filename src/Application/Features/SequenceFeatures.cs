@@ -1,7 +1,7 @@
 namespace EmotionRecognition.Application.Features;
 
 /// <summary>
-/// What a sequence network sees of a clip: its log-mel spectrogram (from <see cref="FeaturePipeline.ExtractLogMel"/>)
+/// What a sequence network sees of a clip: its log-mel spectrogram (from <see cref="SpeechAnalysis.LogMel"/>)
 /// with the leading and trailing silence cut off, each band normalised over the utterance itself.
 /// Training and serving both call <see cref="Prepare"/>, so they cannot drift. Per-utterance
 /// normalisation needs nothing but the clip: it removes the speaker's and the microphone's average

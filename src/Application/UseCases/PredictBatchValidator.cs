@@ -8,7 +8,7 @@ public sealed class PredictBatchValidator : AbstractValidator<PredictBatch>
 {
     public PredictBatchValidator(IEmotionClassifier classifier, PredictionOptions options)
     {
-        RuleFor(q => q.NetworkType).MustBeNetworkType().MustTakeMfccVector();
+        RuleFor(q => q.Network).MustBeNetworkType().MustTakeMfccVector();
         RuleFor(q => q.Items).Custom((items, context) =>
         {
             if (items is null)

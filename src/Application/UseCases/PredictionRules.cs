@@ -10,19 +10,19 @@ namespace EmotionRecognition.Application.UseCases;
 internal static class PredictionRules
 {
     /// <summary>Case-insensitive CNN or DNN; the message lists the valid names, as the original answered 400.</summary>
-    public static IRuleBuilderOptions<T, string> MustBeNetworkType<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(name => NetworkTypes.TryParse(name, out _))
-            .WithMessage((_, name) => $"'{name}' is not a valid network type; valid: {NetworkTypes.ValidNames}.")
+    public static IRuleBuilderOptions<T, NetworkName> MustBeNetworkType<T>(this IRuleBuilder<T, NetworkName> rule) =>
+        rule.Must(name => name.Network is not null)
+            .WithMessage((_, name) => $"'{name.Text}' is not a valid network type; valid: {NetworkTypes.ValidNames}.")
             .OverridePropertyName("networkType");
 
     /// <summary>
     /// A network that takes the averaged-MFCC vector (CNN or DNN). A known network that classifies audio only
     /// (CRNN) is a 400 that says to send the WAV file; unknown names are left to <see cref="MustBeNetworkType{T}"/>.
     /// </summary>
-    public static IRuleBuilderOptions<T, string> MustTakeMfccVector<T>(this IRuleBuilder<T, string> rule) =>
-        rule.Must(name => !NetworkTypes.TryParse(name, out var network) || network.TakesMfccVector())
+    public static IRuleBuilderOptions<T, NetworkName> MustTakeMfccVector<T>(this IRuleBuilder<T, NetworkName> rule) =>
+        rule.Must(name => name.Network is not { } network || network.TakesMfccVector())
             .WithMessage((_, name) =>
-                $"The {name.ToUpperInvariant()} network classifies audio only: send the WAV file (Content-Type: audio/wav, or a multipart file) " +
+                $"The {name.Text.ToUpperInvariant()} network classifies audio only: send the WAV file (Content-Type: audio/wav, or a multipart file) " +
                 $"instead of an MFCC vector. Networks that take 'mfccs': {NetworkTypes.MfccVectorNames}.")
             .OverridePropertyName("networkType");
 
@@ -70,10 +70,4 @@ internal static class ServedProfile
     /// </summary>
     public static FeatureProfile Of(IModelSet models) =>
         (models.Models.FirstOrDefault(m => m.Network.TakesMfccVector()) ?? models.Models[0]).Profile;
-
-    /// <summary>The network a validated message names (validators have already refused anything else).</summary>
-    public static NetworkType ParseValidated(string networkType) =>
-        NetworkTypes.TryParse(networkType, out var network)
-            ? network
-            : throw new InvalidOperationException($"'{networkType}' reached a handler without validation.");
 }

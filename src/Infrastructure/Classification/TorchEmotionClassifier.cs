@@ -23,17 +23,21 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
     private readonly Lock pointerLock = new();
     private PointerStamp? lastPointer;
 
-    public TorchEmotionClassifier(ModelsOptions options, ILogger<TorchEmotionClassifier>? logger = null)
+    private readonly InferenceBatcher? batcher;
+
+    /// <param name="batcher">Joins concurrent single MFCC vectors into one forward pass; null runs each on its own.</param>
+    public TorchEmotionClassifier(ModelsOptions options, ILogger<TorchEmotionClassifier>? logger = null, InferenceBatcher? batcher = null)
     {
         this.logger = logger ?? NullLogger<TorchEmotionClassifier>.Instance;
+        this.batcher = batcher;
         store = new ModelStore.ModelStore(options.Path);
         UseOneTorchThreadPerRequest();
-        snapshot = new Snapshot(null, "Not loaded yet.");
+        snapshot = new Snapshot(null, null, "Not loaded yet.");
         lastPointer = ReadPointerStamp();
         Reload();
     }
 
-    public IModelSet Current => snapshot.Set ?? throw new ModelsUnavailableException(snapshot.Reason!);
+    public IModelSet Current => snapshot.Served ?? throw new ModelsUnavailableException(snapshot.Reason!);
 
     public string? UnavailableReason => snapshot.Reason;
 
@@ -48,7 +52,7 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
             try
             {
                 var set = store.LoadCurrent();
-                snapshot = new Snapshot(set, null);
+                snapshot = new Snapshot(set, batcher is null ? set : new ServedModelSet(set, batcher), null);
                 logger.LogInformation("Serving model set {SetId} from {Root} ({Networks})",
                     set.Id, store.Root, string.Join(", ", set.Models.Select(m => m.Network)));
                 return true;
@@ -57,7 +61,7 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
             {
                 if (snapshot.Set is null)
                 {
-                    snapshot = new Snapshot(null, e.Message);
+                    snapshot = new Snapshot(null, null, e.Message);
                 }
                 logger.LogError("Could not load models from {Root}: {Reason}", store.Root, e.Message);
                 return false;
@@ -114,7 +118,7 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
         }
     }
 
-    private sealed record Snapshot(TorchModelSet? Set, string? Reason);
+    private sealed record Snapshot(TorchModelSet? Set, IModelSet? Served, string? Reason);
 
     private sealed record PointerStamp(string SetId, DateTime WrittenUtc);
 }

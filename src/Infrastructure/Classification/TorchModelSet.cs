@@ -41,7 +41,16 @@ public sealed class TorchModelSet : IModelSet
 
     public ModelDescription Describe(NetworkType network) => Describe(Find(network));
 
-    public float[][] Predict(NetworkType network, IReadOnlyList<float[]> inputs)
+    public ValueTask<float[]> ClassifyAsync(NetworkType network, NetworkInput input, CancellationToken ct = default) =>
+        ValueTask.FromResult(input switch
+        {
+            MfccVector vector => ClassifyMany(network, [vector.Mfccs])[0],
+            SpeechSequence speech => ClassifySequence(network, speech.Sequence, speech.Functionals),
+            null => throw new ArgumentNullException(nameof(input)),
+            _ => throw new ArgumentException($"No network reads a {input.GetType().Name}.", nameof(input)),
+        });
+
+    public float[][] ClassifyMany(NetworkType network, IReadOnlyList<float[]> inputs)
     {
         var loaded = Find(network);
         var standardization = loaded.Standardization
@@ -83,7 +92,7 @@ public sealed class TorchModelSet : IModelSet
         return result;
     }
 
-    public float[] PredictSequence(NetworkType network, FeatureMatrix sequence, float[]? functionals = null)
+    private float[] ClassifySequence(NetworkType network, FeatureMatrix sequence, float[]? functionals)
     {
         ArgumentNullException.ThrowIfNull(sequence);
         var loaded = Find(network);
@@ -99,13 +108,13 @@ public sealed class TorchModelSet : IModelSet
             throw new ArgumentException(loaded.Profile.PitchRows == 0
                 ? $"The sequence has {sequence.Coefficients} bands per frame; the {network.Name()} network takes {rows}."
                 : $"The sequence has {sequence.Coefficients} rows per frame; the {network.Name()} network takes {rows} " +
-                  $"({loaded.Entry.InputSize} mel bands and {loaded.Profile.PitchRows} pitch rows, FeaturePipeline.ExtractSequence with profile '{loaded.Profile.Name}').");
+                  $"({loaded.Entry.InputSize} mel bands and {loaded.Profile.PitchRows} pitch rows, FeaturePipeline.Sequence with profile '{loaded.Profile.Name}').");
         }
         var functionalsModel = loaded.Entry.Functionals;
         if (functionalsModel is not null && functionals is null)
         {
             throw new ArgumentException(
-                $"The {network.Name()} network is served with a functionals model and needs the clip's functionals (FeaturePipeline.ExtractSpeech with profile '{loaded.Profile.Name}').");
+                $"The {network.Name()} network is served with a functionals model and needs the clip's functionals (FeaturePipeline.Sequence with profile '{loaded.Profile.Name}').");
         }
         float[] probabilities;
         // Opened here, on the calling thread, and never awaited across: both are thread-local.

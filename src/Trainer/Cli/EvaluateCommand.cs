@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Configuration;
@@ -56,8 +57,9 @@ internal sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progr
         foreach (var model in set.Models)
         {
             var predicted = model.Network.TakesMfccVector()
-                ? set.Predict(model.Network, inputs).Select(Probabilities.ArgMax).ToArray()
-                : read.Sequences!.Clips.Select(c => Probabilities.ArgMax(set.PredictSequence(model.Network, c.Features, c.Functionals))).ToArray();
+                ? set.ClassifyMany(model.Network, inputs).Select(Probabilities.ArgMax).ToArray()
+                : read.Sequences!.Clips.Select(c => Probabilities.ArgMax(
+                    set.ClassifyAsync(model.Network, new SpeechSequence(c.Features, c.Functionals), ct).AsTask().GetAwaiter().GetResult())).ToArray();
             var m = ClassificationMetrics.From(truth, predicted, Emotions.Count);
             networks[model.Network.Name()] = new NetworkEvaluation(
                 m.Accuracy, m.MacroF1,

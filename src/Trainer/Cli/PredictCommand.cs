@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using EmotionRecognition.Application.Features;
+using EmotionRecognition.Application.Abstractions;
+using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Domain;
-using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Infrastructure.ModelStore;
 using EmotionRecognition.Trainer.Corpus;
@@ -19,13 +19,12 @@ namespace EmotionRecognition.Trainer.Cli;
 /// each value exactly the Api's response. A file that fails gets one line on stderr; the others are
 /// still predicted; the exit code is 1 if any failed.
 /// </summary>
-internal sealed class PredictCommand(TextWriter stdout, TextWriter stderr, ExtractorFactory extractorFor)
+internal sealed class PredictCommand(TextWriter stdout, TextWriter stderr)
 {
     public int Run(IConfiguration configuration, NetworkType network, IReadOnlyList<string> files, bool json, CancellationToken ct)
     {
         var set = new ModelStore(ModelsOptions.From(configuration).Path).LoadCurrent();
         set.Describe(network);
-        var extract = extractorFor(set.Manifest.Profile, 1.0);
         int failed = 0;
         using var output = new MemoryStream();
         using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))
@@ -37,9 +36,7 @@ internal sealed class PredictCommand(TextWriter stdout, TextWriter stderr, Extra
                 float[] probabilities;
                 try
                 {
-                    probabilities = network.TakesMfccVector()
-                        ? set.Predict(network, [extract(File.ReadAllBytes(file))])[0]
-                        : SequenceEvaluation.Predict(set, network, File.ReadAllBytes(file));
+                    probabilities = set.ClassifyAsync(network, WavReader.Read(File.ReadAllBytes(file)), ct).AsTask().GetAwaiter().GetResult();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

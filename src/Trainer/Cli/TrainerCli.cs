@@ -139,7 +139,7 @@ internal sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool inte
         {
             var configuration = Configuration(result.GetValue(config), new() { ["models:path"] = AbsolutePath(result.GetValue(models)) });
             Domain.NetworkTypes.TryParse(result.GetValue(network), out var networkType);
-            return new PredictCommand(stdout, stderr, extractorFor).Run(configuration, networkType, result.GetRequiredValue(files), result.GetValue(json), ct);
+            return new PredictCommand(stdout, stderr).Run(configuration, networkType, result.GetRequiredValue(files), result.GetValue(json), ct);
         })));
         return command;
     }

@@ -17,10 +17,10 @@ internal static class FeatureExtractors
     /// </summary>
     public static ExtractFeatures Mean(FeatureProfile profile, double speed)
     {
-        var pipeline = new FeaturePipeline(profile);
+        var pipeline = FeaturePipeline.For(profile);
         if (speed == 1.0)
         {
-            return wav => pipeline.ExtractMean(wav);
+            return wav => pipeline.MfccMean(pipeline.Analyse(WavReader.Read(wav)));
         }
         // Speed perturbation (Ko et al., 2015): declaring the samples to be at rate·speed and resampling
         // to the profile's rate plays the clip `speed` times faster, scaling pitch, formants and tempo
@@ -28,7 +28,7 @@ internal static class FeatureExtractors
         return wav =>
         {
             var clip = WavReader.Read(wav);
-            return pipeline.ExtractMean(new AudioClip(clip.Samples, (int)Math.Round(clip.SampleRateHz * speed)));
+            return pipeline.MfccMean(pipeline.Analyse(new AudioClip(clip.Samples, (int)Math.Round(clip.SampleRateHz * speed))));
         };
     }
 }

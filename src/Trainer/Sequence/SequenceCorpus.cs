@@ -31,8 +31,8 @@ internal sealed record SequenceSet(IReadOnlyList<SequenceClip> Clips, IReadOnlyL
 
 /// <summary>
 /// A clip's sequence-network input from its bytes, through the profile's <see cref="FeaturePipeline"/> (or the cache),
-/// prepared as <see cref="FeaturePipeline.ExtractSequence"/> does for serving: <see cref="SequenceFeatures.Prepare"/> of the
-/// log-mel, or with pitch rows <see cref="PitchFeatures.Prepare"/> of the log-mel and the pitch track. The raw log-mel and
+/// prepared as serving prepares it: <see cref="SequenceFeatures.Prepare"/> of the
+/// log-mel, or with pitch rows <see cref="PitchFeatures.Prepare"/> of the log-mel and the pitch track (<see cref="FeaturePipeline.Sequence"/>). The raw log-mel and
 /// the raw track are cached, never the prepared input; a clip missing either is decoded and resampled once.
 /// </summary>
 internal sealed class SequenceExtraction
@@ -45,12 +45,12 @@ internal sealed class SequenceExtraction
 
     public SequenceExtraction(FeatureProfile profile, FeatureCache? cache, bool perturbedFunctionals = false)
     {
-        pipeline = new FeaturePipeline(profile);
+        pipeline = FeaturePipeline.For(profile);
         this.cache = cache;
         this.perturbedFunctionals = perturbedFunctionals;
         var cacheProfile = CacheProfile(profile);
         logMel = Artefacts.LogMel(cacheProfile);
-        pitchTrack = pipeline.PitchTracker is { } tracker ? Artefacts.PitchTrack(cacheProfile, tracker) : null;
+        pitchTrack = profile.PitchRows > 0 ? Artefacts.PitchTrack(cacheProfile, new PitchTracker(profile)) : null;
     }
 
     /// <summary>
@@ -61,30 +61,29 @@ internal sealed class SequenceExtraction
     public static FeatureProfile CacheProfile(FeatureProfile profile) =>
         profile == FeatureProfile.SequencePitch ? FeatureProfile.Sequence : profile;
 
-    /// <summary>The prepared sequence, with its functionals as <see cref="FeaturePipeline.ExtractSpeech"/> computes them.</summary>
+    /// <summary>The prepared sequence and its functionals, as <see cref="FeaturePipeline.Sequence"/> gives them for serving.</summary>
     public (FeatureMatrix Features, float[]? Functionals, IReadOnlyList<float[]>? PerturbedFunctionals, bool CacheHit) Read(byte[] bytes, string hash)
     {
-        var tracker = pipeline.PitchTracker;
         FeatureMatrix? mel = null;
         PitchTrack? track = null;
         bool melHit = cache is not null && cache.TryGet(logMel, hash, out mel);
         bool pitchHit = pitchTrack is null || (cache is not null && cache.TryGet(pitchTrack, hash, out track));
         if (!melHit || !pitchHit)
         {
-            var signal = pipeline.AnalysedSignal(WavReader.Read(bytes)).Span;
+            var analysis = pipeline.Analyse(WavReader.Read(bytes));
             if (!melHit)
             {
-                mel = pipeline.ExtractLogMel(signal);
+                mel = analysis.LogMel;
                 cache?.Put(logMel, hash, mel);
             }
             if (!pitchHit)
             {
-                track = tracker!.Track(signal);
+                track = analysis.Pitch!;
                 cache?.Put(pitchTrack!, hash, track);
             }
         }
-        return (pipeline.PrepareSequence(mel!, track),
-            track is null ? null : ClipFunctionals.Compute(mel!, track),
+        var sequence = pipeline.Sequence(pipeline.Restore(mel!, track));
+        return (sequence.Sequence, sequence.Functionals,
             track is null || !perturbedFunctionals ? null : FunctionalsTrainer.Perturbed(mel!, track),
             melHit && pitchHit);
     }

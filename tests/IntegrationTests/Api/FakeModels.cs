@@ -26,7 +26,7 @@ internal sealed class FakeModelSet : IModelSet
 
     public ModelDescription Describe(NetworkType network) => Models.Single(m => m.Network == network);
 
-    public float[][] Predict(NetworkType network, IReadOnlyList<float[]> inputs)
+    public float[][] ClassifyMany(NetworkType network, IReadOnlyList<float[]> inputs)
     {
         lock (Inputs)
         {
@@ -36,10 +36,12 @@ internal sealed class FakeModelSet : IModelSet
     }
 
     /// <summary>Sequence networks are not in this set; <see cref="Describe"/> fails as for any absent network.</summary>
-    public float[] PredictSequence(NetworkType network, FeatureMatrix sequence, float[]? functionals = null)
+    public ValueTask<float[]> ClassifyAsync(NetworkType network, NetworkInput input, CancellationToken ct = default)
     {
         Describe(network);
-        throw new InvalidOperationException($"{network.Name()} has no fixed answer in the fake set.");
+        return input is MfccVector vector
+            ? ValueTask.FromResult(ClassifyMany(network, [vector.Mfccs])[0])
+            : throw new InvalidOperationException($"{network.Name()} has no fixed answer for a sequence in the fake set.");
     }
 }
 

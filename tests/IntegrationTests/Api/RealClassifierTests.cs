@@ -20,7 +20,7 @@ namespace EmotionRecognition.IntegrationTests.Api;
 public sealed class RealClassifierTests
 {
     private static float[] PredictDirectly(TorchEmotionClassifier classifier, NetworkType network, float[] input) =>
-        classifier.Current.Predict(network, [input])[0];
+        classifier.Current.ClassifyMany(network, [input])[0];
 
     [TestCase(NetworkType.Dnn)]
     [TestCase(NetworkType.Cnn)]

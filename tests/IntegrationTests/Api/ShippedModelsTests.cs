@@ -80,7 +80,7 @@ public sealed class ShippedModelsTests
         Assert.That(JsonDocument.Parse(json).RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("emotionType").GetString()),
             Is.EqualTo(Emotions.AllLabels));
         var probabilities = PredictionRequests.Probabilities(json);
-        Assert.That(probabilities, Is.EqualTo(_models.Predict(NetworkType.Dnn, [mfccs])[0]));
+        Assert.That(probabilities, Is.EqualTo(_models.ClassifyMany(NetworkType.Dnn, [mfccs])[0]));
         Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));
     }
 
@@ -96,7 +96,7 @@ public sealed class ShippedModelsTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), json);
         var profile = _models.Describe(NetworkType.Cnn).Profile;
         var features = new FeaturePipeline(profile).ExtractMean(WavReader.Read(wav));
-        Assert.That(PredictionRequests.Probabilities(json), Is.EqualTo(_models.Predict(NetworkType.Cnn, [features])[0]));
+        Assert.That(PredictionRequests.Probabilities(json), Is.EqualTo(_models.ClassifyMany(NetworkType.Cnn, [features])[0]));
     }
 
     [Test]
@@ -111,7 +111,7 @@ public sealed class ShippedModelsTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), json);
         var speech = new FeaturePipeline(_models.Describe(NetworkType.Crnn).Profile).ExtractSpeech(WavReader.Read(wav));
         Assert.That(speech.Functionals, Is.Not.Null, "the shipped CRNN reads pitch rows, so the clip has functionals");
-        Assert.That(PredictionRequests.Probabilities(json), Is.EqualTo(_models.PredictSequence(NetworkType.Crnn, speech.Sequence, speech.Functionals)));
+        Assert.That(PredictionRequests.Probabilities(json), Is.EqualTo(_models.ClassifySequence(NetworkType.Crnn, speech.Sequence, speech.Functionals)));
     }
 
     // Digital silence and a 0.1 s blip: odd audio still gets a finite answer from the

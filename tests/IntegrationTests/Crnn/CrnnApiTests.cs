@@ -58,7 +58,7 @@ public sealed class CrnnApiTests
         Assert.That(results.Select(r => r.GetProperty("emotionType").GetString()), Is.EqualTo(Emotions.AllLabels));
         var probabilities = results.Select(r => r.GetProperty("prediction").GetSingle()).ToArray();
         Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));
-        var expected = _classifier.Current.PredictSequence(NetworkType.Crnn,
+        var expected = _classifier.Current.ClassifySequence(NetworkType.Crnn,
             SequenceFeatures.Prepare(new FeaturePipeline(FeatureProfile.Sequence).ExtractLogMel(WavReader.Read(wav))));
         Assert.That(probabilities, Is.EqualTo(expected));
     }

@@ -80,7 +80,7 @@ public sealed class CrnnEnsembleTests
         using var reloaded = new EmotionCrnnEnsemble(3, sequence.MelBands, Emotions.Count);
         reloaded.load(folder.Combine(set.Id, "crnn.bin"));
 
-        var served = set.PredictSequence(NetworkType.Crnn, clip);
+        var served = set.ClassifySequence(NetworkType.Crnn, clip);
         var direct = SequenceTrainer.PredictProbabilities(reloaded, [clip])[0];
 
         Assert.That(set.Manifest.Networks.Single(n => n.Network == "CRNN").Architecture, Is.EqualTo("crnn-v1x3"));

@@ -22,7 +22,7 @@ public sealed class CrnnModelStoreTests
         Assert.That(set.Describe(NetworkType.Dnn).Profile, Is.EqualTo(FeatureProfile.Compat));
         Assert.That(File.Exists(folder.Combine(id, "crnn.bin")), Is.True);
         var sequence = new FeatureMatrix(FeatureProfile.Sequence.MelBands, 50, new float[FeatureProfile.Sequence.MelBands * 50]);
-        Assert.That(set.PredictSequence(NetworkType.Crnn, sequence).Sum(), Is.EqualTo(1f).Within(1e-5));
+        Assert.That(set.ClassifySequence(NetworkType.Crnn, sequence).Sum(), Is.EqualTo(1f).Within(1e-5));
     }
 
     [Test]
@@ -33,7 +33,7 @@ public sealed class CrnnModelStoreTests
         TestModelSets.Save(store, seed: 5);
         var set = store.LoadCurrent();
 
-        var e = Assert.Throws<ArgumentException>(() => set.PredictSequence(NetworkType.Crnn, new FeatureMatrix(40, 20, new float[800])));
+        var e = Assert.Throws<ArgumentException>(() => set.ClassifySequence(NetworkType.Crnn, new FeatureMatrix(40, 20, new float[800])));
 
         Assert.That(e!.Message, Does.Contain("40").And.Contain($"{FeatureProfile.Sequence.MelBands}"));
     }
@@ -46,7 +46,7 @@ public sealed class CrnnModelStoreTests
         TestModelSets.Save(store, seed: 6);
         var set = store.LoadCurrent();
 
-        var e = Assert.Throws<ArgumentException>(() => set.Predict(NetworkType.Crnn, [TestModelSets.Input(1)]));
+        var e = Assert.Throws<ArgumentException>(() => set.ClassifyMany(NetworkType.Crnn, [TestModelSets.Input(1)]));
 
         Assert.That(e!.Message, Does.Contain("audio only"));
     }
@@ -76,11 +76,11 @@ public sealed class CrnnModelStoreTests
         int bands = FeatureProfile.Sequence.MelBands;
         var random = new Random(3);
         var clip = new FeatureMatrix(bands, 15, Enumerable.Range(0, bands * 15).Select(_ => (float)random.NextDouble()).ToArray());
-        var expected = plain.PredictSequence(NetworkType.Crnn, clip);
+        var expected = plain.ClassifySequence(NetworkType.Crnn, clip);
         SetEntry(folder, id, "windowFrames", null);
         SetEntry(folder, id, "melShifts", null);
 
-        Assert.That(store.LoadCurrent().PredictSequence(NetworkType.Crnn, clip), Is.EqualTo(expected));
+        Assert.That(store.LoadCurrent().ClassifySequence(NetworkType.Crnn, clip), Is.EqualTo(expected));
     }
 
     /// <summary>Writes <paramref name="key"/> into the CRNN entry of a saved set's manifest.</summary>

@@ -1,3 +1,4 @@
+using EmotionRecognition.Application.Features;
 using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Trainer.Sequence;

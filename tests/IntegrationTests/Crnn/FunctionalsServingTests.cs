@@ -74,16 +74,16 @@ public sealed class FunctionalsServingTests
         var clip = Clip(60);
         var functionals = Vector(1);
 
-        var network = plain.PredictSequence(NetworkType.Crnn, clip);
-        var served = mixed.PredictSequence(NetworkType.Crnn, clip, functionals);
+        var network = plain.ClassifySequence(NetworkType.Crnn, clip);
+        var served = mixed.ClassifySequence(NetworkType.Crnn, clip, functionals);
 
         var own = model.Probabilities(functionals);
         var expected = network.Select((p, k) => (float)(0.7 * p + 0.3 * own[k])).ToArray();
         Assert.That(served, Is.EqualTo(expected).Within(1e-6));
         Assert.That(served.Sum(), Is.EqualTo(1f).Within(1e-5));
         Assert.That(served, Is.Not.EqualTo(network).Within(1e-6), "the functionals model changes the answer");
-        Assert.That(mixed.PredictSequence(NetworkType.Crnn, clip, Vector(2)), Is.Not.EqualTo(served).Within(1e-6), "other functionals, another answer");
-        Assert.That(plain.PredictSequence(NetworkType.Crnn, clip, functionals), Is.EqualTo(network), "a set without the model ignores them");
+        Assert.That(mixed.ClassifySequence(NetworkType.Crnn, clip, Vector(2)), Is.Not.EqualTo(served).Within(1e-6), "other functionals, another answer");
+        Assert.That(plain.ClassifySequence(NetworkType.Crnn, clip, functionals), Is.EqualTo(network), "a set without the model ignores them");
     }
 
     [Test]
@@ -92,7 +92,7 @@ public sealed class FunctionalsServingTests
         using var folder = new TempFolder();
         var (_, mixed) = Sets(folder, Functionals());
 
-        var e = Assert.Throws<ArgumentException>(() => mixed.PredictSequence(NetworkType.Crnn, Clip(40)));
+        var e = Assert.Throws<ArgumentException>(() => mixed.ClassifySequence(NetworkType.Crnn, Clip(40)));
 
         Assert.That(e!.Message, Does.Contain("functionals").And.Contain("ExtractSpeech"));
     }
@@ -103,7 +103,7 @@ public sealed class FunctionalsServingTests
         using var folder = new TempFolder();
         var (_, mixed) = Sets(folder, Functionals());
 
-        var e = Assert.Throws<ArgumentException>(() => mixed.PredictSequence(NetworkType.Crnn, Clip(40), new float[10]));
+        var e = Assert.Throws<ArgumentException>(() => mixed.ClassifySequence(NetworkType.Crnn, Clip(40), new float[10]));
 
         Assert.That(e!.Message, Does.Contain("10").And.Contain(ClipFunctionals.Count(Mels).ToString()));
     }
@@ -116,7 +116,7 @@ public sealed class FunctionalsServingTests
         var functionals = Vector(4);
         functionals[17] = float.NaN;
 
-        var e = Assert.Throws<ArgumentException>(() => mixed.PredictSequence(NetworkType.Crnn, Clip(40), functionals));
+        var e = Assert.Throws<ArgumentException>(() => mixed.ClassifySequence(NetworkType.Crnn, Clip(40), functionals));
 
         Assert.That(e!.Message, Does.Contain("not a finite number"));
     }
@@ -193,7 +193,7 @@ public sealed class FunctionalsServingTests
         var probabilities = JsonDocument.Parse(text).RootElement.GetProperty("results").EnumerateArray()
             .Select(r => r.GetProperty("prediction").GetSingle()).ToArray();
         var speech = new FeaturePipeline(FeatureProfile.SequencePitch).ExtractSpeech(WavReader.Read(wav));
-        Assert.That(probabilities, Is.EqualTo(classifier.Current.PredictSequence(NetworkType.Crnn, speech.Sequence, speech.Functionals)));
+        Assert.That(probabilities, Is.EqualTo(classifier.Current.ClassifySequence(NetworkType.Crnn, speech.Sequence, speech.Functionals)));
     }
 
     [Test]
@@ -204,10 +204,9 @@ public sealed class FunctionalsServingTests
 
         var speech = pipeline.ExtractSpeech(clip);
 
-        var signal = pipeline.AnalysedSignal(clip).Span;
-        var logMel = pipeline.ExtractLogMel(signal);
-        Assert.That(speech.Sequence.Values.ToArray(), Is.EqualTo(pipeline.ExtractSequence(clip).Values.ToArray()));
-        Assert.That(speech.Functionals, Is.EqualTo(ClipFunctionals.Compute(logMel, pipeline.PitchTracker!.Track(signal))));
+        var analysis = pipeline.Analyse(clip);
+        Assert.That(speech.Sequence.Values.ToArray(), Is.EqualTo(PitchFeatures.Prepare(analysis.LogMel, analysis.Pitch!).Values.ToArray()));
+        Assert.That(speech.Functionals, Is.EqualTo(ClipFunctionals.Compute(analysis.LogMel, new PitchTracker(FeatureProfile.SequencePitch).Track(analysis.Signal.Span))));
         Assert.That(new FeaturePipeline(FeatureProfile.Sequence).ExtractSpeech(clip).Functionals, Is.Null, "no pitch rows, no functionals");
     }
 

@@ -67,7 +67,7 @@ public sealed class PitchServingTests
         var entry = set.Manifest.Networks.Single();
         Assert.That((entry.Architecture, entry.InputSize, entry.Profile), Is.EqualTo((PitchEnsemble, mels, FeatureProfile.SequencePitch)));
         Assert.That(set.Describe(NetworkType.Crnn).Profile, Is.EqualTo(FeatureProfile.SequencePitch));
-        Assert.That(set.PredictSequence(NetworkType.Crnn, clip), Is.EqualTo(before).Within(1e-6));
+        Assert.That(set.ClassifySequence(NetworkType.Crnn, clip), Is.EqualTo(before).Within(1e-6));
     }
 
     [TestCase(new[] { "crnn-pitch-v1", "crnn-pitch-v1", "crnn-v1", "crnn-v1", "crnn-v1" }, "crnn-pitch-v1x2+crnn-v1x3")]
@@ -131,7 +131,7 @@ public sealed class PitchServingTests
         var set = store.LoadCurrent();
 
         Assert.That(set.Manifest.Networks.Single().Architecture, Is.EqualTo("crnn-pitch-v1x2+crnn-v1x1"));
-        Assert.That(set.PredictSequence(NetworkType.Crnn, clip), Is.EqualTo(before).Within(1e-6));
+        Assert.That(set.ClassifySequence(NetworkType.Crnn, clip), Is.EqualTo(before).Within(1e-6));
     }
 
     [Test]
@@ -142,7 +142,7 @@ public sealed class PitchServingTests
         TestModelSets.Save(store, seed: 3, crnnArchitecture: EmotionCrnn.PitchArchitectureName, crnnProfile: FeatureProfile.SequencePitch);
         var set = store.LoadCurrent();
 
-        var e = Assert.Throws<ArgumentException>(() => set.PredictSequence(NetworkType.Crnn, Clip(FeatureProfile.SequencePitch.MelBands, 40)));
+        var e = Assert.Throws<ArgumentException>(() => set.ClassifySequence(NetworkType.Crnn, Clip(FeatureProfile.SequencePitch.MelBands, 40)));
 
         Assert.That(e!.Message, Does.Contain("67").And.Contain("pitch rows").And.Contain("sequence-pitch"));
     }
@@ -180,7 +180,7 @@ public sealed class PitchServingTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
         var probabilities = JsonDocument.Parse(text).RootElement.GetProperty("results").EnumerateArray()
             .Select(r => r.GetProperty("prediction").GetSingle()).ToArray();
-        var expected = classifier.Current.PredictSequence(NetworkType.Crnn,
+        var expected = classifier.Current.ClassifySequence(NetworkType.Crnn,
             new FeaturePipeline(FeatureProfile.SequencePitch).ExtractSequence(WavReader.Read(wav)));
         Assert.That(probabilities, Is.EqualTo(expected));
         Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));

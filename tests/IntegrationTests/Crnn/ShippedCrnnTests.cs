@@ -18,7 +18,7 @@ public sealed class ShippedCrnnTests
         var crnn = set.Describe(NetworkType.Crnn);
         var speech = new FeaturePipeline(crnn.Profile).ExtractSpeech(WavReader.Read(TestWav.Tone(200)));
         var sequence = speech.Sequence;
-        var probabilities = set.PredictSequence(NetworkType.Crnn, sequence, speech.Functionals);
+        var probabilities = set.ClassifySequence(NetworkType.Crnn, sequence, speech.Functionals);
 
         // The shipped mixed ensemble (pitch and log-mel networks) reads the log-mel with pitch rows.
         Assert.That(crnn.Profile, Is.EqualTo(FeatureProfile.SequencePitch));
@@ -34,6 +34,6 @@ public sealed class ShippedCrnnTests
         Assert.That(functionals, Is.Not.Null);
         Assert.That(functionals!.Problem(Emotions.Count, crnn.Profile.MelBands), Is.Null);
         Assert.That(crnn.Metrics.Protocol, Does.Contain($"mixed {1 - functionals.Weight:0.##} : {functionals.Weight:0.##}"));
-        Assert.Throws<ArgumentException>(() => set.PredictSequence(NetworkType.Crnn, sequence));
+        Assert.Throws<ArgumentException>(() => set.ClassifySequence(NetworkType.Crnn, sequence));
     }
 }

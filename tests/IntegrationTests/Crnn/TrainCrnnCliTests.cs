@@ -78,7 +78,7 @@ public sealed class TrainCrnnCliTests
         var crnn = set.Describe(NetworkType.Crnn);
 
         var sequence = SequenceFeatures.Prepare(new FeaturePipeline(crnn.Profile).ExtractLogMel(WavReader.Read(File.ReadAllBytes(clip))));
-        var probabilities = set.PredictSequence(NetworkType.Crnn, sequence);
+        var probabilities = set.ClassifySequence(NetworkType.Crnn, sequence);
 
         Assert.That(probabilities, Has.Length.EqualTo(Emotions.Count));
         Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));

@@ -58,7 +58,7 @@ public sealed class TrainPitchCrnnCliTests
 
         var clip = Directory.GetFiles(folder.Combine("corpus", "Actor_01"), "*.wav").Order().First();
         var speech = new FeaturePipeline(set.Describe(NetworkType.Crnn).Profile).ExtractSpeech(WavReader.Read(File.ReadAllBytes(clip)));
-        var probabilities = set.PredictSequence(NetworkType.Crnn, speech.Sequence, speech.Functionals);
+        var probabilities = set.ClassifySequence(NetworkType.Crnn, speech.Sequence, speech.Functionals);
         Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));
     }
 

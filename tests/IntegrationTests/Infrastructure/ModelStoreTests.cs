@@ -32,12 +32,12 @@ public sealed class ModelStoreTests
         using var folder = new TempFolder();
         var store = new ModelStore(folder.Path);
         var first = TestModelSets.Save(store, seed: 1);
-        var before = store.LoadCurrent().Predict(NetworkType.Cnn, [TestModelSets.Input(5)])[0];
+        var before = store.LoadCurrent().ClassifyMany(NetworkType.Cnn, [TestModelSets.Input(5)])[0];
 
         Assert.Throws<IOException>(() => TestModelSets.Save(store, seed: 2, beforePointerSwap: _ => throw new IOException("simulated crash")));
 
         Assert.That(store.ReadPointer(), Is.EqualTo(first));
-        var after = store.LoadCurrent().Predict(NetworkType.Cnn, [TestModelSets.Input(5)])[0];
+        var after = store.LoadCurrent().ClassifyMany(NetworkType.Cnn, [TestModelSets.Input(5)])[0];
         Assert.That(after, Is.EqualTo(before));
     }
 

@@ -33,7 +33,7 @@ public sealed class TorchEmotionClassifierTests
 
         foreach (var network in NetworkTypes.MfccVector)
         {
-            var rows = classifier.Current.Predict(network, [TestModelSets.Input(1), TestModelSets.Input(2)]);
+            var rows = classifier.Current.ClassifyMany(network, [TestModelSets.Input(1), TestModelSets.Input(2)]);
 
             Assert.That(rows, Has.Length.EqualTo(2));
             foreach (var row in rows)
@@ -54,11 +54,11 @@ public sealed class TorchEmotionClassifierTests
         var set = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path }).Current;
         var inputs = Enumerable.Range(0, 10).Select(TestModelSets.Input).ToArray();
 
-        var batched = set.Predict(NetworkType.Cnn, inputs);
+        var batched = set.ClassifyMany(NetworkType.Cnn, inputs);
 
         for (int i = 0; i < inputs.Length; i++)
         {
-            Assert.That(batched[i], Is.EqualTo(set.Predict(NetworkType.Cnn, [inputs[i]])[0]).Within(1e-6f));
+            Assert.That(batched[i], Is.EqualTo(set.ClassifyMany(NetworkType.Cnn, [inputs[i]])[0]).Within(1e-6f));
         }
     }
 
@@ -69,13 +69,13 @@ public sealed class TorchEmotionClassifierTests
         TestModelSets.Save(new ModelStore(folder.Path), seed: 4);
         var set = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path }).Current;
         var inputs = Enumerable.Range(0, 64).Select(TestModelSets.Input).ToArray();
-        var expected = inputs.Select(x => NetworkTypes.MfccVector.Select(n => set.Predict(n, [x])[0]).ToArray()).ToArray();
+        var expected = inputs.Select(x => NetworkTypes.MfccVector.Select(n => set.ClassifyMany(n, [x])[0]).ToArray()).ToArray();
 
         var actual = new float[inputs.Length][][];
         Parallel.For(0, inputs.Length * 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, k =>
         {
             int i = k % inputs.Length;
-            actual[i] = NetworkTypes.MfccVector.Select(n => set.Predict(n, [inputs[i]])[0]).ToArray();
+            actual[i] = NetworkTypes.MfccVector.Select(n => set.ClassifyMany(n, [inputs[i]])[0]).ToArray();
             for (int n = 0; n < NetworkTypes.MfccVector.Count; n++)
             {
                 Assert.That(actual[i][n], Is.EqualTo(expected[i][n]).Within(1e-6f));
@@ -90,7 +90,7 @@ public sealed class TorchEmotionClassifierTests
         TestModelSets.Save(new ModelStore(folder.Path), seed: 3);
         var set = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path }).Current;
 
-        var e = Assert.Throws<ArgumentException>(() => set.Predict(NetworkType.Dnn, [new float[24]]));
+        var e = Assert.Throws<ArgumentException>(() => set.ClassifyMany(NetworkType.Dnn, [new float[24]]));
 
         Assert.That(e!.Message, Does.Contain("24 features").And.Contain("takes 25"));
     }
@@ -109,7 +109,7 @@ public sealed class TorchEmotionClassifierTests
 
         Assert.That(classifier.Current.Id, Is.EqualTo(second));
         Assert.That(held.Id, Is.EqualTo(first));
-        Assert.That(held.Predict(NetworkType.Dnn, [TestModelSets.Input(1)])[0].Sum(), Is.EqualTo(1f).Within(1e-5));
+        Assert.That(held.ClassifyMany(NetworkType.Dnn, [TestModelSets.Input(1)])[0].Sum(), Is.EqualTo(1f).Within(1e-5));
     }
 
     [Test]

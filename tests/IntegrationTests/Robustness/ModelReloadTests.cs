@@ -31,7 +31,7 @@ public sealed class ModelReloadTests
     private static Dictionary<NetworkType, float[]> ExpectedAnswers(string root, string setId)
     {
         var set = new ModelStore(root).Load(setId);
-        return NetworkTypes.MfccVector.ToDictionary(n => n, n => set.Predict(n, [Input])[0]);
+        return NetworkTypes.MfccVector.ToDictionary(n => n, n => set.ClassifyMany(n, [Input])[0]);
     }
 
     private static async Task WaitUntilServing(TorchEmotionClassifier classifier, string setId)

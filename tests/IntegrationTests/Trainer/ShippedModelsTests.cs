@@ -26,7 +26,7 @@ public sealed class ShippedModelsTests
             Assert.That(model.Metrics.Accuracy, Is.GreaterThan(1.0 / 8), "better than chance on unseen speakers");
         }
         var features = new FeaturePipeline(set.Manifest.Profile).ExtractMean(TestWav.Tone(200));
-        Assert.That(set.Predict(NetworkType.Cnn, [features])[0].Sum(), Is.EqualTo(1f).Within(1e-5));
+        Assert.That(set.ClassifyMany(NetworkType.Cnn, [features])[0].Sum(), Is.EqualTo(1f).Within(1e-5));
     }
 
     [Test]

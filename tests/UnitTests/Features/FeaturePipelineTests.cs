@@ -301,4 +301,13 @@ public sealed class FeaturePipelineTests
         for (var i = 0; i < expected.Length; i++)
             Assert.That(actual[i], Is.EqualTo(expected[i]).Within(tolerance * Math.Max(1, Math.Abs(expected[i]))), $"{stage}[{i}]");
     }
+
+    [Test]
+    public void For_SameProfileTwice_ReturnsTheOneSharedPipeline()
+    {
+        var first = FeaturePipeline.For(FeatureProfile.Compat);
+
+        Assert.That(FeaturePipeline.For(FeatureProfile.Compat with { }), Is.SameAs(first));
+        Assert.That(FeaturePipeline.For(FeatureProfile.Full), Is.Not.SameAs(first));
+    }
 }

@@ -103,7 +103,7 @@ public sealed class PitchTrackerTests
     {
         var clip = new AudioClip(Tones((double)samples / rate, rate, (180, 0.4)), rate);
 
-        var track = Tracker.Track(clip);
+        var track = Tracker.Track(FeatureProfile.Sequence, clip);
 
         Assert.That(track.Frames, Is.EqualTo(new FeaturePipeline(FeatureProfile.Sequence).ExtractLogMel(clip).Frames));
     }

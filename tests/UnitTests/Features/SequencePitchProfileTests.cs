@@ -29,7 +29,7 @@ public sealed class SequencePitchProfileTests
         var extracted = pipeline.ExtractSequence(clip);
         var old = SequenceFeatures.Prepare(pipeline.ExtractLogMel(clip));
 
-        Assert.That(pipeline.PitchTracker, Is.Null);
+        Assert.That(pipeline.Analyse(clip).Pitch, Is.Null);
         Assert.That(extracted.Coefficients, Is.EqualTo(old.Coefficients));
         Assert.That(extracted.Values.ToArray(), Is.EqualTo(old.Values.ToArray()));
     }
@@ -40,7 +40,7 @@ public sealed class SequencePitchProfileTests
     {
         var clip = Voice(rate);
         var logMel = new FeaturePipeline(FeatureProfile.Sequence).ExtractLogMel(clip);
-        var track = new PitchTracker(FeatureProfile.Sequence).Track(clip);
+        var track = new PitchTracker(FeatureProfile.Sequence).Track(FeatureProfile.Sequence, clip);
 
         var extracted = new FeaturePipeline(FeatureProfile.SequencePitch).ExtractSequence(clip);
         var expected = PitchFeatures.Prepare(logMel, track);

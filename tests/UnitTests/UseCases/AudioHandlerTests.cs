@@ -12,8 +12,7 @@ public sealed class AudioHandlerTests
     {
         var metrics = new PredictionMetrics();
         var options = new PredictionOptions { MaxInferenceBatch = 1 };
-        return new PredictFromAudioHandler(new FakeEmotionClassifier(models), new FeaturePipelines(),
-            new InferenceBatcher(options, metrics), metrics, options);
+        return new PredictFromAudioHandler(new FakeEmotionClassifier(models), metrics, options);
     }
 
     [Test]
@@ -22,7 +21,7 @@ public sealed class AudioHandlerTests
         var wav = File.ReadAllBytes(TestData.GoldenWav("speech_22050_s16.wav"));
         var handler = Handler(new FakeModelSet { Profile = FeatureProfile.Full });
 
-        var predictions = await handler.Handle(new PredictFromAudio("dnn", wav), CancellationToken.None);
+        var predictions = await handler.Handle(new PredictFromAudio(NetworkName.Parse("dnn"), wav), CancellationToken.None);
 
         var full = new FeaturePipeline(FeatureProfile.Full).ExtractMean(WavReader.Read(wav));
         var compat = new FeaturePipeline(FeatureProfile.Compat).ExtractMean(WavReader.Read(wav));
@@ -37,19 +36,8 @@ public sealed class AudioHandlerTests
         var handler = Handler(new FakeModelSet());
 
         var error = await Assert.ThrowsAsync<InvalidAudioException>(async () =>
-            await handler.Handle(new PredictFromAudio("CNN", "not a wav file"u8.ToArray()), CancellationToken.None));
+            await handler.Handle(new PredictFromAudio(NetworkName.Parse("CNN"), "not a wav file"u8.ToArray()), CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("RIFF"));
-    }
-
-    [Test]
-    public void FeaturePipelines_SameProfileTwice_ReturnsTheOneSharedPipeline()
-    {
-        var pipelines = new FeaturePipelines();
-
-        var first = pipelines.For(FeatureProfile.Compat);
-
-        Assert.That(pipelines.For(FeatureProfile.Compat with { }), Is.SameAs(first));
-        Assert.That(pipelines.For(FeatureProfile.Full), Is.Not.SameAs(first));
     }
 }

@@ -29,7 +29,15 @@ internal sealed class FakeModelSet(string id = "fake-set", params NetworkType[] 
     public ModelDescription Describe(NetworkType network) =>
         Models.FirstOrDefault(m => m.Network == network) ?? throw new NetworkNotAvailableException($"No {network.Name()} model in {Id}.");
 
-    public float[][] Predict(NetworkType network, IReadOnlyList<float[]> inputs)
+    public ValueTask<float[]> ClassifyAsync(NetworkType network, NetworkInput input, CancellationToken ct = default) =>
+        ValueTask.FromResult(input switch
+        {
+            MfccVector vector => ClassifyMany(network, [vector.Mfccs])[0],
+            SpeechSequence speech => ClassifySequence(network, speech.Sequence),
+            _ => throw new ArgumentException($"No network reads a {input.GetType().Name}."),
+        });
+
+    public float[][] ClassifyMany(NetworkType network, IReadOnlyList<float[]> inputs)
     {
         Describe(network);
         lock (ForwardPassSizes)
@@ -41,7 +49,7 @@ internal sealed class FakeModelSet(string id = "fake-set", params NetworkType[] 
     }
 
     /// <summary>The softmax of the sequence's first frame (its first eight bands).</summary>
-    public float[] PredictSequence(NetworkType network, FeatureMatrix sequence, float[]? functionals = null)
+    private float[] ClassifySequence(NetworkType network, FeatureMatrix sequence)
     {
         Describe(network);
         lock (ForwardPassSizes)

@@ -13,7 +13,7 @@ public sealed class HandlerTests
     private static PredictEmotionHandler PredictHandler(IEmotionClassifier classifier, int maxInferenceBatch = 1)
     {
         var metrics = new PredictionMetrics();
-        return new PredictEmotionHandler(classifier, new InferenceBatcher(new PredictionOptions { MaxInferenceBatch = maxInferenceBatch }, metrics), metrics);
+        return new PredictEmotionHandler(classifier, metrics);
     }
 
     [Test]
@@ -22,7 +22,7 @@ public sealed class HandlerTests
         var input = Vector(1, 2, 3, 4, 5, 6, 7, 8);
         var handler = PredictHandler(new FakeEmotionClassifier(new FakeModelSet()));
 
-        var predictions = await handler.Handle(new PredictEmotion("dnn", input), CancellationToken.None);
+        var predictions = await handler.Handle(new PredictEmotion(NetworkName.Parse("dnn"), input), CancellationToken.None);
 
         Assert.That(predictions.Select(p => p.Emotion), Is.EqualTo(Emotions.InLabelOrder));
         Assert.That(predictions.Select(p => p.Probability), Is.EqualTo(FakeModelSet.Softmax(input)));
@@ -34,7 +34,7 @@ public sealed class HandlerTests
     {
         var handler = PredictHandler(new FakeEmotionClassifier(null, "models/manifest.json is missing"));
 
-        var error = await Assert.ThrowsAsync<ModelsUnavailableException>(async () => await handler.Handle(new PredictEmotion("CNN", Vector()), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ModelsUnavailableException>(async () => await handler.Handle(new PredictEmotion(NetworkName.Parse("CNN"), Vector()), CancellationToken.None));
 
         Assert.That(error!.Message, Is.EqualTo("models/manifest.json is missing"));
     }
@@ -44,7 +44,7 @@ public sealed class HandlerTests
     {
         var handler = PredictHandler(new FakeEmotionClassifier(new FakeModelSet("dnn-only", NetworkType.Dnn)), maxInferenceBatch: 8);
 
-        await Assert.ThrowsAsync<NetworkNotAvailableException>(async () => await handler.Handle(new PredictEmotion("CNN", Vector()), CancellationToken.None));
+        await Assert.ThrowsAsync<NetworkNotAvailableException>(async () => await handler.Handle(new PredictEmotion(NetworkName.Parse("CNN"), Vector()), CancellationToken.None));
     }
 
     [Test]
@@ -54,7 +54,7 @@ public sealed class HandlerTests
         var handler = new PredictBatchHandler(new FakeEmotionClassifier(models), new PredictionMetrics());
         float[][] items = [Vector(3), Vector(0, 3), Vector(0, 0, 3)];
 
-        var results = await handler.Handle(new PredictBatch("CNN", items), CancellationToken.None);
+        var results = await handler.Handle(new PredictBatch(NetworkName.Parse("CNN"), items), CancellationToken.None);
 
         Assert.That(models.ForwardPassSizes, Is.EqualTo(new[] { 3 }));
         Assert.That(results.Select(r => r.MaxBy(p => p.Probability)!.Emotion), Is.EqualTo(new[] { Emotion.Angry, Emotion.Calm, Emotion.Disgust }));

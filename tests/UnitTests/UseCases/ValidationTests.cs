@@ -20,7 +20,7 @@ public sealed class ValidationTests
     [Test]
     public void PredictEmotion_UnknownNetwork_NamesTheField_AndTheValidNetworks()
     {
-        var errors = Errors(new PredictEmotionValidator(Loaded), new PredictEmotion("rnn", Vector()));
+        var errors = Errors(new PredictEmotionValidator(Loaded), new PredictEmotion(NetworkName.Parse("rnn"), Vector()));
 
         Assert.That(errors.Keys, Is.EqualTo(new[] { "networkType" }));
         Assert.That(errors["networkType"], Does.Contain("'rnn'").And.Contain("CNN, DNN"));
@@ -31,14 +31,14 @@ public sealed class ValidationTests
     [TestCase("Dnn")]
     public void PredictEmotion_NetworkInAnyCase_IsValid(string network)
     {
-        Assert.That(Errors(new PredictEmotionValidator(Loaded), new PredictEmotion(network, Vector())), Is.Empty);
+        Assert.That(Errors(new PredictEmotionValidator(Loaded), new PredictEmotion(NetworkName.Parse(network), Vector())), Is.Empty);
     }
 
     [TestCase("crnn")]
     [TestCase("CRNN")]
     public void PredictEmotion_AudioOnlyNetwork_IsRefusedWithAHintToSendAudio(string network)
     {
-        var errors = Errors(new PredictEmotionValidator(Loaded), new PredictEmotion(network, Vector()));
+        var errors = Errors(new PredictEmotionValidator(Loaded), new PredictEmotion(NetworkName.Parse(network), Vector()));
 
         Assert.That(errors.Keys, Is.EqualTo(new[] { "networkType" }));
         Assert.That(errors["networkType"], Does.Contain("CRNN network classifies audio only").And.Contain("audio/wav").And.Contain("CNN, DNN"));
@@ -47,7 +47,7 @@ public sealed class ValidationTests
     [Test]
     public void PredictBatch_AudioOnlyNetwork_IsRefused()
     {
-        var errors = Errors(new PredictBatchValidator(Loaded, new PredictionOptions()), new PredictBatch("Crnn", [Vector()]));
+        var errors = Errors(new PredictBatchValidator(Loaded, new PredictionOptions()), new PredictBatch(NetworkName.Parse("Crnn"), [Vector()]));
 
         Assert.That(errors.Keys, Is.EqualTo(new[] { "networkType" }));
         Assert.That(errors["networkType"], Does.Contain("audio only"));
@@ -56,7 +56,7 @@ public sealed class ValidationTests
     [Test]
     public void PredictFromAudio_AudioOnlyNetwork_IsValid()
     {
-        Assert.That(new PredictFromAudioValidator().Validate(new PredictFromAudio("crnn", [1, 2, 3])).IsValid, Is.True);
+        Assert.That(new PredictFromAudioValidator().Validate(new PredictFromAudio(NetworkName.Parse("crnn"), [1, 2, 3])).IsValid, Is.True);
     }
 
     [TestCase(0)]
@@ -64,7 +64,7 @@ public sealed class ValidationTests
     [TestCase(26)]
     public void PredictEmotion_WrongCount_NamesMfccs_AndTheExpectedCount(int count)
     {
-        var errors = Errors(new PredictEmotionValidator(Loaded), new PredictEmotion("DNN", Vector(count)));
+        var errors = Errors(new PredictEmotionValidator(Loaded), new PredictEmotion(NetworkName.Parse("DNN"), Vector(count)));
 
         Assert.That(errors.Keys, Is.EqualTo(new[] { "mfccs" }));
         Assert.That(errors["mfccs"], Does.Contain("25").And.Contain($"not {count}"));
@@ -73,7 +73,7 @@ public sealed class ValidationTests
     [Test]
     public void PredictEmotion_MissingVector_NamesMfccs()
     {
-        var errors = Errors(new PredictEmotionValidator(Loaded), new PredictEmotion("DNN", null));
+        var errors = Errors(new PredictEmotionValidator(Loaded), new PredictEmotion(NetworkName.Parse("DNN"), null));
 
         Assert.That(errors.Keys, Is.EqualTo(new[] { "mfccs" }));
         Assert.That(errors["mfccs"], Does.Contain("required"));
@@ -87,7 +87,7 @@ public sealed class ValidationTests
         var vector = Vector();
         vector[3] = value;
 
-        var errors = Errors(new PredictEmotionValidator(Loaded), new PredictEmotion("DNN", vector));
+        var errors = Errors(new PredictEmotionValidator(Loaded), new PredictEmotion(NetworkName.Parse("DNN"), vector));
 
         Assert.That(errors.Keys, Is.EqualTo(new[] { "mfccs[3]" }));
         Assert.That(errors["mfccs[3]"], Does.Contain("float range"));
@@ -98,7 +98,7 @@ public sealed class ValidationTests
     {
         var validator = new PredictBatchValidator(Loaded, new PredictionOptions { MaxBatchItems = 2 });
 
-        var errors = Errors(validator, new PredictBatch("CNN", [Vector(), Vector(), Vector()]));
+        var errors = Errors(validator, new PredictBatch(NetworkName.Parse("CNN"), [Vector(), Vector(), Vector()]));
 
         Assert.That(errors.Keys, Is.EqualTo(new[] { "items" }));
         Assert.That(errors["items"], Does.Contain("1 to 2 items, not 3"));
@@ -111,7 +111,7 @@ public sealed class ValidationTests
         var infinite = Vector();
         infinite[0] = float.PositiveInfinity;
 
-        var errors = Errors(validator, new PredictBatch("CNN", [Vector(), null, Vector(3), infinite]));
+        var errors = Errors(validator, new PredictBatch(NetworkName.Parse("CNN"), [Vector(), null, Vector(3), infinite]));
 
         Assert.That(errors.Keys, Is.EquivalentTo(new[] { "items[1].mfccs", "items[2].mfccs", "items[3].mfccs[0]" }));
     }
@@ -121,8 +121,8 @@ public sealed class ValidationTests
     {
         var validator = new PredictBatchValidator(Loaded, new PredictionOptions());
 
-        Assert.That(Errors(validator, new PredictBatch("CNN", [])).Keys, Is.EqualTo(new[] { "items" }));
-        Assert.That(Errors(validator, new PredictBatch("CNN", null)).Keys, Is.EqualTo(new[] { "items" }));
+        Assert.That(Errors(validator, new PredictBatch(NetworkName.Parse("CNN"), [])).Keys, Is.EqualTo(new[] { "items" }));
+        Assert.That(Errors(validator, new PredictBatch(NetworkName.Parse("CNN"), null)).Keys, Is.EqualTo(new[] { "items" }));
     }
 
     [Test]
@@ -136,7 +136,7 @@ public sealed class ValidationTests
             return ValueTask.FromResult<IReadOnlyList<EmotionPrediction>>([]);
         };
 
-        var error = await Assert.ThrowsAsync<ValidationException>(async () => await behavior.Handle(new PredictEmotion("rnn", Vector(3)), next, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ValidationException>(async () => await behavior.Handle(new PredictEmotion(NetworkName.Parse("rnn"), Vector(3)), next, CancellationToken.None));
 
         Assert.That(error!.Errors.Select(e => e.PropertyName), Is.EquivalentTo(new[] { "networkType", "mfccs" }));
         Assert.That(handled, Is.False);
@@ -148,7 +148,7 @@ public sealed class ValidationTests
         var behavior = new ValidationBehavior<PredictEmotion, IReadOnlyList<EmotionPrediction>>([new PredictEmotionValidator(Loaded)]);
         IReadOnlyList<EmotionPrediction> answer = [new EmotionPrediction(Emotion.Calm, 1f)];
 
-        var result = await behavior.Handle(new PredictEmotion("dnn", Vector()), (_, _) => ValueTask.FromResult(answer), CancellationToken.None);
+        var result = await behavior.Handle(new PredictEmotion(NetworkName.Parse("dnn"), Vector()), (_, _) => ValueTask.FromResult(answer), CancellationToken.None);
 
         Assert.That(result, Is.SameAs(answer));
     }

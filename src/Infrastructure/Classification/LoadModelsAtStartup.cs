@@ -1,8 +1,10 @@
 using EmotionRecognition.Application.Abstractions;
-using EmotionRecognition.Application.Features;
+using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Domain;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
-namespace EmotionRecognition.Api.Health;
+namespace EmotionRecognition.Infrastructure.Classification;
 
 /// <summary>
 /// Loads the models while the server starts, not on the first request, and runs one forward pass per
@@ -21,20 +23,9 @@ internal sealed class LoadModelsAtStartup(IEmotionClassifier classifier, ILogger
         var models = classifier.Current;
         foreach (var model in models.Models)
         {
-            if (model.Network.TakesMfccVector())
-            {
-                models.Predict(model.Network, [new float[model.Profile.CoefficientCount]]);
-            }
-            else
-            {
-                // One second of silence-level frames: the sequence network's first pass, with its own profile's rows
-                // (mel bands, and pitch rows where the profile has them).
-                var frames = 1 + model.Profile.SampleRateHz / model.Profile.HopLength;
-                var rows = model.Profile.MelBands + model.Profile.PitchRows;
-                // Profiles with pitch rows also give the clip's functionals, which a set with a functionals model needs.
-                var functionals = model.Profile.PitchRows > 0 ? new float[ClipFunctionals.Count(model.Profile.MelBands)] : null;
-                models.PredictSequence(model.Network, new FeatureMatrix(rows, frames, new float[rows * frames]), functionals);
-            }
+            // One second of silence through the whole road: decoding aside, what the first request would pay.
+            var rate = model.Profile.SampleRateHz;
+            models.ClassifyAsync(model.Network, new AudioClip(new float[rate], rate)).AsTask().GetAwaiter().GetResult();
         }
         logger.LogInformation("Model set {ModelSetId} ready: {Networks}", models.Id, string.Join(", ", models.Models.Select(m => m.Network.Name())));
         return Task.CompletedTask;

@@ -1,8 +1,9 @@
 using EmotionRecognition.Application.Abstractions;
 using EmotionRecognition.Application.UseCases;
+using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Domain;
 
-namespace EmotionRecognition.UnitTests.UseCases;
+namespace EmotionRecognition.IntegrationTests.Infrastructure;
 
 [TestFixture]
 public sealed class InferenceBatcherTests
@@ -16,7 +17,7 @@ public sealed class InferenceBatcherTests
         private readonly ManualResetEventSlim _release = new();
         private int _passes;
 
-        public HeldFirstPass(FakeModelSet models) => models.DuringForwardPass = () =>
+        public HeldFirstPass(RecordingModelSet models) => models.DuringForwardPass = () =>
         {
             if (Interlocked.Increment(ref _passes) == 1)
             {
@@ -41,7 +42,7 @@ public sealed class InferenceBatcherTests
     [Test]
     public async Task PredictAsync_RequestsQueuedDuringAPass_ShareTheNextPassAndGetTheirOwnRows()
     {
-        var models = new FakeModelSet();
+        var models = new RecordingModelSet();
         using var held = new HeldFirstPass(models);
         using var batcher = new InferenceBatcher(new PredictionOptions { MaxInferenceBatch = 64 }, new PredictionMetrics());
 
@@ -54,14 +55,14 @@ public sealed class InferenceBatcherTests
         Assert.That(models.ForwardPassSizes, Is.EqualTo(new[] { 1, 10 }));
         for (int i = 0; i < rows.Length; i++)
         {
-            Assert.That(rows[i], Is.EqualTo(FakeModelSet.Softmax(Input(i))), $"request {i}");
+            Assert.That(rows[i], Is.EqualTo(RecordingModelSet.Softmax(Input(i))), $"request {i}");
         }
     }
 
     [Test]
     public async Task PredictAsync_MoreQueuedThanMaxBatch_SplitsIntoPassesOfAtMostMax()
     {
-        var models = new FakeModelSet();
+        var models = new RecordingModelSet();
         using var held = new HeldFirstPass(models);
         using var batcher = new InferenceBatcher(new PredictionOptions { MaxInferenceBatch = 4 }, new PredictionMetrics());
 
@@ -77,7 +78,7 @@ public sealed class InferenceBatcherTests
     [Test]
     public async Task PredictAsync_QueuedForTwoNetworks_RunsOnePassPerNetwork()
     {
-        var models = new FakeModelSet();
+        var models = new RecordingModelSet();
         using var held = new HeldFirstPass(models);
         using var batcher = new InferenceBatcher(new PredictionOptions { MaxInferenceBatch = 64 }, new PredictionMetrics());
 
@@ -90,13 +91,13 @@ public sealed class InferenceBatcherTests
         var rows = await Task.WhenAll([first, .. queued]);
 
         Assert.That(models.ForwardPassSizes, Is.EqualTo(new[] { 1, 3, 3 }));
-        Assert.That(rows[5], Is.EqualTo(FakeModelSet.Softmax(Input(5))));
+        Assert.That(rows[5], Is.EqualTo(RecordingModelSet.Softmax(Input(5))));
     }
 
     [Test]
     public async Task PredictAsync_ModelThrows_EveryRequestInThePassGetsTheException()
     {
-        var models = new FakeModelSet("dnn-only", NetworkType.Dnn);
+        var models = new RecordingModelSet("dnn-only", NetworkType.Dnn);
         using var batcher = new InferenceBatcher(new PredictionOptions { MaxInferenceBatch = 8 }, new PredictionMetrics());
 
         await Assert.ThrowsAsync<NetworkNotAvailableException>(async () => await batcher.PredictAsync(models, NetworkType.Cnn, Input(0), CancellationToken.None));
@@ -105,7 +106,7 @@ public sealed class InferenceBatcherTests
     [Test]
     public async Task PredictAsync_CancelledWhileQueued_IsCancelledAndLeftOutOfThePass()
     {
-        var models = new FakeModelSet();
+        var models = new RecordingModelSet();
         using var held = new HeldFirstPass(models);
         using var batcher = new InferenceBatcher(new PredictionOptions { MaxInferenceBatch = 8 }, new PredictionMetrics());
         using var cancel = new CancellationTokenSource();
@@ -125,13 +126,13 @@ public sealed class InferenceBatcherTests
     [Test]
     public async Task PredictAsync_BatchingOff_RunsOnTheCallersThreadOnePassEach()
     {
-        var models = new FakeModelSet();
+        var models = new RecordingModelSet();
         using var batcher = new InferenceBatcher(new PredictionOptions { MaxInferenceBatch = 1 }, new PredictionMetrics());
 
         var row = await batcher.PredictAsync(models, NetworkType.Dnn, Input(3), CancellationToken.None);
         await batcher.PredictAsync(models, NetworkType.Dnn, Input(4), CancellationToken.None);
 
-        Assert.That(row, Is.EqualTo(FakeModelSet.Softmax(Input(3))));
+        Assert.That(row, Is.EqualTo(RecordingModelSet.Softmax(Input(3))));
         Assert.That(models.ForwardPassSizes, Is.EqualTo(new[] { 1, 1 }));
     }
 }

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using EmotionRecognition.Application.Abstractions;
+using EmotionRecognition.Application.UseCases;
 using EmotionRecognition.Domain;
 
-namespace EmotionRecognition.Application.UseCases;
+namespace EmotionRecognition.Infrastructure.Classification;
 
 /// <summary>
 /// Joins concurrent single predictions into one forward pass. A forward pass of a small network
@@ -45,7 +46,7 @@ public sealed class InferenceBatcher : IDisposable
         if (_worker is null)
         {
             _metrics.ForwardPass(1);
-            return ValueTask.FromResult(models.Predict(network, [input])[0]);
+            return ValueTask.FromResult(models.ClassifyMany(network, [input])[0]);
         }
         var pending = new Pending(models, network, input, ct);
         _queue.Enqueue(pending);
@@ -119,7 +120,7 @@ public sealed class InferenceBatcher : IDisposable
             try
             {
                 _metrics.ForwardPass(inputs.Count);
-                var rows = models.Predict(network, inputs);
+                var rows = models.ClassifyMany(network, inputs);
                 for (int i = 0; i < group.Count; i++)
                 {
                     group[i].TrySetResult(rows[i]);

@@ -1,8 +1,9 @@
 using EmotionRecognition.Application.Abstractions;
-using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Infrastructure.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
-namespace EmotionRecognition.Api.Health;
+namespace EmotionRecognition.Infrastructure.Classification;
 
 /// <summary>
 /// Serves a newly trained model set without a restart: every <c>[models] reload_poll_seconds</c> it asks
