@@ -83,17 +83,7 @@ public sealed class ModelStore(string root)
             var path = Path.Combine(staging, file);
             network.Module.save(path);
             FlushToDisk(path);
-            entries.Add(new NetworkEntry(
-                network.Network.Name(),
-                network.Architecture,
-                file,
-                Sha256Hex(path),
-                network.InputSize,
-                network.Standardization,
-                network.Training,
-                network.Metrics,
-                network.Profile,
-                network.Functionals));
+            entries.Add(Entry(network, Sha256Hex(path)));
         }
         var manifest = new ModelManifest(
             ModelManifest.CurrentFormatVersion, setId, createdAt, draft.Seed, draft.DataFingerprint,
@@ -109,6 +99,35 @@ public sealed class ModelStore(string root)
         Prune(keep: [setId, previous]);
         return setId;
     }
+
+    /// <summary>
+    /// The draft's networks served in this process exactly as the saved set will serve them, without writing anything:
+    /// cross-validation scores a fold through the classifier call the Api uses. The set uses the draft's modules (eval
+    /// mode) and does not own them.
+    /// </summary>
+    public static TorchModelSet InMemory(ModelSetDraft draft)
+    {
+        var entries = draft.Networks.Select(n => Entry(n, sha256: "")).ToArray();
+        var manifest = new ModelManifest(
+            ModelManifest.CurrentFormatVersion, "in-memory", DateTimeOffset.UtcNow, draft.Seed, draft.DataFingerprint,
+            draft.Profile, Emotions.AllLabels.ToArray(), entries);
+        var networks = draft.Networks.Zip(entries).ToDictionary(
+            p => p.First.Network,
+            p => new LoadedNetwork(p.First.Network, p.First.Module, p.First.Standardization, p.First.Profile ?? draft.Profile, p.Second));
+        return new TorchModelSet(manifest, networks);
+    }
+
+    private static NetworkEntry Entry(TrainedNetwork network, string sha256) => new(
+        network.Network.Name(),
+        network.Architecture,
+        WeightsFileName(network.Network),
+        sha256,
+        network.InputSize,
+        network.Standardization,
+        network.Training,
+        network.Metrics,
+        network.Profile,
+        network.Functionals);
 
     /// <summary>The set id <c>current</c> names, or null when there is no pointer yet.</summary>
     public string? ReadPointer()

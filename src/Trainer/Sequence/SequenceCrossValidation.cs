@@ -40,14 +40,19 @@ internal static class SequenceCrossValidation
             string parts = "";
             using (fit.Module)
             {
-                var probabilities = SequenceTrainer.PredictProbabilities(fit.Module, test.Features);
+                // Scored through the classifier call the Api serves with, on the fold's networks and functionals model as the
+                // saved set would carry them: what is evaluated is what is served.
+                var served = ModelStore.InMemory(new ModelSetDraft(0, "", FeatureProfile.Compat, [new TrainedNetwork(
+                    NetworkType.Crnn, fit.Architecture, fit.Module, null, new TrainingRun([], [], 0, 0, 0), null, CrnnTraining.ProfileFor(options), functionals)]));
+                var probabilities = testClips.Select(c => served.ClassifyAsync(NetworkType.Crnn, new SpeechSequence(c.Features, c.Functionals))
+                    .AsTask().GetAwaiter().GetResult()).ToArray();
                 if (functionals is not null)
                 {
                     // Each part's own accuracy too, so the log shows what the mix adds.
+                    var networks = SequenceTrainer.PredictProbabilities(fit.Module, test.Features);
                     var own = testClips.Select(c => functionals.Probabilities(c.Functionals!)).ToArray();
-                    parts = $" (networks alone {Accuracy((test.Classes, probabilities.Select(Probabilities.ArgMax).ToArray())):P1}, " +
+                    parts = $" (networks alone {Accuracy((test.Classes, networks.Select(Probabilities.ArgMax).ToArray())):P1}, " +
                         $"functionals alone {Accuracy((test.Classes, own.Select(Probabilities.ArgMax).ToArray())):P1})";
-                    probabilities = probabilities.Select((p, i) => functionals.Mix(p, testClips[i].Functionals!)).ToArray();
                 }
                 results.Add((test.Classes, probabilities.Select(Probabilities.ArgMax).ToArray()));
             }
