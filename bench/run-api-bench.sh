@@ -6,7 +6,10 @@
 #       MODELS_DIR  a trained models folder (default: the repository's models/)
 #       DURATION    per cell, wrk syntax (default 10s);   CONNS default: 16 64
 #   Env: API_PORT (8081), PEER_PORT (8090), SKIP_PEER=1, API_ARGS (extra arguments for the Api,
-#        e.g. "--Prediction:MaxInferenceBatch=1" to measure without the micro-batcher).
+#        e.g. "--Prediction:MaxInferenceBatch=1" to measure without the micro-batcher),
+#        AUDIO_CONNS (connections for the audio route, default "4 16"; empty skips it), AUDIO_WAV (the
+#        upload; default: RAVDESS Actor_01/03-01-05-01-01-01-01.wav made 3.7 s at 48 kHz by sox `rate -v`),
+#        ONLY_AUDIO=1 (skip the MFCC-vector routes and the peer, only /init/configuration beside CRNN).
 # Needs: dotnet, wrk, and for the peer `apt-get install -y python3-falcon gunicorn python3-torch wrk`.
 # Starts both servers on 127.0.0.1 only and stops exactly the processes it started.
 set -euo pipefail
@@ -37,14 +40,30 @@ run() { # name base path conns
   echo "RESULT server=$1 path=$3 conns=$4 ${line#RESULT }" | tee -a "$RESULTS"
 }
 
+# The audio route: POST /prediction/CRNN with a 3.7 s 48 kHz WAV (decode, resample, features, networks).
+read -r -a AUDIO_CONN_LIST <<< "${AUDIO_CONNS-4 16}"
+if [ ${#AUDIO_CONN_LIST[@]} -gt 0 ]; then
+  WAV=${AUDIO_WAV:-$OUT/clip-48k.wav}
+  if [ -z "${AUDIO_WAV:-}" ]; then
+    sox "$KIT/../ravdess/Actor_01/03-01-05-01-01-01-01.wav" -r 48000 "$WAV" rate -v pad 0 3.7 trim 0 3.7
+  fi
+  echo "# audio upload: $WAV, $(soxi -r "$WAV") Hz, $(soxi -D "$WAV") s, $(stat -c %s "$WAV") bytes"
+  AUDIO_WAV=$WAV wrk -t1 -c4 -d2s --timeout 10s -s "$ROOT/bench/audio.lua" "$API/prediction/CRNN" >/dev/null
+  for c in "${AUDIO_CONN_LIST[@]}"; do
+    line=$(AUDIO_WAV=$WAV wrk -t1 -c"$c" -d"$DUR" --timeout 10s --latency -s "$ROOT/bench/audio.lua" "$API/prediction/CRNN" | grep '^RESULT ')
+    echo "RESULT server=api path=/prediction/CRNN(wav) conns=$c ${line#RESULT }" | tee -a "$RESULTS"
+  done
+fi
+
 # Warm both up (JIT, first allocations), unmeasured.
 "$KIT/load.sh" "$API" /prediction/DNN 2s 16 1 >/dev/null
 "$KIT/load.sh" "$API" /prediction/CNN 2s 16 1 >/dev/null
-for path in /prediction/DNN /prediction/CNN /init/configuration; do
+if [ -n "${ONLY_AUDIO:-}" ]; then ROUTES=(/init/configuration); else ROUTES=(/prediction/DNN /prediction/CNN /init/configuration); fi
+for path in "${ROUTES[@]}"; do
   for c in "${CONNS[@]}"; do run api "$API" "$path" "$c"; done
 done
 
-if [ -z "${SKIP_PEER:-}" ]; then
+if [ -z "${SKIP_PEER:-}" ] && [ -z "${ONLY_AUDIO:-}" ]; then
   "$KIT/peer/run.sh" "$PEER_PORT" >"$OUT/peer.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 100); do curl -sf "$PEER/configuration/init" >/dev/null && break; sleep 0.2; done

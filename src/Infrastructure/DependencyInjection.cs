@@ -4,6 +4,7 @@ using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Infrastructure.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,9 +22,12 @@ public static class DependencyInjection
         var models = ModelsOptions.From(configuration);
         services.AddSingleton(models);
         services.AddSingleton<IOptions<ModelsOptions>>(Options.Create(models));
+        // The batcher's tuning and metrics are the prediction use cases' (AddApplication); defaults when hosted alone.
+        services.TryAddSingleton(new PredictionOptions());
+        services.TryAddSingleton<PredictionMetrics>();
         services.AddSingleton<InferenceBatcher>();
         services.AddSingleton<IEmotionClassifier>(sp => new TorchEmotionClassifier(
-            models, sp.GetRequiredService<ILogger<TorchEmotionClassifier>>(), sp.GetRequiredService<InferenceBatcher>()));
+            models, sp.GetService<ILogger<TorchEmotionClassifier>>(), sp.GetRequiredService<InferenceBatcher>()));
         services.AddHostedService<LoadModelsAtStartup>();
         services.AddHostedService<ReloadModelsOnChange>();
         return services;

@@ -1,45 +1,41 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 
 namespace EmotionRecognition.Application.Audio;
 
 /// <summary>
-/// Sample-rate conversion by band-limited interpolation (J. O. Smith, "Digital Audio
-/// Resampling"), ported from resampy 0.4.2 with its <c>kaiser_fast</c> filter — what
-/// <c>librosa.load(sr=…, res_type='kaiser_fast')</c> used to train the original models.
-/// Other resamplers move mean MFCCs by 3 to 9, so this is a port, not an approximation.
+/// Sample-rate conversion by band-limited interpolation with resampy 0.4.2's <c>kaiser_fast</c>
+/// filter (<see cref="KaiserFastFilter"/>) at resampy's filter positions, computed polyphase:
+/// every output phase's weights come from a <see cref="ResamplerPhaseTable"/>, and eight
+/// outputs that share a phase are summed at once in two Vector256 of double.
 /// <para>
-/// The filter is the right half of a windowed sinc with 24 zero crossings and 512 table points
-/// per crossing: <c>h[i] = r·sinc(r·xᵢ)·kaiser(i)</c>, <c>xᵢ = 24·i/(24·512)</c>,
-/// i = 0..24·512, rolloff r = 0.868212 (the cut-off as a fraction of Nyquist), and kaiser the
-/// right half of a symmetric Kaiser window of 2·24·512+1 points with β = 9.90322. Between table
-/// points the filter is interpolated linearly using forward differences (the last one 0).
+/// Output t sits at input time t·sr_in/sr_out; with n its integer part, the left wing sums
+/// <c>x[n−i]</c> and the right wing <c>x[n+1+k]</c>, as far as the table and the signal reach.
+/// Downsampling by ratio ρ &lt; 1 stretches the filter (table stepped by ⌊ρ·512⌋, weights
+/// scaled by ρ) so its cut-off falls to the new Nyquist. resampy produces ⌊n·sr_out/sr_in⌋ samples;
+/// librosa then zero-pads or cuts to ⌈n·sr_out/sr_in⌉, and so do we.
 /// </para>
 /// <para>
-/// Output sample t sits at input time <c>t·sr_in/sr_out</c> (in input samples); with n its integer
-/// part, the left wing sums <c>x[n−i]</c> and the right wing <c>x[n+1+k]</c>, as far as both the
-/// table and the signal reach. Downsampling by ratio ρ &lt; 1 stretches the filter (table
-/// stepped by ⌊ρ·512⌋ instead of 512, weights scaled by ρ) so its cut-off falls to the new Nyquist.
-/// resampy produces ⌊n·sr_out/sr_in⌋ samples; librosa then zero-pads or cuts to
-/// ⌈n·sr_out/sr_in⌉, and so do we.
+/// Agreement with resampy: the same double weights at the same positions (the fraction taken
+/// exactly as a ratio of integers, where resampy multiplies t by a rounded 1/ρ), the same double
+/// products and the same float32 running sum rounded after every term in resampy's order, so the
+/// samples are resampy's except where the last bits of a weight decide a float32 rounding
+/// (docs/benchmarks.md has the measured agreement).
 /// </para>
-/// <para>
-/// Precision: the table, the interpolated weights and each product are double, but resampy's output
-/// buffer has the input's dtype (float32), so its running sum <c>y[t] += w·x</c> is rounded to float32
-/// after every term. We do the same: on the golden 16 kHz tone this reproduces resampy's samples
-/// bit for bit, where a double accumulator left differences of one float32 ulp that moved the MFCCs
-/// by up to 6.5e-5 (relative) instead of 8e-6.
-/// </para>
-/// The table is built once and never written again, so calls may run on any thread.
+/// The tables for the rates phones, browsers and the corpus use (48, 44.1, 16 and 8 kHz to
+/// 22.05 kHz) are built once and shared read-only; other rates get a table per call. Scratch is
+/// per call, so calls may run on any thread.
 /// </summary>
 public static class Resampler
 {
-    private const int ZeroCrossings = 24;
-    private const int TablePointsPerCrossing = 512;  // resampy "precision" 9: 2^9
-    private const double Rolloff = 0.868212;
-    private const double KaiserBeta = 9.90322;
+    private static readonly (int FromRateHz, int ToRateHz)[] CommonConversions =
+        [(48000, 22050), (44100, 22050), (16000, 22050), (8000, 22050)];
 
-    /// <summary>The right half of the interpolation filter, h[0] at time 0 (24·512 + 1 points).</summary>
-    private static readonly double[] HalfWindow = BuildKaiserFastHalfWindow();
+    private static readonly Lazy<ResamplerPhaseTable>[] CommonTables =
+        CommonConversions.Select(c => new Lazy<ResamplerPhaseTable>(() => new ResamplerPhaseTable(c.FromRateHz, c.ToRateHz, store: true))).ToArray();
 
     /// <summary>Converts <paramref name="samples"/> from <paramref name="fromRateHz"/> to <paramref name="toRateHz"/>.</summary>
     /// <returns>⌈n·to/from⌉ samples; the input itself (copied) when the rates are equal.</returns>
@@ -49,7 +45,7 @@ public static class Resampler
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(toRateHz);
         if (fromRateHz == toRateHz)
             return samples.ToArray();
-        if ((long)toRateHz * TablePointsPerCrossing < fromRateHz)
+        if ((long)toRateHz * KaiserFastFilter.TablePointsPerCrossing < fromRateHz)
             throw new ArgumentOutOfRangeException(nameof(toRateHz), toRateHz, "Downsampling by more than 512:1 leaves the filter table no step.");
 
         // librosa.resample: ratio and target length in float64 exactly as Python computes them.
@@ -62,196 +58,154 @@ public static class Resampler
         if (resampledLength == 0)
             return output;
 
-        // For downsampling resampy scales a copy of the table by the ratio, then takes its differences.
-        var tableLength = HalfWindow.Length;
-        var rented = ArrayPool<double>.Shared.Rent(2 * tableLength);
-        try
-        {
-            var window = rented.AsSpan(0, tableLength);
-            var delta = rented.AsSpan(tableLength, tableLength);
-            var weightScale = Math.Min(1.0, sampleRatio);
-            for (var i = 0; i < tableLength; i++)
-                window[i] = sampleRatio < 1 ? sampleRatio * HalfWindow[i] : HalfWindow[i];
-            for (var i = 0; i < tableLength - 1; i++)
-                delta[i] = window[i + 1] - window[i];
-            delta[tableLength - 1] = 0;
-
-            Interpolate(samples, output.AsSpan(0, resampledLength), window, delta, weightScale, 1.0 / sampleRatio);
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(rented);
-        }
-
+        var table = TableFor(fromRateHz, toRateHz, resampledLength);
+        Interpolate(table, samples, output.AsSpan(0, resampledLength));
         return output;
     }
 
-    /// <summary>Where output sample t reads the filter: resampy's per-sample set-up in <c>_resample_loop</c>.</summary>
-    /// <param name="N">The input sample at or before the output instant.</param>
-    /// <param name="LeftOffset">Table index of the weight for x[N] (distance frac, in table points).</param>
-    /// <param name="LeftEta">Fraction between table points for the left wing (linear interpolation).</param>
-    /// <param name="LeftCount">Terms x[N], x[N−1], … that both the table and the signal reach.</param>
-    /// <param name="RightOffset">Table index of the weight for x[N+1] (distance scale − frac).</param>
-    /// <param name="RightEta">Fraction between table points for the right wing.</param>
-    /// <param name="RightCount">Terms x[N+1], x[N+2], … that both reach.</param>
-    private readonly record struct Taps(int N, int LeftOffset, double LeftEta, int LeftCount, int RightOffset, double RightEta, int RightCount)
+    private static ResamplerPhaseTable TableFor(int fromRateHz, int toRateHz, int outputLength)
     {
-        public static Taps At(int t, double timeIncrement, double scale, int indexStep, int tableLength, int inputLength)
-        {
-            var time = t * timeIncrement;
-            var n = (int)time;
-
-            // Left wing: x[n], x[n−1], … at distances frac, frac + 1, … input samples (frac scaled for downsampling).
-            var frac = scale * (time - n);
-            var indexFrac = frac * TablePointsPerCrossing;
-            var leftOffset = (int)indexFrac;
-            var leftEta = indexFrac - leftOffset;
-            var leftCount = Math.Min(n + 1, (tableLength - leftOffset) / indexStep);
-
-            // Right wing: x[n+1], x[n+2], … at distances (scale − frac), …
-            frac = scale - frac;
-            indexFrac = frac * TablePointsPerCrossing;
-            var rightOffset = (int)indexFrac;
-            var rightEta = indexFrac - rightOffset;
-            var rightCount = Math.Min(inputLength - n - 1, (tableLength - rightOffset) / indexStep);
-
-            return new Taps(n, leftOffset, leftEta, leftCount, rightOffset, rightEta, rightCount);
-        }
+        var common = Array.IndexOf(CommonConversions, (fromRateHz, toRateHz));
+        if (common >= 0)
+            return CommonTables[common].Value;
+        // Storing every phase's weights pays when every phase is used, i.e. the output spans a period.
+        var phases = toRateHz / (int)System.Numerics.BigInteger.GreatestCommonDivisor(fromRateHz, toRateHz);
+        return new ResamplerPhaseTable(fromRateHz, toRateHz, store: phases <= outputLength);
     }
 
     /// <summary>
-    /// resampy's <c>_resample_loop</c>: <c>y[t] = Σᵢ (h[o+i·step] + η·Δh[o+i·step])·x[n−i] + Σₖ (…)·x[n+1+k]</c>.
-    /// Each output's float32 running sum is a serial chain of convert–add–round steps, so four outputs
-    /// are summed in lockstep (each still strictly in resampy's order: left wing, then right wing)
-    /// to keep the core busy; the few terms where their counts differ are finished one by one.
+    /// resampy's <c>_resample_loop</c>, <c>y[t] = Σᵢ wᵢ·x[n−i] + Σₖ w′ₖ·x[n+1+k]</c> with the float32
+    /// running sum rounded after every term in resampy's order, eight outputs at once: the output is
+    /// cut into eight segments of whole periods, so outputs s of the eight segments share a phase (one
+    /// broadcast weight per term) and read one row of an input copy interleaved by segment
+    /// (<c>X[u][l] = x[l·D + u − front]</c>). Each output is a serial chain of add–round steps, so
+    /// four consecutive s are summed at once (eight vector chains) to keep the core busy.
     /// </summary>
-    /// <param name="scale">min(1, ratio): the filter's time scale relative to the input rate.</param>
-    /// <param name="timeIncrement">Input samples per output sample, 1/ratio.</param>
-    private static unsafe void Interpolate(
-        ReadOnlySpan<float> input, Span<float> output, ReadOnlySpan<double> window, ReadOnlySpan<double> delta, double scale, double timeIncrement)
+    private static unsafe void Interpolate(ResamplerPhaseTable table, ReadOnlySpan<float> input, Span<float> output)
     {
-        var tableLength = window.Length;
-        var step = (int)(scale * TablePointsPerCrossing);
-        var inputLength = input.Length;
+        const int lanes = 8;    // segments: one output of each in two Vector256<double>
+        const int chains = 4;   // consecutive outputs of a segment in flight
+        var phases = table.Phases;
+        var periodsPerSegment = (output.Length + (long)lanes * phases - 1) / ((long)lanes * phases);
+        var segmentOutputs = (int)(periodsPerSegment * phases);
+        var segmentInputs = periodsPerSegment * table.InputsPerPeriod;
+        var front = table.LeftTaps - 1;
+        // Centres stay below segmentInputs (plus the chains run past the segment's end); the right wing reads beyond.
+        var rowCount = checked((int)(segmentInputs + front + table.RightTaps + 2 + (long)chains * table.InputsPerPeriod / phases + 1));
+        var rowLength = table.RowLength;
 
-        fixed (float* x = input, y = output)
-        fixed (double* h = window, dh = delta)
+        var interleaved = ArrayPool<double>.Shared.Rent(rowCount * lanes);
+        var scratch = table.IsStored ? null : ArrayPool<double>.Shared.Rent(chains * rowLength);
+        try
         {
-            var t = 0;
-            for (; t + 4 <= output.Length; t += 4)
+            for (var lane = 0; lane < lanes; lane++)
             {
-                var a = Taps.At(t, timeIncrement, scale, step, tableLength, inputLength);
-                var b = Taps.At(t + 1, timeIncrement, scale, step, tableLength, inputLength);
-                var c = Taps.At(t + 2, timeIncrement, scale, step, tableLength, inputLength);
-                var d = Taps.At(t + 3, timeIncrement, scale, step, tableLength, inputLength);
-                float sa = 0, sb = 0, sc = 0, sd = 0;   // float32, rounded after every term, as resampy's y[t] += …
-
-                var common = Math.Min(Math.Min(a.LeftCount, b.LeftCount), Math.Min(c.LeftCount, d.LeftCount));
-                for (var i = 0; i < common; i++)
+                var first = lane * segmentInputs - front;
+                for (var u = 0; u < rowCount; u++)
                 {
-                    var offset = i * step;
-                    sa = (float)(sa + (h[a.LeftOffset + offset] + a.LeftEta * dh[a.LeftOffset + offset]) * x[a.N - i]);
-                    sb = (float)(sb + (h[b.LeftOffset + offset] + b.LeftEta * dh[b.LeftOffset + offset]) * x[b.N - i]);
-                    sc = (float)(sc + (h[c.LeftOffset + offset] + c.LeftEta * dh[c.LeftOffset + offset]) * x[c.N - i]);
-                    sd = (float)(sd + (h[d.LeftOffset + offset] + d.LeftEta * dh[d.LeftOffset + offset]) * x[d.N - i]);
+                    var index = first + u;
+                    interleaved[u * lanes + lane] = index >= 0 && index < input.Length ? input[(int)index] : 0.0;
                 }
-
-                sa = LeftWing(sa, a, common, step, x, h, dh);
-                sb = LeftWing(sb, b, common, step, x, h, dh);
-                sc = LeftWing(sc, c, common, step, x, h, dh);
-                sd = LeftWing(sd, d, common, step, x, h, dh);
-
-                common = Math.Min(Math.Min(a.RightCount, b.RightCount), Math.Min(c.RightCount, d.RightCount));
-                for (var k = 0; k < common; k++)
-                {
-                    var offset = k * step;
-                    sa = (float)(sa + (h[a.RightOffset + offset] + a.RightEta * dh[a.RightOffset + offset]) * x[a.N + k + 1]);
-                    sb = (float)(sb + (h[b.RightOffset + offset] + b.RightEta * dh[b.RightOffset + offset]) * x[b.N + k + 1]);
-                    sc = (float)(sc + (h[c.RightOffset + offset] + c.RightEta * dh[c.RightOffset + offset]) * x[c.N + k + 1]);
-                    sd = (float)(sd + (h[d.RightOffset + offset] + d.RightEta * dh[d.RightOffset + offset]) * x[d.N + k + 1]);
-                }
-
-                y[t] = RightWing(sa, a, common, step, x, h, dh);
-                y[t + 1] = RightWing(sb, b, common, step, x, h, dh);
-                y[t + 2] = RightWing(sc, c, common, step, x, h, dh);
-                y[t + 3] = RightWing(sd, d, common, step, x, h, dh);
             }
 
-            for (; t < output.Length; t++)
+            ReadOnlySpan<double> weightRows = table.IsStored ? table.Rows : scratch;
+            fixed (double* x = interleaved)
+            fixed (double* stored = weightRows)
+            fixed (float* y = output)
             {
-                var taps = Taps.At(t, timeIncrement, scale, step, tableLength, inputLength);
-                y[t] = RightWing(LeftWing(0, taps, 0, step, x, h, dh), taps, 0, step, x, h, dh);
+                for (var s = 0; s < segmentOutputs; s += chains)
+                {
+                    var p0 = Setup(table, s, x, front, stored, scratch, 0, out var w0);
+                    var p1 = Setup(table, s + 1, x, front, stored, scratch, 1, out var w1);
+                    var p2 = Setup(table, s + 2, x, front, stored, scratch, 2, out var w2);
+                    var p3 = Setup(table, s + 3, x, front, stored, scratch, 3, out var w3);
+                    // Two vectors per output s (segments 0-3 and 4-7): eight add-round chains in flight.
+                    Vector256<double> a0 = default, b0 = default, a1 = default, b1 = default;
+                    Vector256<double> a2 = default, b2 = default, a3 = default, b3 = default;
+
+                    // Left wings: x[n], x[n−1], …
+                    for (var i = 0; i < table.LeftTaps; i++)
+                    {
+                        var back = i * lanes;
+                        Accumulate(ref a0, ref b0, w0[i], p0 - back);
+                        Accumulate(ref a1, ref b1, w1[i], p1 - back);
+                        Accumulate(ref a2, ref b2, w2[i], p2 - back);
+                        Accumulate(ref a3, ref b3, w3[i], p3 - back);
+                    }
+
+                    // Right wings: x[n+1], x[n+2], …
+                    w0 += table.LeftTaps;
+                    w1 += table.LeftTaps;
+                    w2 += table.LeftTaps;
+                    w3 += table.LeftTaps;
+                    for (var k = 0; k < table.RightTaps; k++)
+                    {
+                        var ahead = (k + 1) * lanes;
+                        Accumulate(ref a0, ref b0, w0[k], p0 + ahead);
+                        Accumulate(ref a1, ref b1, w1[k], p1 + ahead);
+                        Accumulate(ref a2, ref b2, w2[k], p2 + ahead);
+                        Accumulate(ref a3, ref b3, w3[k], p3 + ahead);
+                    }
+
+                    Write(a0, b0, s, segmentOutputs, y, output.Length);
+                    Write(a1, b1, s + 1, segmentOutputs, y, output.Length);
+                    Write(a2, b2, s + 2, segmentOutputs, y, output.Length);
+                    Write(a3, b3, s + 3, segmentOutputs, y, output.Length);
+                }
             }
         }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(interleaved);
+            if (scratch is not null)
+                ArrayPool<double>.Shared.Return(scratch);
+        }
     }
 
-    /// <summary>Adds left-wing terms <paramref name="from"/>.. of one output to its running float32 sum.</summary>
-    private static unsafe float LeftWing(float sum, in Taps taps, int from, int step, float* x, double* h, double* dh)
+    /// <summary>Where chain <paramref name="chain"/>'s output <paramref name="s"/> reads: its centre row x[n] and its weights.</summary>
+    private static unsafe double* Setup(
+        ResamplerPhaseTable table, int s, double* x, int front, double* stored, double[]? scratch, int chain, out double* weights)
     {
-        for (var i = from; i < taps.LeftCount; i++)
+        var phase = s % table.Phases;
+        var centre = (long)(s / table.Phases) * table.InputsPerPeriod + table.Centre(phase);
+        if (scratch is null)
         {
-            var tap = taps.LeftOffset + i * step;
-            sum = (float)(sum + (h[tap] + taps.LeftEta * dh[tap]) * x[taps.N - i]);
+            weights = stored + (long)phase * table.RowLength;
+        }
+        else
+        {
+            table.BuildRow(phase, scratch.AsSpan(chain * table.RowLength, table.RowLength));
+            weights = stored + chain * table.RowLength;
         }
 
-        return sum;
+        return x + (centre + front) * 8;
     }
 
-    /// <summary>Adds right-wing terms <paramref name="from"/>.. of one output to its running float32 sum.</summary>
-    private static unsafe float RightWing(float sum, in Taps taps, int from, int step, float* x, double* h, double* dh)
+    /// <summary>One term of eight running sums: <c>sum = float32(sum + w·x)</c>, segments 0-3 in <paramref name="low"/>, 4-7 in <paramref name="high"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Accumulate(ref Vector256<double> low, ref Vector256<double> high, double weight, double* x)
     {
-        for (var k = from; k < taps.RightCount; k++)
+        var w = Vector256.Create(weight);
+        low = RoundToSingle(low + w * Vector256.Load(x));
+        high = RoundToSingle(high + w * Vector256.Load(x + 4));
+    }
+
+    /// <summary>Stores output s of each segment that exists.</summary>
+    private static unsafe void Write(Vector256<double> low, Vector256<double> high, int s, int segmentOutputs, float* y, int length)
+    {
+        if (s >= segmentOutputs)
+            return;
+        for (var lane = 0; lane < 8; lane++)
         {
-            var tap = taps.RightOffset + k * step;
-            sum = (float)(sum + (h[tap] + taps.RightEta * dh[tap]) * x[taps.N + k + 1]);
+            var t = (long)lane * segmentOutputs + s;
+            if (t < length)
+                y[t] = (float)(lane < 4 ? low.GetElement(lane) : high.GetElement(lane - 4));
         }
-
-        return sum;
     }
 
-    /// <summary>resampy's <c>sinc_window(num_zeros=24, precision=9, rolloff=0.868212, window=kaiser(β=9.90322))</c>.</summary>
-    private static double[] BuildKaiserFastHalfWindow()
-    {
-        var pointCount = ZeroCrossings * TablePointsPerCrossing;   // n
-        var halfWindow = new double[pointCount + 1];
-        var besselAtBeta = BesselI0(KaiserBeta);
-        for (var i = 0; i <= pointCount; i++)
-        {
-            // np.linspace(0, num_zeros, n + 1): time in zero crossings.
-            var x = i == pointCount ? ZeroCrossings : i * ((double)ZeroCrossings / pointCount);
-            var sinc = Sinc(Rolloff * x);
-            // Kaiser window of length 2n+1 at index n+i: I0(β·√(1 − (i/n)²)) / I0(β).
-            var ratio = (double)i / pointCount;
-            var kaiser = BesselI0(KaiserBeta * Math.Sqrt(1 - ratio * ratio)) / besselAtBeta;
-            halfWindow[i] = Rolloff * sinc * kaiser;
-        }
-
-        return halfWindow;
-    }
-
-    /// <summary>Normalised sinc, sin(πx)/(πx), 1 at 0 (numpy's <c>sinc</c>).</summary>
-    private static double Sinc(double x)
-    {
-        if (x == 0)
-            return 1.0;
-        var px = Math.PI * x;
-        return Math.Sin(px) / px;
-    }
-
-    /// <summary>Modified Bessel function of the first kind, order 0: Σₖ ((x/2)^k / k!)², summed to double precision.</summary>
-    internal static double BesselI0(double x)
-    {
-        var quarterSquare = x * x / 4;
-        var term = 1.0;
-        var sum = 1.0;
-        for (var k = 1; k < 500; k++)
-        {
-            term *= quarterSquare / ((double)k * k);
-            sum += term;
-            if (term < sum * 1e-17)
-                break;
-        }
-
-        return sum;
-    }
+    /// <summary>Rounds each lane to float32 and back: resampy stores its running sum in a float32 array.</summary>
+    private static Vector256<double> RoundToSingle(Vector256<double> value) =>
+        Avx.IsSupported
+            ? Avx.ConvertToVector256Double(Avx.ConvertToVector128Single(value))
+            : Vector256.Create((double)(float)value[0], (double)(float)value[1], (double)(float)value[2], (double)(float)value[3]);
 }

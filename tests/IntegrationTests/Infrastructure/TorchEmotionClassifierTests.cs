@@ -139,7 +139,8 @@ public sealed class TorchEmotionClassifierTests
         using var provider = new ServiceCollection().AddInfrastructure(configuration).BuildServiceProvider();
 
         var classifier = provider.GetRequiredService<IEmotionClassifier>();
-        Assert.That(classifier, Is.SameAs(provider.GetRequiredService<TorchEmotionClassifier>()));
+        Assert.That(classifier, Is.InstanceOf<TorchEmotionClassifier>());
+        Assert.That(provider.GetRequiredService<IEmotionClassifier>(), Is.SameAs(classifier));
         Assert.That(provider.GetRequiredService<ModelsOptions>().Path, Is.EqualTo(folder.Combine("trained")));
         Assert.That(classifier.Current.Models, Has.Count.EqualTo(NetworkTypes.All.Count));
     }
