@@ -94,7 +94,7 @@ public sealed class FunctionalsServingTests
 
         var e = Assert.Throws<ArgumentException>(() => mixed.ClassifySequence(NetworkType.Crnn, Clip(40)));
 
-        Assert.That(e!.Message, Does.Contain("functionals").And.Contain("ExtractSpeech"));
+        Assert.That(e!.Message, Does.Contain("functionals").And.Contain("FeaturePipeline.Sequence"));
     }
 
     [Test]

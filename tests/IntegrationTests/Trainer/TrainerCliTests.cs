@@ -50,6 +50,15 @@ public sealed class TrainerCliTests
     [OneTimeTearDown]
     public void Cleanup() => folder.Dispose();
 
+    /// <summary>A real recording for <c>predict</c>, which reads audio through the road as the Api does (the synthetic
+    /// corpus holds feature files only the injected extractor reads).</summary>
+    private string ToneFile(double frequencyHz)
+    {
+        var path = folder.Combine($"tone-{frequencyHz}.wav");
+        File.WriteAllBytes(path, TestWav.Tone(frequencyHz));
+        return path;
+    }
+
     private string CorpusFile(int actor, int emotionCode = 5) =>
         Directory.GetFiles(Path.Combine(corpus, $"Actor_{actor:00}"), $"03-01-{emotionCode:00}-*.wav").Order().First();
 
@@ -115,7 +124,7 @@ public sealed class TrainerCliTests
     [Test]
     public async Task Predict_Json_PrintsTheApiResponseShapePerFile()
     {
-        var files = new[] { CorpusFile(1), CorpusFile(2, 3) };
+        var files = new[] { ToneFile(220), ToneFile(330) };
 
         var (exit, stdout, stderr) = await Run("predict", "--config", config, "--network", "dnn", "--json", files[0], files[1]);
 
@@ -135,7 +144,7 @@ public sealed class TrainerCliTests
     [Test]
     public async Task Predict_OneBadFile_OneLineOnStderrOthersStillPredictedExit1()
     {
-        var good = CorpusFile(3);
+        var good = ToneFile(440);
         var missing = Path.Combine(corpus, "missing.wav");
 
         var (exit, stdout, stderr) = await Run("predict", "--config", config, missing, good);
