@@ -2,10 +2,9 @@ namespace EmotionRecognition.Application.Features;
 
 /// <summary>
 /// A shift of the mel axis by a (fractional) number of bands: band m of the shifted clip reads the value at m + shift,
-/// linearly interpolated between the two neighbouring bands and clamped at the edges. One definition for the three
-/// places that move formants this way: training's perturbation (SequenceAugmentation), test-time shifts
-/// (EmotionCrnn.ToInputs) and the functionals model's perturbed training copies (ClipFunctionals), so "one band up"
-/// means the same in all of them.
+/// linearly interpolated between the two neighbouring bands and clamped at the edges. One definition for the two
+/// places that move formants this way: training's perturbation (SequenceAugmentation) and the functionals model's
+/// perturbed training copies (ClipFunctionals), so "one band up" means the same in both.
 /// </summary>
 public static class MelShift
 {

@@ -225,7 +225,7 @@ public sealed class PitchTracker
 
     /// <summary>
     /// d′(τ) for τ = 0 … L. The difference function is summed directly, O(W·L) (656 × 368 per frame), vectorised in
-    /// float: measured at a median 2.3 ms per RAVDESS clip (3.6 s, one thread, `CrnnLab stop=pitchstats`), well inside
+    /// float: measured at a median 2.3 ms per RAVDESS clip (3.6 s, one thread; docs/benchmarks.md), well inside
     /// the per-request budget, so the FFT form (r(0) + r_τ(0) − 2r(τ), which needs an inverse FFT RealFft lacks) was
     /// not written; the direct sum also has none of that form's cancellation, which loses digits where d is small,
     /// exactly where the pitch is read.

@@ -121,8 +121,7 @@ public sealed class TorchModelSet : IModelSet
         using (NewDisposeScope())
         using (no_grad())
         {
-            probabilities = EmotionCrnn.Probabilities(
-                loaded.Module, sequence, loaded.Entry.WindowFrames ?? EmotionCrnn.MinFrames, loaded.Entry.MelShifts, loaded.Entry.InputSize);
+            probabilities = EmotionCrnn.Probabilities(loaded.Module, sequence);
         }
         return functionalsModel is null ? probabilities : functionalsModel.Mix(probabilities, functionals);
     }

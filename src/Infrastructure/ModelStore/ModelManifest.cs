@@ -29,8 +29,8 @@ public sealed record ModelManifest(
 }
 
 /// <summary>One network of a set.</summary>
-/// <param name="Network">"CNN" or "DNN".</param>
-/// <param name="Architecture">Which module class and layer layout the weights belong to, e.g. "cnn-v1".</param>
+/// <param name="Network">"CNN", "DNN" or "CRNN".</param>
+/// <param name="Architecture">Which module class and layer layout the weights belong to, e.g. "cnn-v2".</param>
 /// <param name="WeightsFile">File name inside the set folder (TorchSharp save format).</param>
 /// <param name="Sha256">Lower-case hex SHA-256 of the weights file; checked on load.</param>
 /// <param name="InputSize">Length of one input vector (the profile's coefficient count); for a sequence network (CRNN) the mel bands per frame.</param>
@@ -40,13 +40,6 @@ public sealed record ModelManifest(
 /// <param name="Metrics">Speaker-independent cross-validated metrics of this network's recipe.</param>
 /// <param name="Profile">The feature profile of a sequence network (CRNN), which differs from the set's; null for the
 /// MFCC-vector networks, which use the set's <see cref="ModelManifest.Profile"/>.</param>
-/// <param name="WindowFrames">A sequence network's training window in frames: a shorter clip is repeated up to it before it is
-/// classified, as training read it (<see cref="Models.EmotionCrnn.ToInput"/>). null: the MFCC-vector networks, and CRNN sets
-/// made before 2026-11-30's third session, which were evaluated and are served repeating clips only to
-/// <see cref="Models.EmotionCrnn.MinFrames"/>.</param>
-/// <param name="MelShifts">A sequence network's test-time mel shifts in bands: the clip is classified once per shift (its mel rows
-/// moved as training's formant perturbation moves them) and the probabilities averaged (<see cref="Models.EmotionCrnn.Probabilities"/>).
-/// null or empty: one pass over the clip as it is.</param>
 /// <param name="Functionals">A sequence network's companion <see cref="Models.FunctionalsModel"/> on the clip's
 /// <see cref="ClipFunctionals"/>, mixed into its probabilities; null: the network alone.</param>
 public sealed record NetworkEntry(
@@ -59,9 +52,16 @@ public sealed record NetworkEntry(
     TrainingRun Training,
     CrossValidatedMetrics? Metrics,
     FeatureProfile? Profile = null,
-    int? WindowFrames = null,
-    IReadOnlyList<double>? MelShifts = null,
-    Models.FunctionalsModel? Functionals = null);
+    Models.FunctionalsModel? Functionals = null)
+{
+    /// <summary>
+    /// Fields this build does not read. A set whose CRNN was evaluated with a test-time reading this build no longer has
+    /// (<c>windowFrames</c>, <c>melShifts</c>: short clips repeated to the training window, mel-shift averaging) lists them
+    /// with a value, and is refused rather than served differently from how it was evaluated (<see cref="ModelStore.Load"/>).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonExtensionData]
+    public Dictionary<string, System.Text.Json.JsonElement>? Unread { get; init; }
+}
 
 /// <summary>How the saved weights were fitted.</summary>
 /// <param name="TrainingActors">Actors whose clips the optimiser saw.</param>

@@ -13,8 +13,6 @@ namespace EmotionRecognition.Infrastructure.ModelStore;
 /// <summary>A network ready to be saved: its trained module and what serving needs to use it.</summary>
 /// <param name="Standardization">Input scaling of an MFCC-vector network; null for a sequence network (CRNN).</param>
 /// <param name="Profile">A sequence network's own feature profile; null for the MFCC-vector networks (they use the set's).</param>
-/// <param name="WindowFrames">A sequence network's training window (<see cref="NetworkEntry.WindowFrames"/>).</param>
-/// <param name="MelShifts">A sequence network's test-time mel shifts (<see cref="NetworkEntry.MelShifts"/>).</param>
 /// <param name="Functionals">A sequence network's functionals model (<see cref="NetworkEntry.Functionals"/>).</param>
 public sealed record TrainedNetwork(
     NetworkType Network,
@@ -24,8 +22,6 @@ public sealed record TrainedNetwork(
     TrainingRun Training,
     CrossValidatedMetrics? Metrics,
     FeatureProfile? Profile = null,
-    int? WindowFrames = null,
-    IReadOnlyList<double>? MelShifts = null,
     FunctionalsModel? Functionals = null)
 {
     /// <summary>Vector length for CNN and DNN, mel bands per frame for CRNN.</summary>
@@ -70,10 +66,9 @@ public sealed class ModelStore(string root)
 
     /// <summary>
     /// Writes the draft as a new set, points <c>current</c> at it and prunes older sets (keeping the
-    /// previous one). <paramref name="writeExtras"/> (folder, set id) may add files such as reports to the
-    /// set folder before it is published. Returns the new set id.
+    /// previous one). Returns the new set id.
     /// </summary>
-    public string Save(ModelSetDraft draft, Action<string, string>? writeExtras = null)
+    public string Save(ModelSetDraft draft)
     {
         Directory.CreateDirectory(Root);
         var createdAt = DateTimeOffset.UtcNow;
@@ -88,29 +83,12 @@ public sealed class ModelStore(string root)
             var path = Path.Combine(staging, file);
             network.Module.save(path);
             FlushToDisk(path);
-            entries.Add(new NetworkEntry(
-                network.Network.Name(),
-                network.Architecture,
-                file,
-                Sha256Hex(path),
-                network.InputSize,
-                network.Standardization,
-                network.Training,
-                network.Metrics,
-                network.Profile,
-                network.WindowFrames,
-                network.MelShifts,
-                network.Functionals));
+            entries.Add(Entry(network, Sha256Hex(path)));
         }
-        writeExtras?.Invoke(staging, setId);
         var manifest = new ModelManifest(
             ModelManifest.CurrentFormatVersion, setId, createdAt, draft.Seed, draft.DataFingerprint,
             draft.Profile, Emotions.AllLabels.ToArray(), entries);
         WriteDurably(Path.Combine(staging, ModelManifest.FileName), JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
-        foreach (var extra in Directory.EnumerateFiles(staging))
-        {
-            FlushToDisk(extra);
-        }
 
         var previous = ReadPointer();
         Directory.Move(staging, Path.Combine(Root, setId));
@@ -121,6 +99,35 @@ public sealed class ModelStore(string root)
         Prune(keep: [setId, previous]);
         return setId;
     }
+
+    /// <summary>
+    /// The draft's networks served in this process exactly as the saved set will serve them, without writing anything:
+    /// cross-validation scores a fold through the classifier call the Api uses. The set uses the draft's modules (eval
+    /// mode) and does not own them.
+    /// </summary>
+    public static TorchModelSet InMemory(ModelSetDraft draft)
+    {
+        var entries = draft.Networks.Select(n => Entry(n, sha256: "")).ToArray();
+        var manifest = new ModelManifest(
+            ModelManifest.CurrentFormatVersion, "in-memory", DateTimeOffset.UtcNow, draft.Seed, draft.DataFingerprint,
+            draft.Profile, Emotions.AllLabels.ToArray(), entries);
+        var networks = draft.Networks.Zip(entries).ToDictionary(
+            p => p.First.Network,
+            p => new LoadedNetwork(p.First.Network, p.First.Module, p.First.Standardization, p.First.Profile ?? draft.Profile, p.Second));
+        return new TorchModelSet(manifest, networks);
+    }
+
+    private static NetworkEntry Entry(TrainedNetwork network, string sha256) => new(
+        network.Network.Name(),
+        network.Architecture,
+        WeightsFileName(network.Network),
+        sha256,
+        network.InputSize,
+        network.Standardization,
+        network.Training,
+        network.Metrics,
+        network.Profile,
+        network.Functionals);
 
     /// <summary>The set id <c>current</c> names, or null when there is no pointer yet.</summary>
     public string? ReadPointer()
@@ -307,17 +314,13 @@ public sealed class ModelStore(string root)
         {
             throw new ModelStoreException($"'{path}': {entry.Network} normalises each utterance itself and must not list a standardisation.");
         }
-        // A window past this would make every request pay for minutes of repeated audio.
-        if (entry.WindowFrames is < EmotionCrnn.MinFrames or > MaxWindowFrames)
+        // A reading this build no longer has would serve the network differently from how it was evaluated.
+        var dropped = new[] { "windowFrames", "melShifts" }
+            .FirstOrDefault(f => entry.Unread?.TryGetValue(f, out var value) == true && value.ValueKind != JsonValueKind.Null);
+        if (dropped is not null)
         {
             throw new ModelStoreException(
-                $"'{path}': {entry.Network} has a training window of {entry.WindowFrames} frames; it must be {EmotionCrnn.MinFrames} to {MaxWindowFrames}.");
-        }
-        if (entry.MelShifts is { } shifts
-            && (shifts.Count > MaxMelShifts || shifts.Any(s => !double.IsFinite(s) || Math.Abs(s) > MaxMelShiftBands)))
-        {
-            throw new ModelStoreException(
-                $"'{path}': {entry.Network} lists test-time mel shifts [{string.Join(", ", shifts)}]; at most {MaxMelShifts}, each within ±{MaxMelShiftBands} bands.");
+                $"'{path}': {entry.Network} was evaluated with '{dropped}', a test-time reading this build no longer serves (docs/crnn.md, Decided and removed). Retrain with `dotnet run --project src/Trainer`.");
         }
         // The functionals include pitch statistics, which only a profile with pitch rows computes.
         if (entry.Functionals is { } functionals
@@ -326,15 +329,6 @@ public sealed class ModelStore(string root)
             throw new ModelStoreException($"'{path}': {entry.Network} has a functionals model that cannot serve: {problem}.");
         }
     }
-
-    /// <summary>Longest training window a sequence network may declare (about 47 s at hop 512 and 22.05 kHz).</summary>
-    public const int MaxWindowFrames = 2048;
-
-    /// <summary>Most test-time mel shifts (each one is another pass of the network per request).</summary>
-    public const int MaxMelShifts = 9;
-
-    /// <summary>Largest test-time mel shift (<see cref="MelShift.MaxBands"/>).</summary>
-    public const double MaxMelShiftBands = MelShift.MaxBands;
 
     private string NewSetId(DateTimeOffset createdAt, string fingerprint)
     {

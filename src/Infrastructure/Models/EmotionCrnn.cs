@@ -115,17 +115,6 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return Classify(Embed(input)).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Width of <see cref="Embed"/>'s output: the GRU's two directions.</summary>
-    public long EmbeddingSize => output.in_features;
-
-    /// <summary>The clip's embedding: the attention-pooled GRU states, [batch, <see cref="EmbeddingSize"/>]. Training reads it
-    /// too (a speaker adversary learns from it); <see cref="forward"/> is <see cref="Classify"/> of it.</summary>
-    public Tensor Embed(Tensor input)
-    {
-        using var scope = NewDisposeScope();
         long batch = input.shape[0];
         long frames = input.shape[^1];
         // Only the leading mel rows: in a mixed ensemble a log-mel network's input also carries pitch rows, which it does not read.
@@ -150,79 +139,21 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
         }
         var (sequence, _) = gru.forward(x);
         var weights = nn.functional.softmax(attention.forward(sequence), 1);
-        return (weights * sequence).sum(1).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Logits [batch, classes] of embeddings from <see cref="Embed"/> (dropout, then the output layer).</summary>
-    public Tensor Classify(Tensor embedding) => output.forward(dropout.forward(embedding));
-
-    /// <summary>
-    /// [1, bands, frames] for one clip; a clip shorter than <paramref name="windowFrames"/> (at least <see cref="MinFrames"/>)
-    /// is repeated cyclically up to it. Why repeat to the training window: training reads every clip as windows of that
-    /// length, repeating short clips the same way (SequenceAugmentation.Draw), and most trimmed RAVDESS clips are shorter
-    /// than the 96-frame window; classifying the bare short clip asks the GRU and the attention about sequences unlike any
-    /// it learned from (docs/crnn.md, "Third-session runs", measures what the repetition gains).
-    /// </summary>
-    /// <param name="windowFrames">The training window's length in frames; a network served from a set made before the
-    /// repetition was measured passes <see cref="MinFrames"/>, as it was evaluated.</param>
-    public static Tensor ToInput(FeatureMatrix sequence, int windowFrames = MinFrames)
-    {
-        var (values, frames) = Repeated(sequence, windowFrames);
-        return tensor(values, [1, sequence.Coefficients, frames]);
+        var embedding = (weights * sequence).sum(1);
+        return output.forward(dropout.forward(embedding)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// [shifts, bands, frames]: <see cref="ToInput"/>'s clip once per mel shift, its first <paramref name="melBands"/> rows moved
-    /// up by the shift in bands (linear interpolation, edges clamped), as training's mel shift moves them (a formant / vocal
-    /// tract perturbation); rows after them (pitch) unchanged. Shift 0 is the clip itself.
+    /// [1, bands, frames] for one clip; a clip shorter than <see cref="MinFrames"/> is repeated cyclically up to it (the three
+    /// 2× pools need 8 frames). Longer clips are read whole: the GRU and the attention pooling take any length.
     /// </summary>
-    public static Tensor ToInputs(FeatureMatrix sequence, int windowFrames, IReadOnlyList<double> melShifts, int melBands)
+    public static Tensor ToInput(FeatureMatrix sequence)
     {
         int bands = sequence.Coefficients;
-        if (melBands < 1 || melBands > bands)
-        {
-            throw new ArgumentOutOfRangeException(nameof(melBands), melBands, $"The clip has {bands} rows.");
-        }
-        var (values, frames) = Repeated(sequence, windowFrames);
-        int size = bands * frames;
-        var all = new float[melShifts.Count * size];
-        for (int k = 0; k < melShifts.Count; k++)
-        {
-            var shifted = all.AsSpan(k * size, size);
-            values.CopyTo(shifted);
-            double shift = melShifts[k];
-            for (int m = 0; m < melBands && shift != 0; m++)
-            {
-                var (m0, m1, fraction) = MelShift.Source(m, shift, melBands);
-                float fm = (float)fraction;
-                for (int t = 0; t < frames; t++)
-                {
-                    shifted[m * frames + t] = values[m0 * frames + t] * (1 - fm) + values[m1 * frames + t] * fm;
-                }
-            }
-        }
-        return tensor(all, [melShifts.Count, bands, frames]);
-    }
-
-    /// <summary>
-    /// A clip's class probabilities from a sequence network (one <see cref="EmotionCrnn"/> or an ensemble): with no
-    /// <paramref name="melShifts"/> one pass over <see cref="ToInput"/>, otherwise the mean of the softmax over
-    /// <see cref="ToInputs"/>' shifted copies (one batched pass; test-time averaging). Call inside no_grad and a dispose scope.
-    /// </summary>
-    public static float[] Probabilities(nn.Module<Tensor, Tensor> network, FeatureMatrix sequence, int windowFrames, IReadOnlyList<double>? melShifts, int melBands)
-    {
-        var input = melShifts is { Count: > 0 } ? ToInputs(sequence, windowFrames, melShifts, melBands) : ToInput(sequence, windowFrames);
-        return nn.functional.softmax(network.forward(input), 1).mean([0]).data<float>().ToArray();
-    }
-
-    /// <summary>The clip's values with frames repeated cyclically up to the window, and the resulting frame count.</summary>
-    private static (float[] Values, int Frames) Repeated(FeatureMatrix sequence, int windowFrames)
-    {
-        int bands = sequence.Coefficients;
-        int frames = Math.Max(sequence.Frames, Math.Max(windowFrames, MinFrames));
+        int frames = Math.Max(sequence.Frames, MinFrames);
         if (frames == sequence.Frames)
         {
-            return (sequence.Values.ToArray(), frames);
+            return tensor(sequence.Values.ToArray(), [1, bands, frames]);
         }
         var values = new float[bands * frames];
         for (int m = 0; m < bands; m++)
@@ -232,8 +163,15 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
                 values[m * frames + t] = sequence.Frames == 0 ? 0 : sequence[m, t % sequence.Frames];
             }
         }
-        return (values, frames);
+        return tensor(values, [1, bands, frames]);
     }
+
+    /// <summary>
+    /// A clip's class probabilities from a sequence network (one <see cref="EmotionCrnn"/> or an ensemble): the softmax of one
+    /// pass over <see cref="ToInput"/>. Call inside no_grad and a dispose scope.
+    /// </summary>
+    public static float[] Probabilities(nn.Module<Tensor, Tensor> network, FeatureMatrix sequence) =>
+        nn.functional.softmax(network.forward(ToInput(sequence)), 1).data<float>().ToArray();
 
     /// <summary>
     /// Batch norm through the functional form with the layer's own parameters and running statistics.

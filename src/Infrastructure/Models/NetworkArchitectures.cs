@@ -17,13 +17,13 @@ public static class NetworkArchitectures
     };
 
     /// <summary>
-    /// Every architecture this build can load for a network (older sets stay servable). CRNN ensembles are named by
+    /// Every architecture this build can load for a network. CRNN ensembles are named by
     /// their member architecture and count (<see cref="EmotionCrnnEnsemble.ArchitectureName(string, int)"/>); the list
     /// shows the pattern.
     /// </summary>
     public static IReadOnlyList<string> Known(NetworkType network) => network switch
     {
-        NetworkType.Cnn => [EmotionCnnV2.ArchitectureName, EmotionCnn.ArchitectureName],
+        NetworkType.Cnn => [EmotionCnnV2.ArchitectureName],
         NetworkType.Dnn => [EmotionDnn.ArchitectureName],
         NetworkType.Crnn =>
         [
@@ -56,7 +56,6 @@ public static class NetworkArchitectures
         architecture switch
         {
             EmotionCnnV2.ArchitectureName when network == NetworkType.Cnn => new EmotionCnnV2(inputSize, classes),
-            EmotionCnn.ArchitectureName when network == NetworkType.Cnn => new EmotionCnn(inputSize, classes),
             EmotionDnn.ArchitectureName when network == NetworkType.Dnn => new EmotionDnn(inputSize, classes),
             EmotionCrnn.ArchitectureName when network == NetworkType.Crnn => new EmotionCrnn(inputSize, classes),
             EmotionCrnn.PitchArchitectureName when network == NetworkType.Crnn => new EmotionCrnn(inputSize, classes, pitchRows: PitchFeatures.Rows),

@@ -12,7 +12,7 @@ namespace EmotionRecognition.Trainer.Cli;
 /// <see cref="TrainerProcess.LibtorchFailureExitCode"/> and libtorch's first line, so <c>train</c> runs the job again
 /// (<see cref="LibtorchFailures"/>).
 /// </summary>
-public sealed class CrnnWorkerCommand(TextWriter stderr)
+internal sealed class CrnnWorkerCommand(TextWriter stderr)
 {
     private static readonly TimeSpan ParentCheck = TimeSpan.FromSeconds(2);
 
@@ -31,14 +31,14 @@ public sealed class CrnnWorkerCommand(TextWriter stderr)
         }, null, TimeSpan.Zero, ParentCheck);
         try
         {
-            var (train, validation) = work.Job.Select(SequenceDataFile.Read(work.DataFile), work.Options);
-            var fit = SequenceTrainer.Fit(train, validation, work.Job.Options(work.Options), work.Job.Seed, stop.Token);
+            var train = work.Job.Select(SequenceDataFile.Read(work.DataFile), work.Options);
+            var fit = SequenceTrainer.Fit(train, work.Job.Options(work.Options), work.Job.Seed, stop.Token);
             using (fit.Module)
             {
                 fit.Module.save(work.WeightsFile);
             }
             File.WriteAllText(work.ResultFile, JsonSerializer.Serialize(
-                new SequenceWorkerResult(fit.BestEpoch, fit.EpochsRun, fit.BestValidationAccuracy, fit.SecondsPerEpoch), WorkerProcessJobRunner.Json));
+                new SequenceWorkerResult(fit.EpochsRun, fit.SecondsPerEpoch), WorkerProcessJobRunner.Json));
             return 0;
         }
         catch (System.Runtime.InteropServices.ExternalException e)

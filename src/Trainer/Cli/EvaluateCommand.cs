@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Infrastructure.ModelStore;
 using EmotionRecognition.Trainer.Corpus;
@@ -12,14 +14,14 @@ using EmotionRecognition.Trainer.Training;
 namespace EmotionRecognition.Trainer.Cli;
 
 /// <summary>One network's result on an evaluation folder.</summary>
-public sealed record NetworkEvaluation(
+internal sealed record NetworkEvaluation(
     double Accuracy,
     double MacroF1,
     IReadOnlyDictionary<string, double> RecallPerClass,
     int[][] ConfusionMatrix);
 
 /// <summary>The JSON <c>evaluate --json</c> prints.</summary>
-public sealed record EvaluationResult(
+internal sealed record EvaluationResult(
     string SetId,
     string Data,
     int Clips,
@@ -32,7 +34,7 @@ public sealed record EvaluationResult(
 /// <c>evaluate</c>: the saved models on any RAVDESS-layout folder, with features extracted by the
 /// profile stored in the manifest (for CRNN, the sequence profile of its manifest entry).
 /// </summary>
-public sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progress, ExtractorFactory extractorFor)
+internal sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progress, ExtractorFactory extractorFor)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -41,8 +43,10 @@ public sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progres
         var set = new ModelStore(ModelsOptions.From(configuration).Path).LoadCurrent();
         var profile = set.Manifest.Profile;
         var scan = CorpusScan.Read(dataFolder, includeSong);
-        var cache = new FeatureCache(DataOptions.From(configuration).CachePath, profile);
-        var features = new ClipFeatureReader(profile, extractorFor(profile, 1.0), cache).Read(scan, progress, ct);
+        var sequenceNetwork = set.Models.FirstOrDefault(m => !m.Network.TakesMfccVector());
+        var read = new CorpusReader(profile, extractorFor, [], sequenceNetwork?.Profile, new FeatureCache(DataOptions.From(configuration).CachePath))
+            .Read(scan, progress, ct);
+        var features = read.Vectors;
         if (features.Clips.Count == 0)
         {
             throw new InvalidDataException($"'{scan.Root}' has no usable RAVDESS clips ({features.Skipped.Count} file(s) skipped).");
@@ -54,7 +58,8 @@ public sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progres
         {
             var predicted = model.Network.TakesMfccVector()
                 ? set.ClassifyMany(model.Network, inputs).Select(Probabilities.ArgMax).ToArray()
-                : SequenceEvaluation.PredictClasses(set, model.Network, scan.Root, features.Clips, DataOptions.From(configuration).CachePath, progress, ct);
+                : read.Sequences!.Clips.Select(c => Probabilities.ArgMax(
+                    set.ClassifyAsync(model.Network, new SpeechSequence(c.Features, c.Functionals), ct).AsTask().GetAwaiter().GetResult())).ToArray();
             var m = ClassificationMetrics.From(truth, predicted, Emotions.Count);
             networks[model.Network.Name()] = new NetworkEvaluation(
                 m.Accuracy, m.MacroF1,

@@ -10,7 +10,7 @@ namespace EmotionRecognition.Trainer.Cli;
 /// <c>{"FILE": [floats]}</c>. A bad file gets one line on stderr naming it and the problem; the others
 /// are still processed; the exit code is 1 if any failed.
 /// </summary>
-public sealed class FeaturesCommand(TextWriter stdout, TextWriter stderr, ExtractFeatures extract)
+internal sealed class FeaturesCommand(TextWriter stdout, TextWriter stderr, ExtractFeatures extract)
 {
     public int Run(FeatureProfile profile, IReadOnlyList<string> files, bool json, CancellationToken ct)
     {

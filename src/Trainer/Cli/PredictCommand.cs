@@ -20,7 +20,7 @@ namespace EmotionRecognition.Trainer.Cli;
 /// each value exactly the Api's response. A file that fails gets one line on stderr; the others are
 /// still predicted; the exit code is 1 if any failed.
 /// </summary>
-public sealed class PredictCommand(TextWriter stdout, TextWriter stderr)
+internal sealed class PredictCommand(TextWriter stdout, TextWriter stderr)
 {
     public int Run(IConfiguration configuration, NetworkType network, IReadOnlyList<string> files, bool json, CancellationToken ct)
     {

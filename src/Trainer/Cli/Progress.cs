@@ -3,7 +3,7 @@ using Spectre.Console;
 namespace EmotionRecognition.Trainer.Cli;
 
 /// <summary>Shows progress of long steps: bars in a terminal, plain lines when output is redirected.</summary>
-public interface IProgressReporter
+internal interface IProgressReporter
 {
     /// <summary>Runs <paramref name="work"/>, which calls the given callback with the number of items just finished (any thread).</summary>
     void Run(string step, int total, Action<Action<int>> work);
@@ -12,7 +12,7 @@ public interface IProgressReporter
     void Info(string message);
 }
 
-public static class ProgressReporters
+internal static class ProgressReporters
 {
     /// <summary>Spectre.Console bars when stdout is an interactive terminal, otherwise plain lines on <paramref name="plain"/>.</summary>
     public static IProgressReporter For(TextWriter plain, bool interactive) =>
@@ -20,7 +20,7 @@ public static class ProgressReporters
 }
 
 /// <summary>Lines like "Features: 600/1200 (50%)", at most one per 10% so logs stay short.</summary>
-public sealed class PlainProgress(TextWriter output) : IProgressReporter
+internal sealed class PlainProgress(TextWriter output) : IProgressReporter
 {
     private readonly Lock gate = new();
 
@@ -57,7 +57,7 @@ public sealed class PlainProgress(TextWriter output) : IProgressReporter
     }
 }
 
-public sealed class SpectreProgress : IProgressReporter
+internal sealed class SpectreProgress : IProgressReporter
 {
     public void Run(string step, int total, Action<Action<int>> work) =>
         AnsiConsole.Progress()

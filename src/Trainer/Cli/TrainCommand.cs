@@ -1,25 +1,27 @@
 using System.Globalization;
 using EmotionRecognition.Application.Features;
+using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Sequence;
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Trainer.Training;
 using Microsoft.Extensions.Configuration;
 
 namespace EmotionRecognition.Trainer.Cli;
 
 /// <summary><c>train</c>: runs <see cref="TrainModels"/> with the configured settings and prints the summary.</summary>
-public sealed class TrainCommand(TextWriter stdout, IProgressReporter progress, ExtractorFactory extractorFor)
+internal sealed class TrainCommand(TextWriter stdout, IProgressReporter progress, ExtractorFactory extractorFor)
 {
-    public int Run(IConfiguration configuration, bool includeSong, CancellationToken ct)
+    public int Run(IConfiguration configuration, bool includeSong, bool baselines, CancellationToken ct)
     {
         var settings = new TrainSettings(
             DataOptions.From(configuration), ModelsOptions.From(configuration), TrainingOptions.From(configuration), includeSong,
-            CrnnSettings.From(configuration));
+            CrnnSettings.From(configuration), baselines);
         var profile = FeatureProfile.Compat;
         var o = settings.Training;
         progress.Info(string.Create(CultureInfo.InvariantCulture,
-            $"Training on {settings.Data.SourcePath} (profile {profile.Name} v{profile.Version}; seed {o.Seed}; {o.Folds} folds; ≤{o.Epochs} epochs; {o.Threads} torch thread(s); speed perturbation {(o.SpeedPerturbation.Count == 0 ? "none" : string.Join(", ", o.SpeedPerturbation))})"));
+            $"Training {string.Join(", ", o.Networks.Select(n => n.Name()))} on {settings.Data.SourcePath} (profile {profile.Name} v{profile.Version}; seed {o.Seed}; {o.Folds} folds; ≤{o.Epochs} epochs; {o.Threads} torch thread(s); speed perturbation {(o.SpeedPerturbation.Count == 0 ? "none" : string.Join(", ", o.SpeedPerturbation))})"));
         var outcome = new TrainModels(profile, extractorFor, progress).Run(settings, ct);
 
         var report = outcome.Report;

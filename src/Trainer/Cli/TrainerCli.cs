@@ -14,7 +14,7 @@ namespace EmotionRecognition.Trainer.Cli;
 /// input gets one line on stderr and a non-zero exit code (2 for usage, 1 for failures), never a
 /// stack trace.
 /// </summary>
-public sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool interactive, ExtractorFactory extractorFor)
+internal sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool interactive, ExtractorFactory extractorFor)
 {
     public const int Failed = 1;
     public const int Usage = 2;
@@ -33,7 +33,7 @@ public sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool intera
     public RootCommand Build()
     {
         var root = new RootCommand(
-            "EmotionRecognition trainer: trains the CNN and DNN on a RAVDESS folder, evaluates them on unseen speakers and saves them for the Api. " +
+            "EmotionRecognition trainer: trains the CNN, DNN and CRNN on a RAVDESS folder, evaluates them on unseen speakers and saves them for the Api. " +
             "Without a command it runs `train`.");
         AddTrainOptionsAndAction(root);
         var train = new Command("train", "Extract features, cross-validate by actor, train the final networks and save them with reports (the default).");
@@ -68,6 +68,7 @@ public sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool intera
         var folds = new Option<int?>("--folds") { Description = "k for k-fold cross-validation by actor (overrides [training] folds)" };
         var threads = new Option<int?>("--threads") { Description = "torch threads while training (overrides [training] threads)" };
         var includeSong = IncludeSongOption();
+        var baselines = new Option<bool>("--baselines") { Description = "also cross-validate the ML.NET baselines (LightGbm, SdcaMaximumEntropy) on the MFCC vectors" };
         command.Options.Add(config);
         command.Options.Add(data);
         command.Options.Add(models);
@@ -77,6 +78,7 @@ public sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool intera
         command.Options.Add(folds);
         command.Options.Add(threads);
         command.Options.Add(includeSong);
+        command.Options.Add(baselines);
         command.SetAction((result, ct) => Task.FromResult(Guard(() =>
         {
             var configuration = Configuration(result.GetValue(config), new()
@@ -90,7 +92,7 @@ public sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool intera
                 ["training:threads"] = result.GetValue(threads)?.ToString(),
             });
             return new TrainCommand(stdout, ProgressReporters.For(stdout, interactive), extractorFor)
-                .Run(configuration, result.GetValue(includeSong), ct);
+                .Run(configuration, result.GetValue(includeSong), result.GetValue(baselines), ct);
         })));
     }
 

@@ -4,13 +4,13 @@ using EmotionRecognition.Domain;
 namespace EmotionRecognition.Trainer.Corpus;
 
 /// <summary>A WAV file whose name parsed as a RAVDESS clip.</summary>
-public sealed record CorpusFile(string Path, RavdessFileName Name);
+internal sealed record CorpusFile(string Path, RavdessFileName Name);
 
 /// <summary>A file that was left out, and why; listed in the run's report.</summary>
-public sealed record SkippedFile(string Path, string Reason);
+internal sealed record SkippedFile(string Path, string Reason);
 
 /// <summary>The clips found under a folder, plus every file that was left out.</summary>
-public sealed record CorpusScan(string Root, IReadOnlyList<CorpusFile> Files, IReadOnlyList<SkippedFile> Skipped)
+internal sealed record CorpusScan(string Root, IReadOnlyList<CorpusFile> Files, IReadOnlyList<SkippedFile> Skipped)
 {
     /// <summary>
     /// Walks <paramref name="root"/> for audio files (<see cref="AudioDecoder.FileExtensions"/>) at any depth (any case), in ordinal path order so

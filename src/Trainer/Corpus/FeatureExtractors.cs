@@ -8,9 +8,9 @@ namespace EmotionRecognition.Trainer.Corpus;
 /// Makes the extractor for a profile. A <paramref name="speed"/> other than 1 plays the clip that much
 /// faster first (training-time augmentation only); 1 is exactly what serving computes.
 /// </summary>
-public delegate ExtractFeatures ExtractorFactory(FeatureProfile profile, double speed);
+internal delegate ExtractFeatures ExtractorFactory(FeatureProfile profile, double speed);
 
-public static class FeatureExtractors
+internal static class FeatureExtractors
 {
     /// <summary>
     /// Mean MFCCs through <see cref="FeaturePipeline"/>, the same code the Api serves with. One pipeline

@@ -3,14 +3,14 @@ using EmotionRecognition.Trainer.Cli;
 namespace EmotionRecognition.Trainer.Corpus;
 
 /// <summary>What reading a corpus gave: the clips in scan order, the files left out and why, and where features came from.</summary>
-public sealed record ClipReadResult<TClip>(IReadOnlyList<TClip> Clips, IReadOnlyList<SkippedFile> Skipped, int CacheHits, int Extracted);
+internal sealed record ClipReadResult<TClip>(IReadOnlyList<TClip> Clips, IReadOnlyList<SkippedFile> Skipped, int CacheHits, int Extracted);
 
 /// <summary>
 /// The one loop that reads every file of a scan on all cores: reads the bytes once, hashes them for the
 /// feature cache, and hands both to <paramref name="readClip"/>. A file that cannot be read or decoded is
 /// listed with the reason and left out, never aborting the run; clips keep the scan's order.
 /// </summary>
-public static class ParallelClipReader
+internal static class ParallelClipReader
 {
     /// <param name="readClip">(file, bytes, content hash) → the clip and whether its features came from the cache.</param>
     public static ClipReadResult<TClip> Read<TClip>(

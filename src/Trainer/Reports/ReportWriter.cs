@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.ModelStore;
 using ScottPlot;
 
 namespace EmotionRecognition.Trainer.Reports;
 
 /// <summary>Writes report.json, report.md and one confusion-matrix PNG per model into a folder.</summary>
-public static class ReportWriter
+internal static class ReportWriter
 {
     public const string JsonFile = "report.json";
     public const string MarkdownFile = "report.md";
@@ -35,7 +36,7 @@ public static class ReportWriter
             $"feature profile `{r.Profile.Name}` v{r.Profile.Version} ({r.Profile.CoefficientCount} mean MFCCs).").AppendLine();
         md.AppendLine($"Data: `{r.DataFolder}`: {r.WavFilesFound} WAV files, {r.ClipsUsed} clips used from actors " +
             $"{Training.CrossValidation.FormatActors(r.Actors)}, {r.Skipped.Count} skipped; fingerprint `{r.DataFingerprint[..16]}…`; " +
-            $"feature vectors (incl. {r.AugmentedExamples} speed-perturbed copies): {r.FeatureCacheHits} from cache, {r.FeaturesExtracted} extracted.").AppendLine();
+            $"{r.AugmentedExamples} speed-perturbed copies; features of {r.FeatureCacheHits} clips from the cache, {r.FeaturesExtracted} extracted.").AppendLine();
         md.AppendLine("## Speaker-independent cross-validation").AppendLine();
         md.AppendLine(r.Protocol).AppendLine();
         md.AppendLine("| model | accuracy (pooled) | accuracy per fold, mean ± sd | macro-F1 (pooled) | macro-F1 per fold, mean ± sd |");

@@ -1,4 +1,5 @@
 using EmotionRecognition.Application.Features;
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Infrastructure.ModelStore;
 using EmotionRecognition.Trainer.Corpus;
@@ -8,10 +9,10 @@ namespace EmotionRecognition.Trainer.Reports;
 
 /// <summary>
 /// Everything one <c>train</c> run did and measured; saved as report.json and report.md in the model
-/// set folder. Paths of data files are relative to the data folder. Feature counts include the
-/// speed-perturbed copies (<see cref="AugmentedExamples"/> of them).
+/// set folder. Paths of data files are relative to the data folder. Feature counts are clips (a clip
+/// counts as from the cache when every artefact of it was).
 /// </summary>
-public sealed record TrainingReport(
+internal sealed record TrainingReport(
     string SetId,
     DateTimeOffset CreatedAt,
     string DataFolder,

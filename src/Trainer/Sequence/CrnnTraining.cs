@@ -8,16 +8,15 @@ using EmotionRecognition.Trainer.Training;
 namespace EmotionRecognition.Trainer.Sequence;
 
 /// <summary>What the CRNN part of <c>train</c> produced: its cross-validated metrics and the final network.</summary>
-public sealed record CrnnOutcome(CrossValidatedMetrics Metrics, TrainedNetwork Network, SequenceSet Sequences);
+internal sealed record CrnnOutcome(CrossValidatedMetrics Metrics, TrainedNetwork Network, SequenceSet Sequences);
 
 /// <summary>
-/// The CRNN part of <c>train</c>: log-mel sequences of every clip (cached), cross-validation on the very
-/// folds the other networks used, then the final network on the same training and validation actors as
-/// theirs. Seeds follow the other networks' scheme (run seed + fold index; run seed for the final fit).
+/// The CRNN part of <c>train</c>: cross-validation on the very folds the other networks used, then the final network on
+/// the same actors as theirs (their validation actors train it too: it chooses no epoch). Seeds follow the other networks' scheme (run seed + fold index; run seed for the final fit).
 /// Every network (folds × members, then the final members) is an independent job; <paramref name="runner"/> decides
 /// whether they train one after the other or in parallel worker processes, which gives the same weights.
 /// </summary>
-public sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJobRunner runner, IProgressReporter progress)
+internal sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJobRunner runner, IProgressReporter progress)
 {
     /// <summary>The profile the CRNN is trained and served with: with pitch rows when the options train pitch networks.</summary>
     public FeatureProfile Profile => ProfileFor(options);
@@ -28,14 +27,10 @@ public sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJobRu
         : options.PitchRows == FeatureProfile.SequencePitch.PitchRows ? FeatureProfile.SequencePitch
         : throw new ArgumentException($"No feature profile has {options.PitchRows} pitch rows (sequence-pitch has {FeatureProfile.SequencePitch.PitchRows}).", nameof(options));
 
-    public CrnnOutcome Run(CorpusScan scan, string cachePath, IReadOnlyList<ActorFold> folds, ActorFold final, int seed, CancellationToken ct)
+    public CrnnOutcome Run(SequenceSet sequences, IReadOnlyList<ActorFold> folds, ActorFold final, int seed, CancellationToken ct)
     {
-        var sequences = new SequenceFeatureReader(Profile, cachePath, perturbedFunctionals: options.FunctionalsWeight > 0).Read(scan, progress, ct);
-        progress.Info($"Sequence features ({Profile.Name}): {sequences.CacheHits} from cache, {sequences.Extracted} extracted, " +
-            $"{sequences.Skipped.Count - scan.Skipped.Count} unreadable file(s) skipped");
-
         var crossValidationJobs = SequenceCrossValidation.Jobs(folds, options, seed).ToArray();
-        var finalJobs = SequenceJob.Members("final model", final.TrainingActors, final.ValidationActors, seed, options).ToArray();
+        var finalJobs = SequenceJob.Members("final model", final.TrainingActors.Concat(final.ValidationActors), seed, options).ToArray();
         IReadOnlyList<SequenceFit> fits = [];
         progress.Run($"{NetworkType.Crnn.Name()} networks ({folds.Count} folds and the final model, {options.Members} each)",
             crossValidationJobs.Length + finalJobs.Length, advance =>
@@ -45,16 +40,14 @@ public sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJobRu
         var metrics = SequenceCrossValidation.Evaluate(sequences.Clips, folds, fits.Take(crossValidationJobs.Length).ToArray(), options, progress);
 
         var fit = SequenceEnsemble.Join(fits.Skip(crossValidationJobs.Length).ToArray());
-        progress.Info($"Final {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs}");
-        // The manifest has one best epoch per network: an ensemble records its first member's (the line above prints them all).
-        var examples = finalJobs[0].Select(sequences.Clips, options).Train.Count;
-        var run = new TrainingRun(finalJobs[0].TrainingActors, finalJobs[0].ValidationActors, examples, fit.Members[0].BestEpoch, fit.Members[0].EpochsRun);
-        // The functionals model sees the final networks' training and validation actors (it has no epoch to choose).
-        var finalActors = final.TrainingActors.Concat(final.ValidationActors).ToHashSet();
+        progress.Info($"Final {NetworkType.Crnn.Name()} ({fit.Architecture}): epochs {fit.Epochs}");
+        // The manifest has one epoch count per network: an ensemble records its first member's (the line above prints them all).
+        var examples = finalJobs[0].Select(sequences.Clips, options).Count;
+        var run = new TrainingRun(finalJobs[0].TrainingActors, [], examples, fit.Members[0].EpochsRun, fit.Members[0].EpochsRun);
+        // The functionals model sees the final networks' actors.
+        var finalActors = finalJobs[0].TrainingActors.ToHashSet();
         var functionals = FunctionalsTrainer.Fit(sequences.Clips.Where(c => finalActors.Contains(c.Actor)).ToArray(), options);
-        // Served as it was evaluated: short clips repeated up to the training window (if so), the same test-time shifts, the same mix.
         return new CrnnOutcome(metrics, new TrainedNetwork(
-            NetworkType.Crnn, fit.Architecture, fit.Module, null, run, metrics, Profile, options.RepeatShortClips ? options.Augmentation.CropFrames : null,
-            options.TestMelShifts.Count > 0 ? options.TestMelShifts : null, functionals), sequences);
+            NetworkType.Crnn, fit.Architecture, fit.Module, null, run, metrics, Profile, functionals), sequences);
     }
 }

@@ -11,7 +11,7 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// the unique minimum whatever the start: no seed, no epochs, no validation actors, and the same clips always give the
 /// same model (up to the optimiser's tolerance).
 /// </summary>
-public static class FunctionalsTrainer
+internal static class FunctionalsTrainer
 {
     /// <summary>Iterations are stopped here even if the gradient is not yet below <see cref="GradientTolerance"/>.</summary>
     public const int MaxIterations = 2000;

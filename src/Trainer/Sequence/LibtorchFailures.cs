@@ -11,7 +11,7 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// so a job is the unit of recovery: it starts again from its seed, which gives the very weights an undisturbed run gives
 /// (fits are deterministic), at the price of the time the failed attempt took. Any other failure is not retried.
 /// </summary>
-public static class LibtorchFailures
+internal static class LibtorchFailures
 {
     /// <summary>Attempts per job, the first included.</summary>
     public const int MaxAttempts = 3;
@@ -49,4 +49,4 @@ public static class LibtorchFailures
 }
 
 /// <summary>A worker process stopped because libtorch failed (<see cref="TrainerProcess.LibtorchFailureExitCode"/>).</summary>
-public sealed class LibtorchFailureException(string message) : Exception(message);
+internal sealed class LibtorchFailureException(string message) : Exception(message);

@@ -16,7 +16,7 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// <param name="FrequencyMaskBands">Widest frequency mask.</param>
 /// <param name="TimeMasks">SpecAugment: runs of up to <paramref name="TimeMaskFrames"/> frames set to 0.</param>
 /// <param name="TimeMaskFrames">Widest time mask.</param>
-public sealed record SequenceAugmentation(
+internal sealed record SequenceAugmentation(
     int CropFrames,
     double SpeedRange,
     double WarpBands,

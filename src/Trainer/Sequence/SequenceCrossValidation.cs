@@ -8,14 +8,14 @@ namespace EmotionRecognition.Trainer.Sequence;
 
 /// <summary>
 /// The CRNN's k-fold cross-validation by actor, on exactly the folds the other networks use: each fold
-/// trains on its training actors, keeps the epoch that classifies its validation actors best, and
-/// predicts the whole clips of its test actors, whom nothing in that fold has heard.
+/// trains on all its non-test actors and predicts the whole clips of its test actors, whom nothing in that fold has heard.
 /// </summary>
-public static class SequenceCrossValidation
+internal static class SequenceCrossValidation
 {
-    /// <summary>The jobs of every fold: <see cref="SequenceTrainingOptions.Members"/> networks per fold, seeds run seed + fold index (+ 1000·k).</summary>
+    /// <summary>The jobs of every fold: <see cref="SequenceTrainingOptions.Members"/> networks per fold on its training and
+    /// validation actors (no epoch is chosen, so none are held out), seeds run seed + fold index (+ 1000·k).</summary>
     public static IEnumerable<SequenceJob> Jobs(IReadOnlyList<ActorFold> folds, SequenceTrainingOptions options, int seed) =>
-        folds.SelectMany(fold => SequenceJob.Members($"fold {fold.Index}", fold.TrainingActors, fold.ValidationActors, seed + fold.Index, options));
+        folds.SelectMany(fold => SequenceJob.Members($"fold {fold.Index}", fold.TrainingActors.Concat(fold.ValidationActors), seed + fold.Index, options));
 
     /// <summary>
     /// Classifies each fold's test actors with the ensemble of that fold's members (<paramref name="memberFits"/>: the fits of
@@ -35,26 +35,28 @@ public static class SequenceCrossValidation
             var testClips = clips.Where(c => fold.TestActors.Contains(c.Actor)).ToArray();
             var test = LabeledSequences.From(testClips);
             var fit = SequenceEnsemble.Join(memberFits.Skip(f * options.Members).Take(options.Members).ToArray());
-            // The functionals model sees every actor of the fold but its test actors: it has no epoch to choose, so the
-            // validation actors (if the recipe keeps any) train it too.
+            // The functionals model, like the networks, sees every actor of the fold but its test actors.
             var functionals = FunctionalsTrainer.Fit(clips.Where(c => !fold.TestActors.Contains(c.Actor)).ToArray(), options);
             string parts = "";
             using (fit.Module)
             {
-                var probabilities = SequenceTrainer.PredictProbabilities(
-                    fit.Module, test.Features, options.TestWindowFrames, options.TestMelShifts, CrnnTraining.ProfileFor(options).MelBands);
+                // Scored through the classifier call the Api serves with, on the fold's networks and functionals model as the
+                // saved set would carry them: what is evaluated is what is served.
+                var served = ModelStore.InMemory(new ModelSetDraft(0, "", FeatureProfile.Compat, [new TrainedNetwork(
+                    NetworkType.Crnn, fit.Architecture, fit.Module, null, new TrainingRun([], [], 0, 0, 0), null, CrnnTraining.ProfileFor(options), functionals)]));
+                var probabilities = testClips.Select(c => served.ClassifyAsync(NetworkType.Crnn, new SpeechSequence(c.Features, c.Functionals))
+                    .AsTask().GetAwaiter().GetResult()).ToArray();
                 if (functionals is not null)
                 {
                     // Each part's own accuracy too, so the log shows what the mix adds.
+                    var networks = SequenceTrainer.PredictProbabilities(fit.Module, test.Features);
                     var own = testClips.Select(c => functionals.Probabilities(c.Functionals!)).ToArray();
-                    parts = $" (networks alone {Accuracy((test.Classes, probabilities.Select(Probabilities.ArgMax).ToArray())):P1}, " +
+                    parts = $" (networks alone {Accuracy((test.Classes, networks.Select(Probabilities.ArgMax).ToArray())):P1}, " +
                         $"functionals alone {Accuracy((test.Classes, own.Select(Probabilities.ArgMax).ToArray())):P1})";
-                    probabilities = probabilities.Select((p, i) => functionals.Mix(p, testClips[i].Functionals!)).ToArray();
                 }
                 results.Add((test.Classes, probabilities.Select(Probabilities.ArgMax).ToArray()));
             }
-            progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): best epoch(s) {fit.BestEpochs} " +
-                $"(validation accuracy {string.Join(", ", fit.Members.Select(m => m.BestValidationAccuracy.ToString("P1")))}), " +
+            progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): epochs {fit.Epochs}, " +
                 $"test accuracy {Accuracy(results[^1]):P1}{parts}, {fit.SecondsPerEpoch:F1} s/epoch");
         }
         var perFold = results.Select(f => ClassificationMetrics.From(f.Truth, f.Predicted, Emotions.Count)).ToArray();
@@ -68,16 +70,10 @@ public static class SequenceCrossValidation
     public static string Protocol(IReadOnlyList<int> actors, IReadOnlyList<ActorFold> folds, SequenceTrainingOptions options) =>
         $"{folds.Count}-fold cross-validation by actor over actors {CrossValidation.FormatActors(actors)} ({actors.Count} speakers; " +
         $"the same gender-balanced folds as the other networks, each testing on actors never seen in training); " +
-        (options.SelectsOnValidation
-            ? $"the epoch kept is the one most accurate on {folds[0].ValidationActors.Length} further held-out training actors; "
-            : $"no epoch is chosen on any actor: each network is the mean of its weights over the last {options.AverageLastShare:P0} of its " +
-              "fixed schedule, trained on all of the fold's other actors; ") +
+        $"no epoch is chosen on any actor: each network is the mean of its weights over the last {options.AverageLastShare:P0} of its " +
+        "fixed schedule, trained on all of the fold's other actors; " +
         "features are normalised per utterance (no statistics shared across speakers)" +
         (options.PitchRows > 0 ? $", with {options.PitchRows} pitch rows (YIN periodicity, F0, intonation) beside the mel bands" : "") +
-        (options.RepeatShortClips ? $"; clips shorter than the {options.Augmentation.CropFrames}-frame training window are repeated up to it when classified, as served" : "") +
-        (options.TestMelShifts.Count > 0
-            ? $", and each clip's probabilities are the mean over mel shifts of [{string.Join(", ", options.TestMelShifts.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)))}] bands"
-            : "") +
         (options.FunctionalsWeight > 0
             ? $"; the networks' probabilities are mixed {(1 - options.FunctionalsWeight).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} : " +
               $"{options.FunctionalsWeight.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} with a logistic regression on {ClipFunctionals.Count(CrnnTraining.ProfileFor(options).MelBands)} " +

@@ -8,7 +8,7 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// content hash and [bands, frames] floats, in the run's order (the order decides the shuffles, so a worker must see
 /// exactly what an in-process fit sees). Binary and exact: floats round-trip bit for bit.
 /// </summary>
-public static class SequenceDataFile
+internal static class SequenceDataFile
 {
     private const string Magic = "EMOTION-SEQUENCES-1";
 

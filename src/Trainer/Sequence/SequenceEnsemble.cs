@@ -7,9 +7,9 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// <param name="Module">The module to save and serve (eval mode).</param>
 /// <param name="Architecture">Its architecture name for the manifest.</param>
 /// <param name="Members">Each member's fit, in seed order (their modules are owned by <paramref name="Module"/>).</param>
-public sealed record SequenceModelFit(nn.Module<Tensor, Tensor> Module, string Architecture, IReadOnlyList<SequenceFit> Members)
+internal sealed record SequenceModelFit(nn.Module<Tensor, Tensor> Module, string Architecture, IReadOnlyList<SequenceFit> Members)
 {
-    public string BestEpochs => string.Join(", ", Members.Select(m => $"{m.BestEpoch}/{m.EpochsRun}"));
+    public string Epochs => string.Join(", ", Members.Select(m => m.EpochsRun));
 
     public double SecondsPerEpoch => Members.Average(m => m.SecondsPerEpoch);
 }
@@ -20,39 +20,13 @@ public sealed record SequenceModelFit(nn.Module<Tensor, Tensor> Module, string A
 /// process: torch's generator is global, so parallel members would draw from it in an order that changes from run to
 /// run; <c>train</c> runs them in worker processes instead (<see cref="WorkerProcessJobRunner"/>).
 /// </summary>
-public static class SequenceEnsemble
+internal static class SequenceEnsemble
 {
     /// <summary>Distance between the seeds of consecutive members, far above the fold indices added to a run's seed.</summary>
     public const int MemberSeedStride = 1000;
 
     /// <summary>Member 0 of a group keeps <paramref name="seed"/>, so a one-member model is exactly what a single fit gives.</summary>
     public static int MemberSeed(int seed, int member) => seed + member * MemberSeedStride;
-
-    /// <summary>Trains the members in this process, one after the other.</summary>
-    public static SequenceModelFit Fit(
-        LabeledSequences train,
-        LabeledSequences validation,
-        SequenceTrainingOptions options,
-        int seed,
-        CancellationToken ct,
-        Action? memberTrained = null)
-    {
-        var fits = new List<SequenceFit>();
-        try
-        {
-            foreach (var (epochs, index, _) in options.MemberSchedule)
-            {
-                fits.Add(SequenceTrainer.Fit(train, validation, options with { Epochs = epochs }, MemberSeed(seed, index), ct));
-                memberTrained?.Invoke();
-            }
-        }
-        catch
-        {
-            fits.ForEach(f => f.Module.Dispose());
-            throw;
-        }
-        return Join(fits);
-    }
 
     /// <summary>The members' model: the single network itself, or an ensemble that owns them (eval mode).</summary>
     public static SequenceModelFit Join(IReadOnlyList<SequenceFit> members)

@@ -4,13 +4,13 @@ using EmotionRecognition.Domain;
 namespace EmotionRecognition.Trainer.Sequence;
 
 /// <summary>
-/// One network to train: which actors it learns from, which actors choose its epoch, and its seed. A cross-validated
-/// ensemble is folds × members of these plus the final model's members, all independent of each other.
+/// One network to train: which actors it learns from and its seed. A cross-validated ensemble is folds × members of these
+/// plus the final model's members, all independent of each other.
 /// </summary>
 /// <param name="Name">For progress and errors, e.g. "fold 2, member 3".</param>
 /// <param name="Epochs">Its schedule's length (members of one ensemble may differ).</param>
 /// <param name="Pitch">A pitch CRNN (reads the pitch rows) rather than a log-mel-only one.</param>
-public sealed record SequenceJob(string Name, int[] TrainingActors, int[] ValidationActors, int Seed, int Epochs, bool Pitch = false)
+internal sealed record SequenceJob(string Name, int[] TrainingActors, int Seed, int Epochs, bool Pitch = false)
 {
     /// <summary>The options its fit runs with: the shared recipe with this job's schedule; a log-mel-only job in a recipe
     /// with pitch rows trains exactly as it would without them (no pitch rows, the plain augmentation).</summary>
@@ -18,37 +18,32 @@ public sealed record SequenceJob(string Name, int[] TrainingActors, int[] Valida
         ? shared with { Epochs = Epochs }
         : shared with { Epochs = Epochs, PitchRows = 0, Augmentation = shared.Augmentation with { MelRows = null, PitchShiftSemitones = 0 } };
 
-    /// <summary>The job's training and validation clips, in the order of <paramref name="clips"/> (the order decides the shuffles).
+    /// <summary>The job's training clips, in the order of <paramref name="clips"/> (the order decides the shuffles).
     /// The clips carry <see cref="SequenceTrainingOptions.PitchRows"/> of <paramref name="shared"/> pitch rows; a log-mel-only
     /// job gets them without those rows, i.e. exactly the features of a recipe without pitch.</summary>
-    public (LabeledSequences Train, LabeledSequences Validation) Select(IReadOnlyList<SequenceClip> clips, SequenceTrainingOptions shared)
+    public LabeledSequences Select(IReadOnlyList<SequenceClip> clips, SequenceTrainingOptions shared)
     {
         int drop = Pitch ? 0 : shared.PitchRows;
-        return (Strip(LabeledSequences.From(clips.Where(c => TrainingActors.Contains(c.Actor))), drop),
-                Strip(LabeledSequences.From(clips.Where(c => ValidationActors.Contains(c.Actor))), drop));
+        var data = LabeledSequences.From(clips.Where(c => TrainingActors.Contains(c.Actor)));
+        return drop == 0 ? data : data with
+        {
+            Features = data.Features.Select(m => new FeatureMatrix(m.Coefficients - drop, m.Frames,
+                m.Values[..((m.Coefficients - drop) * m.Frames)].ToArray())).ToArray(),
+        };
     }
 
-    private static LabeledSequences Strip(LabeledSequences data, int rows) => rows == 0 ? data : data with
-    {
-        Features = data.Features.Select(m => new FeatureMatrix(m.Coefficients - rows, m.Frames,
-            m.Values[..((m.Coefficients - rows) * m.Frames)].ToArray())).ToArray(),
-    };
-
     /// <summary>The members of one ensemble trained on the same actors, in <see cref="SequenceTrainingOptions.MemberSchedule"/> order:
-    /// seeds <see cref="SequenceEnsemble.MemberSeed"/> of their index within their group. When the recipe chooses no epoch on
-    /// the validation actors (<see cref="SequenceTrainingOptions.SelectsOnValidation"/> false) they train with the others:
-    /// more voices to learn from, and nothing is left that they would decide.</summary>
-    public static IEnumerable<SequenceJob> Members(string name, int[] trainingActors, int[] validationActors, int seed, SequenceTrainingOptions options)
+    /// seeds <see cref="SequenceEnsemble.MemberSeed"/> of their index within their group.</summary>
+    public static IEnumerable<SequenceJob> Members(string name, IEnumerable<int> actors, int seed, SequenceTrainingOptions options)
     {
-        int[] training = options.SelectsOnValidation ? trainingActors : [.. trainingActors.Concat(validationActors).Order()];
-        int[] validation = options.SelectsOnValidation ? validationActors : [];
+        int[] training = [.. actors.Order()];
         return options.MemberSchedule.Select((m, n) => new SequenceJob(
-            $"{name}, member {n + 1}", training, validation, SequenceEnsemble.MemberSeed(seed, m.Index), m.Epochs, m.Pitch));
+            $"{name}, member {n + 1}", training, SequenceEnsemble.MemberSeed(seed, m.Index), m.Epochs, m.Pitch));
     }
 }
 
 /// <summary>Trains a list of <see cref="SequenceJob"/>s and returns their fits in the same order.</summary>
-public interface ISequenceJobRunner
+internal interface ISequenceJobRunner
 {
     /// <param name="jobDone">Called once per finished job (from any thread).</param>
     IReadOnlyList<SequenceFit> Run(
@@ -56,7 +51,7 @@ public interface ISequenceJobRunner
 }
 
 /// <summary>One job after the other in this process: the reference every other runner must match weight for weight.</summary>
-public sealed class InProcessJobRunner : ISequenceJobRunner
+internal sealed class InProcessJobRunner : ISequenceJobRunner
 {
     public IReadOnlyList<SequenceFit> Run(
         IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action jobDone, CancellationToken ct)
@@ -66,8 +61,8 @@ public sealed class InProcessJobRunner : ISequenceJobRunner
         {
             foreach (var job in jobs)
             {
-                var (train, validation) = job.Select(clips, options);
-                fits.Add(LibtorchFailures.Retry(() => SequenceTrainer.Fit(train, validation, job.Options(options), job.Seed, ct), job.Name));
+                var train = job.Select(clips, options);
+                fits.Add(LibtorchFailures.Retry(() => SequenceTrainer.Fit(train, job.Options(options), job.Seed, ct), job.Name));
                 jobDone();
             }
             return fits;
@@ -81,7 +76,7 @@ public sealed class InProcessJobRunner : ISequenceJobRunner
 }
 
 /// <summary>Picks the runner for a worker count: 1 trains in this process, more in that many worker processes.</summary>
-public static class SequenceJobRunners
+internal static class SequenceJobRunners
 {
     public static ISequenceJobRunner For(int workers) =>
         workers <= 1 ? new InProcessJobRunner() : new WorkerProcessJobRunner(workers, TrainerProcess.Current);

@@ -8,11 +8,11 @@ namespace EmotionRecognition.Trainer.Sequence;
 
 /// <summary>What a worker is asked to train (a JSON file it is given) and where it writes the result.</summary>
 /// <param name="ParentProcessId">The <c>train</c> process: a worker whose parent has gone stops instead of training for nobody.</param>
-public sealed record SequenceWorkerJob(
+internal sealed record SequenceWorkerJob(
     string DataFile, SequenceTrainingOptions Options, SequenceJob Job, string WeightsFile, string ResultFile, int ParentProcessId);
 
 /// <summary>What a worker reports besides the weights.</summary>
-public sealed record SequenceWorkerResult(int BestEpoch, int EpochsRun, double BestValidationAccuracy, double SecondsPerEpoch);
+internal sealed record SequenceWorkerResult(int EpochsRun, double SecondsPerEpoch);
 
 /// <summary>
 /// Trains jobs in up to <c>workers</c> child processes (<c>crnn-worker</c>), one job each, and loads their weights.
@@ -21,7 +21,7 @@ public sealed record SequenceWorkerResult(int BestEpoch, int EpochsRun, double B
 /// in-process run does, on the same clips in the same order with the same seed and thread count, so the weights are
 /// the same bytes whatever the worker count (a test pins this).
 /// </summary>
-public sealed class WorkerProcessJobRunner(int workers, TrainerProcess trainer) : ISequenceJobRunner
+internal sealed class WorkerProcessJobRunner(int workers, TrainerProcess trainer) : ISequenceJobRunner
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -96,7 +96,7 @@ public sealed class WorkerProcessJobRunner(int workers, TrainerProcess trainer) 
         {
             module.load(work.WeightsFile);
             module.eval();
-            return new SequenceFit(module, result.BestEpoch, result.EpochsRun, result.BestValidationAccuracy, result.SecondsPerEpoch);
+            return new SequenceFit(module, result.EpochsRun, result.SecondsPerEpoch);
         }
         catch
         {
@@ -108,7 +108,7 @@ public sealed class WorkerProcessJobRunner(int workers, TrainerProcess trainer) 
 
 /// <summary>How to start this Trainer again as a worker: the running <c>dotnet</c> host with the Trainer's assembly,
 /// or the Trainer's own executable (apphost) when that is what runs.</summary>
-public sealed class TrainerProcess(string fileName, IReadOnlyList<string> prefixArguments)
+internal sealed class TrainerProcess(string fileName, IReadOnlyList<string> prefixArguments)
 {
     public const string WorkerCommand = "crnn-worker";
 
@@ -195,4 +195,4 @@ public sealed class TrainerProcess(string fileName, IReadOnlyList<string> prefix
 }
 
 /// <summary>A worker process could not be started or did not finish its job.</summary>
-public sealed class TrainingWorkerException(string message) : Exception(message);
+internal sealed class TrainingWorkerException(string message) : Exception(message);

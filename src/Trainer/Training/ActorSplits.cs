@@ -4,7 +4,7 @@ namespace EmotionRecognition.Trainer.Training;
 /// Every split is by actor, never by clip, so no speaker is on both sides. Splits are
 /// gender-balanced (RAVDESS: odd actors male, even female) and seeded.
 /// </summary>
-public static class ActorSplits
+internal static class ActorSplits
 {
     /// <summary>
     /// k disjoint test folds covering all <paramref name="actors"/>: males and females are shuffled

@@ -9,7 +9,7 @@ namespace EmotionRecognition.Trainer.Training;
 /// Classical ML.NET classifiers on the same standardised features and folds as the networks, so the
 /// report shows what the networks add. Single-threaded and seeded, hence reproducible.
 /// </summary>
-public static class Baselines
+internal static class Baselines
 {
     public const string LightGbm = "LightGbm";
     public const string SdcaMaximumEntropy = "SdcaMaximumEntropy";

@@ -1,5 +1,6 @@
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Configuration;
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Models;
 using EmotionRecognition.Infrastructure.ModelStore;
 using EmotionRecognition.Trainer.Cli;
@@ -8,10 +9,10 @@ using EmotionRecognition.Trainer.Corpus;
 namespace EmotionRecognition.Trainer.Training;
 
 /// <summary>One fold: the actors it tests on, the ones that stop training early, and the rest.</summary>
-public sealed record ActorFold(int Index, int[] TestActors, int[] ValidationActors, int[] TrainingActors);
+internal sealed record ActorFold(int Index, int[] TestActors, int[] ValidationActors, int[] TrainingActors);
 
 /// <summary>Cross-validated metrics of every model (networks and baselines) plus the folds used.</summary>
-public sealed record CrossValidationResult(
+internal sealed record CrossValidationResult(
     string Protocol,
     IReadOnlyList<ActorFold> Folds,
     IReadOnlyDictionary<string, CrossValidatedMetrics> Models);
@@ -21,16 +22,18 @@ public sealed record CrossValidationResult(
 /// validation actors for early stopping), standardises with statistics of its own training actors
 /// only, and tests on actors no model in that fold has heard.
 /// </summary>
-public static class CrossValidation
+internal static class CrossValidation
 {
-    /// <summary>The model names in report order: the two MFCC-vector networks, then the baselines (CRNN has its own cross-validation).</summary>
-    public static IReadOnlyList<string> ModelNames { get; } = [.. NetworkTypes.MfccVector.Select(n => n.Name()), .. Baselines.Names];
-
     /// <param name="clips">The clips as served: their features are what serving computes.</param>
     /// <param name="augmented">Speed-perturbed copies; only those of a fold's training actors are trained on.</param>
+    /// <param name="networks">The MFCC-vector networks to cross-validate (CRNN has its own cross-validation on the same folds).</param>
+    /// <param name="baselines">Also the ML.NET <see cref="Baselines"/>, which show what the networks add.</param>
     public static CrossValidationResult Run(
-        IReadOnlyList<LabeledClip> clips, IReadOnlyList<LabeledClip> augmented, TrainingOptions options, IProgressReporter progress, CancellationToken ct)
+        IReadOnlyList<LabeledClip> clips, IReadOnlyList<LabeledClip> augmented, TrainingOptions options, IReadOnlyList<NetworkType> networks,
+        bool baselines, IProgressReporter progress, CancellationToken ct)
     {
+        IReadOnlyList<string> baselineNames = baselines ? Baselines.Names : [];
+        IReadOnlyList<string> modelNames = [.. networks.Select(n => n.Name()), .. baselineNames];
         var actors = clips.Select(c => c.Actor).Distinct().Order().ToArray();
         var testFolds = ActorSplits.Folds(actors, options.Folds, options.Seed);
         var folds = testFolds.Select((test, i) =>
@@ -40,14 +43,14 @@ public static class CrossValidation
             return new ActorFold(i + 1, test, validation, rest.Except(validation).ToArray());
         }).ToArray();
 
-        var predictions = ModelNames.ToDictionary(m => m, _ => new List<(int[] Truth, int[] Predicted)>());
-        progress.Run("Cross-validation", folds.Length * ModelNames.Count, advance =>
+        var predictions = modelNames.ToDictionary(m => m, _ => new List<(int[] Truth, int[] Predicted)>());
+        progress.Run("Cross-validation", folds.Length * modelNames.Count, advance =>
         {
             foreach (var fold in folds)
             {
                 var split = Split(clips, augmented, fold);
                 var testRows = split.Test.Rows;
-                foreach (var network in NetworkTypes.MfccVector)
+                foreach (var network in networks)
                 {
                     var fit = NetworkTrainer.Fit(network, NetworkArchitectures.Default(network), split.Train, split.Validation,
                         options, options.Seed + fold.Index, ct);
@@ -60,7 +63,7 @@ public static class CrossValidation
                 }
                 // Baselines need no early stopping: they see all of the fold's training actors.
                 var all = Concat(split.Train, split.Validation);
-                foreach (var baseline in Baselines.Names)
+                foreach (var baseline in baselineNames)
                 {
                     ct.ThrowIfCancellationRequested();
                     predictions[baseline].Add((split.Test.Classes, Baselines.FitPredict(baseline, all, testRows, Emotions.Count, options.Seed + fold.Index)));

@@ -1,12 +1,12 @@
 using EmotionRecognition.Domain;
-using EmotionRecognition.Infrastructure.Configuration;
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Models;
 using static TorchSharp.torch;
 
 namespace EmotionRecognition.Trainer.Training;
 
 /// <summary>Standardised feature rows with their class indices (label order).</summary>
-public sealed record LabeledMatrix(float[][] Rows, int[] Classes)
+internal sealed record LabeledMatrix(float[][] Rows, int[] Classes)
 {
     public int Count => Rows.Length;
 
@@ -24,7 +24,7 @@ public sealed record LabeledMatrix(float[][] Rows, int[] Classes)
 }
 
 /// <summary>A trained module with the early-stopping outcome.</summary>
-public sealed record FitResult(nn.Module<Tensor, Tensor> Module, int BestEpoch, int EpochsRun, double BestValidationLoss);
+internal sealed record FitResult(nn.Module<Tensor, Tensor> Module, int BestEpoch, int EpochsRun, double BestValidationLoss);
 
 /// <summary>
 /// Adam on cross-entropy with mini-batches, early stopping on the validation actors' loss (the weights
@@ -32,7 +32,7 @@ public sealed record FitResult(nn.Module<Tensor, Tensor> Module, int BestEpoch, 
 /// batches are shuffled by <see cref="Random"/> with the same seed, and torch runs with a fixed
 /// number of threads, so the same inputs give byte-identical weights.
 /// </summary>
-public static class NetworkTrainer
+internal static class NetworkTrainer
 {
     public static FitResult Fit(
         NetworkType network,

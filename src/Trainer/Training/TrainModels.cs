@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Configuration;
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Models;
 using EmotionRecognition.Infrastructure.ModelStore;
 using EmotionRecognition.Trainer.Cli;
@@ -11,17 +12,19 @@ using EmotionRecognition.Trainer.Sequence;
 
 namespace EmotionRecognition.Trainer.Training;
 
-/// <summary>What <c>train</c> works with: resolved folders and training settings; <paramref name="Crnn"/> null or disabled trains CNN and DNN only.</summary>
-public sealed record TrainSettings(DataOptions Data, ModelsOptions Models, TrainingOptions Training, bool IncludeSong, CrnnSettings? Crnn = null);
+/// <summary>What <c>train</c> works with: resolved folders, training settings and the CRNN recipe.</summary>
+/// <param name="Baselines">Also cross-validate the ML.NET baselines on the MFCC vectors (<c>train --baselines</c>).</param>
+internal sealed record TrainSettings(
+    DataOptions Data, ModelsOptions Models, TrainingOptions Training, bool IncludeSong, SequenceTrainingOptions Crnn, bool Baselines = false);
 
 /// <summary>What <c>train</c> produced.</summary>
-public sealed record TrainOutcome(string SetId, string SetFolder, TrainingReport Report);
+internal sealed record TrainOutcome(string SetId, string SetFolder, TrainingReport Report);
 
 /// <summary>
 /// The <c>train</c> use case: read the corpus, extract (or reuse cached) features, cross-validate every
 /// model by actor, train the final networks, and save them with their reports as a new model set.
 /// </summary>
-public sealed class TrainModels(FeatureProfile profile, ExtractorFactory extractors, IProgressReporter progress)
+internal sealed class TrainModels(FeatureProfile profile, ExtractorFactory extractors, IProgressReporter progress)
 {
     public TrainOutcome Run(TrainSettings settings, CancellationToken ct)
     {
@@ -32,10 +35,12 @@ public sealed class TrainModels(FeatureProfile profile, ExtractorFactory extract
 
         var scan = CorpusScan.Read(settings.Data.SourcePath, settings.IncludeSong);
         progress.Info($"Data: {scan.Root}: {scan.Files.Count} RAVDESS clips, {scan.Skipped.Count} other WAV files skipped");
-        var cache = new FeatureCache(settings.Data.CachePath, profile);
-        var features = new ClipFeatureReader(profile, extractors(profile, 1.0), cache).Read(scan, progress, ct);
-        progress.Info($"Features: {features.CacheHits} from cache, {features.Extracted} extracted, {features.Skipped.Count} files skipped in total");
-        var augmented = Augment(scan.Root, features, settings, ct, out int augmentedHits, out int augmentedExtracted);
+        bool trainsCrnn = options.Networks.Contains(NetworkType.Crnn);
+        var read = new CorpusReader(profile, extractors, options.SpeedPerturbation, trainsCrnn ? CrnnTraining.ProfileFor(settings.Crnn) : null,
+            new FeatureCache(settings.Data.CachePath), perturbedFunctionals: settings.Crnn.FunctionalsWeight > 0).Read(scan, progress, ct);
+        var features = read.Vectors;
+        var augmented = read.SpeedCopies;
+        progress.Info($"Features: {read.CacheHits} clips from cache, {read.Extracted} extracted, {features.Skipped.Count} files skipped in total");
         seconds["features"] = Lap(step);
         var actors = features.Actors;
         if (actors.Count < options.Folds + options.ValidationActors)
@@ -45,16 +50,17 @@ public sealed class TrainModels(FeatureProfile profile, ExtractorFactory extract
                 $"{options.ValidationActors} validation actor(s) needs at least {options.Folds + options.ValidationActors}.");
         }
 
-        var cv = CrossValidation.Run(features.Clips, augmented, options, progress, ct);
+        var vectorNetworks = options.Networks.Where(n => n.TakesMfccVector()).ToArray();
+        var cv = CrossValidation.Run(features.Clips, augmented, options, vectorNetworks, settings.Baselines, progress, ct);
         seconds["cross-validation"] = Lap(step);
 
         var validationActors = ActorSplits.Validation(actors.ToArray(), options.ValidationActors, options.Seed);
         var fold = new ActorFold(0, [], validationActors, actors.Except(validationActors).ToArray());
         var (train, validation, _, standardization) = CrossValidation.Split(features.Clips, augmented, fold);
         var networks = new List<TrainedNetwork>();
-        progress.Run("Final networks", NetworkTypes.MfccVector.Count, advance =>
+        progress.Run("Final networks", vectorNetworks.Length, advance =>
         {
-            foreach (var network in NetworkTypes.MfccVector)
+            foreach (var network in vectorNetworks)
             {
                 var architecture = NetworkArchitectures.Default(network);
                 var fit = NetworkTrainer.Fit(network, architecture, train, validation, options, options.Seed, ct);
@@ -65,13 +71,14 @@ public sealed class TrainModels(FeatureProfile profile, ExtractorFactory extract
         });
         seconds["final networks"] = Lap(step);
 
-        // The audio-only CRNN (issue 7): same folds, same final actors, its own sequence features and profile.
+        // The audio-only CRNN: same folds, same final actors, its own sequence features and profile.
         var crossValidation = cv.Models;
-        if (settings.Crnn is { Enabled: true } crnn)
+        if (trainsCrnn)
         {
-            progress.Info($"{NetworkType.Crnn.Name()}: {(cv.Folds.Count + 1) * crnn.Options.Members} networks ({cv.Folds.Count} folds and the final model, " +
-                $"each an ensemble of {crnn.Options.EnsembleText} networks x epochs), {crnn.Workers} at a time");
-            var outcome = new CrnnTraining(crnn.Options, SequenceJobRunners.For(crnn.Workers), progress).Run(scan, settings.Data.CachePath, cv.Folds, fold, options.Seed, ct);
+            var crnn = settings.Crnn;
+            progress.Info($"{NetworkType.Crnn.Name()}: {(cv.Folds.Count + 1) * crnn.Members} networks ({cv.Folds.Count} folds and the final model, " +
+                $"each an ensemble of {crnn.EnsembleText} networks x epochs), {options.Workers} at a time");
+            var outcome = new CrnnTraining(crnn, SequenceJobRunners.For(options.Workers), progress).Run(read.Sequences!, cv.Folds, fold, options.Seed, ct);
             networks.Add(outcome.Network);
             crossValidation = new Dictionary<string, CrossValidatedMetrics>(cv.Models) { [NetworkType.Crnn.Name()] = outcome.Metrics };
             seconds["crnn"] = Lap(step);
@@ -80,23 +87,21 @@ public sealed class TrainModels(FeatureProfile profile, ExtractorFactory extract
         try
         {
             var store = new ModelStore(settings.Models.Path);
-            var draft = new ModelSetDraft(options.Seed, features.Fingerprint, profile, networks);
-            TrainingReport? report = null;
-            var setId = store.Save(draft, (folder, id) =>
-            {
-                seconds["total"] = total.Elapsed.TotalSeconds;
-                report = new TrainingReport(
-                    // Relative to the working directory, so a shipped report names no machine's paths.
-                    id, DateTimeOffset.UtcNow, Path.GetRelativePath(Directory.GetCurrentDirectory(), scan.Root), features.Fingerprint, profile, options,
-                    scan.Files.Count + scan.Skipped.Count,
-                    features.Clips.Count, actors,
-                    features.Skipped.Select(s => s with { Path = Path.GetRelativePath(scan.Root, s.Path) }).ToArray(),
-                    features.CacheHits + augmentedHits, features.Extracted + augmentedExtracted, augmented.Count, cv.Protocol, cv.Folds, crossValidation,
-                    networks.ToDictionary(n => n.Network.Name(), n => n.Training),
-                    seconds, Emotions.AllLabels);
-                ReportWriter.Write(folder, report);
-            });
-            return new TrainOutcome(setId, Path.Combine(store.Root, setId), report!);
+            var setId = store.Save(new ModelSetDraft(options.Seed, features.Fingerprint, profile, networks));
+            var folder = Path.Combine(store.Root, setId);
+            seconds["total"] = total.Elapsed.TotalSeconds;
+            var report = new TrainingReport(
+                // Relative to the working directory, so a shipped report names no machine's paths.
+                setId, DateTimeOffset.UtcNow, Path.GetRelativePath(Directory.GetCurrentDirectory(), scan.Root), features.Fingerprint, profile, options,
+                scan.Files.Count + scan.Skipped.Count,
+                features.Clips.Count, actors,
+                features.Skipped.Select(s => s with { Path = Path.GetRelativePath(scan.Root, s.Path) }).ToArray(),
+                read.CacheHits, read.Extracted, augmented.Count, cv.Protocol, cv.Folds, crossValidation,
+                networks.ToDictionary(n => n.Network.Name(), n => n.Training),
+                seconds, Emotions.AllLabels);
+            // After the set is published: the Api reads only the manifest and weights, and a report is the run's record of itself.
+            ReportWriter.Write(folder, report);
+            return new TrainOutcome(setId, folder, report);
         }
         finally
         {
@@ -105,25 +110,6 @@ public sealed class TrainModels(FeatureProfile profile, ExtractorFactory extract
                 network.Module.Dispose();
             }
         }
-    }
-
-    /// <summary>Speed-perturbed copies of every usable clip, through the same pipeline and cache (one cache folder per factor).</summary>
-    private List<LabeledClip> Augment(string root, FeatureSet features, TrainSettings settings, CancellationToken ct, out int hits, out int extracted)
-    {
-        var usable = new CorpusScan(root, features.Clips.Select(c => new CorpusFile(c.Path, c.Name)).ToArray(), []);
-        var augmented = new List<LabeledClip>();
-        hits = 0;
-        extracted = 0;
-        foreach (var speed in settings.Training.SpeedPerturbation)
-        {
-            var variant = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"speed{speed:0.00#}");
-            var cache = new FeatureCache(settings.Data.CachePath, profile, variant);
-            var copies = new ClipFeatureReader(profile, extractors(profile, speed), cache).Read(usable, progress, ct, $"Features ×{speed:0.00#}");
-            augmented.AddRange(copies.Clips);
-            hits += copies.CacheHits;
-            extracted += copies.Extracted;
-        }
-        return augmented;
     }
 
     private static double Lap(Stopwatch step)

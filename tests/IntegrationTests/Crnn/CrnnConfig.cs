@@ -1,13 +1,14 @@
+using EmotionRecognition.Trainer.Settings;
 using Microsoft.Extensions.Configuration;
 
 namespace EmotionRecognition.IntegrationTests.Crnn;
 
-/// <summary>A configuration with <c>[crnn] enabled = true</c> and the given <c>[crnn]</c> keys (null: unset), for CrnnSettings tests.</summary>
+/// <summary>A configuration with the given <c>[crnn]</c> keys (null: unset), for CrnnSettings tests.</summary>
 internal static class CrnnConfig
 {
     public static IConfiguration With(params (string Key, string? Value)[] keys)
     {
-        var values = new Dictionary<string, string?> { ["crnn:enabled"] = "true" };
+        var values = new Dictionary<string, string?>();
         foreach (var (key, value) in keys)
         {
             values[$"crnn:{key}"] = value;

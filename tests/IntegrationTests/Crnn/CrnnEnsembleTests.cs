@@ -1,3 +1,4 @@
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Configuration;
@@ -88,97 +89,23 @@ public sealed class CrnnEnsembleTests
     }
 
     [Test]
-    public void Fit_TwoMembers_FirstMemberIsTheSingleFitWithTheSameSeed()
+    public void Join_OneMember_IsThatPlainCrnn()
     {
-        var options = SequenceTrainingOptions.Default with
+        var options = SequenceTrainingOptions.OneNetwork with
         {
-            Epochs = 2, BatchSize = 8, Threads = 1, Ensemble = [new EnsembleGroup(2, 2)],
-            Augmentation = SequenceAugmentation.Default with { CropFrames = 24, FrequencyMaskBands = 2, TimeMaskFrames = 3 },
-        };
-        var train = new LabeledSequences(Enumerable.Range(0, 16).Select(i => RandomClip(30, i)).ToArray(), Enumerable.Range(0, 16).Select(i => i % 8).ToArray());
-        var validation = new LabeledSequences(Enumerable.Range(0, 8).Select(i => RandomClip(30, 100 + i)).ToArray(), Enumerable.Range(0, 8).ToArray());
-
-        var ensemble = SequenceEnsemble.Fit(train, validation, options, seed: 5, CancellationToken.None);
-        using var module = ensemble.Module;
-        using var single = SequenceTrainer.Fit(train, validation, options with { Ensemble = [] }, seed: 5, CancellationToken.None).Module;
-        using var second = SequenceTrainer.Fit(train, validation, options with { Ensemble = [] }, seed: SequenceEnsemble.MemberSeed(5, 1), CancellationToken.None).Module;
-
-        Assert.That(ensemble.Architecture, Is.EqualTo("crnn-v1x2"));
-        Assert.That(ensemble.Members, Has.Count.EqualTo(2));
-        AssertSameWeights(ensemble.Members[0].Module, single);
-        AssertSameWeights(ensemble.Members[1].Module, second);
-    }
-
-    [Test]
-    public void Fit_OneMember_IsAPlainCrnn()
-    {
-        var options = SequenceTrainingOptions.Default with
-        {
-            Epochs = 1, BatchSize = 8, Threads = 1, Ensemble = [],
+            Epochs = 1, BatchSize = 8, Threads = 1,
             Augmentation = SequenceAugmentation.Default with { CropFrames = 24, FrequencyMaskBands = 2, TimeMaskFrames = 3 },
         };
         var data = new LabeledSequences(Enumerable.Range(0, 8).Select(i => RandomClip(30, i)).ToArray(), Enumerable.Range(0, 8).ToArray());
+        var member = SequenceTrainer.Fit(data, options, seed: 2, CancellationToken.None);
 
-        var fit = SequenceEnsemble.Fit(data, data, options, seed: 2, CancellationToken.None);
+        var fit = SequenceEnsemble.Join([member]);
         using var module = fit.Module;
 
-        Assert.That(module, Is.TypeOf<EmotionCrnn>());
+        Assert.That(module, Is.SameAs(member.Module));
         Assert.That(fit.Architecture, Is.EqualTo(EmotionCrnn.ArchitectureName));
     }
 
-    [TestCase("3", 3)]
-    [TestCase(" 1 ", 1)]
-    public void CrnnSettings_Ensemble_ReadsTheMemberCount(string text, int expected)
-    {
-        var settings = CrnnSettings.From(Config(text));
-
-        Assert.That(settings.Options.Members, Is.EqualTo(expected));
-    }
-
-    [Test]
-    public void CrnnSettings_NoEnsembleKey_TrainsTheShippedRecipesMemberCount()
-    {
-        var settings = CrnnSettings.From(Config(null));
-
-        Assert.That(settings.Options.Members, Is.EqualTo(SequenceTrainingOptions.Default.Members).And.GreaterThan(1));
-    }
-
-    [Test]
-    public void CrnnSettings_EnsembleGroups_ReadEachGroupsCountAndEpochs()
-    {
-        var settings = CrnnSettings.From(Config("5x100, 3x150"));
-
-        Assert.That(settings.Options.Ensemble, Is.EqualTo(new[] { new EnsembleGroup(5, 100), new EnsembleGroup(3, 150) }));
-        Assert.That(settings.Options.Members, Is.EqualTo(8));
-        Assert.That(settings.Options.EnsembleText, Is.EqualTo("5x100, 3x150"));
-        Assert.That(settings.Options.MemberSchedule.Select(m => m.Epochs), Is.EqualTo(new[] { 100, 100, 100, 100, 100, 150, 150, 150 }));
-        Assert.That(settings.Options.MemberSchedule.Select(m => m.Index), Is.EqualTo(new[] { 0, 1, 2, 3, 4, 0, 1, 2 }));
-    }
-
-    [Test]
-    public void CrnnSettings_EnsembleCountWithoutEpochs_UsesTheEpochsKey()
-    {
-        var configuration = CrnnConfig.With(("epochs", "40"), ("ensemble", "2, 1x60"));
-
-        Assert.That(CrnnSettings.From(configuration).Options.Ensemble, Is.EqualTo(new[] { new EnsembleGroup(2, 40), new EnsembleGroup(1, 60) }));
-    }
-
-    [TestCase("0")]
-    [TestCase("17")]
-    [TestCase("three")]
-    [TestCase("2x")]
-    [TestCase("x100")]
-    [TestCase("3x0")]
-    [TestCase("9x100, 8x150")]
-    [TestCase("5x100,")]
-    public void CrnnSettings_EnsembleOutOfRange_IsRefusedNamingTheKey(string text)
-    {
-        var e = Assert.Throws<InvalidConfigurationException>(() => CrnnSettings.From(Config(text)));
-
-        Assert.That(e!.Message, Does.Contain("[crnn] ensemble").And.Contain(text));
-    }
-
-    private static IConfiguration Config(string? ensemble) => CrnnConfig.With(("ensemble", ensemble));
 
     private static void AssertSameWeights(nn.Module a, nn.Module b)
     {

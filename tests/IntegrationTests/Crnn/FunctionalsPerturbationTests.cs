@@ -1,3 +1,4 @@
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Trainer.Sequence;
@@ -115,7 +116,7 @@ public sealed class FunctionalsPerturbationTests
             RavdessFileName.TryParse($"03-01-0{1 + i % 8}-01-01-01-{1 + i / 8:00}.wav", out var name);
             return new SequenceClip($"clip{i}.wav", name!, $"hash{i}", new FeatureMatrix(1, 1, [0f]), Vector(), [Vector(), Vector()]);
         }).ToArray();
-        var options = CrnnSettings.WithPitch(SequenceTrainingOptions.Default) with { FunctionalsWeight = 0.25, FunctionalsL2 = 0.5 };
+        var options = SequenceTrainingOptions.OneNetwork.WithPitchRows() with { FunctionalsWeight = 0.25, FunctionalsL2 = 0.5 };
 
         var fitted = FunctionalsTrainer.Fit(clips, options)!;
 

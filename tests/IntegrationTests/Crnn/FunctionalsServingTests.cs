@@ -1,3 +1,4 @@
+using EmotionRecognition.Trainer.Settings;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -93,7 +94,7 @@ public sealed class FunctionalsServingTests
 
         var e = Assert.Throws<ArgumentException>(() => mixed.ClassifySequence(NetworkType.Crnn, Clip(40)));
 
-        Assert.That(e!.Message, Does.Contain("functionals").And.Contain("ExtractSpeech"));
+        Assert.That(e!.Message, Does.Contain("functionals").And.Contain("FeaturePipeline.Sequence"));
     }
 
     [Test]
@@ -210,33 +211,9 @@ public sealed class FunctionalsServingTests
     }
 
     [Test]
-    public void CrnnSettings_FunctionalsWeight_IsOffUnlessSetAndNeedsPitchNetworks()
-    {
-        Assert.That(CrnnSettings.From(CrnnConfig.With(("pitch", "true"))).Options.FunctionalsWeight, Is.Zero);
-        var on = CrnnSettings.From(CrnnConfig.With(("pitch", "true"), ("functionals_weight", "0.25"), ("functionals_l2", "0.5"))).Options;
-        Assert.That((on.FunctionalsWeight, on.FunctionalsL2), Is.EqualTo((0.25, 0.5)));
-        var mixed = CrnnSettings.From(CrnnConfig.With(("ensemble", "2x100 pitch, 1x100"), ("functionals_weight", "0.25"))).Options;
-        Assert.That(mixed.FunctionalsWeight, Is.EqualTo(0.25), "a pitch group is enough");
-
-        var e = Assert.Throws<InvalidConfigurationException>(() => CrnnSettings.From(CrnnConfig.With(("functionals_weight", "0.25"))));
-        Assert.That(e!.Message, Does.Contain("functionals_weight").And.Contain("pitch"));
-    }
-
-    [TestCase("functionals_weight", "1")]
-    [TestCase("functionals_weight", "-0.1")]
-    [TestCase("functionals_weight", "half")]
-    [TestCase("functionals_l2", "-1")]
-    public void CrnnSettings_FunctionalsKeyOutOfRange_IsRefusedNamingTheKey(string key, string value)
-    {
-        var e = Assert.Throws<InvalidConfigurationException>(() => CrnnSettings.From(CrnnConfig.With(("pitch", "true"), (key, value))));
-
-        Assert.That(e!.Message, Does.Contain($"[crnn] {key} = '{value}'"));
-    }
-
-    [Test]
     public void Fit_RecipeWithWeightZero_FitsNothing()
     {
-        var options = CrnnSettings.WithPitch(SequenceTrainingOptions.Default);
+        var options = SequenceTrainingOptions.OneNetwork.WithPitchRows();
         Assert.That(FunctionalsTrainer.Fit([], options), Is.Null);
     }
 }

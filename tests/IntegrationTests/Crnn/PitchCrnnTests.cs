@@ -1,3 +1,4 @@
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Models;
@@ -68,13 +69,13 @@ public sealed class PitchCrnnTests
         var features = Enumerable.Range(0, 32).Select(_ => new FeatureMatrix(8 + PitchFeatures.Rows, 24,
             Enumerable.Range(0, (8 + PitchFeatures.Rows) * 24).Select(_ => (float)random.NextDouble()).ToArray())).ToArray();
         var data = new LabeledSequences(features, Enumerable.Range(0, 32).Select(i => i % Emotions.Count).ToArray());
-        var options = SequenceTrainingOptions.Default with
+        var options = SequenceTrainingOptions.OneNetwork with
         {
             Epochs = 2, BatchSize = 16, Ensemble = [], PitchRows = PitchFeatures.Rows,
             Augmentation = SequenceAugmentation.Default with { CropFrames = 16, FrequencyMaskBands = 2, TimeMaskFrames = 3, MelRows = 8, PitchShiftSemitones = 1 },
         };
 
-        var fit = SequenceTrainer.Fit(data, data, options, seed: 3, CancellationToken.None);
+        var fit = SequenceTrainer.Fit(data, options, seed: 3, CancellationToken.None);
         using var module = fit.Module;
 
         Assert.That(module.Architecture, Is.EqualTo(EmotionCrnn.PitchArchitectureName));

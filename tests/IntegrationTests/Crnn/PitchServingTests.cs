@@ -1,3 +1,4 @@
+using EmotionRecognition.Trainer.Settings;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -185,34 +186,10 @@ public sealed class PitchServingTests
         Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));
     }
 
-    [TestCase("true", PitchFeatures.Rows)]
-    [TestCase(" TRUE ", PitchFeatures.Rows)]
-    [TestCase("false", 0)]
-    [TestCase(null, 0)]
-    public void CrnnSettings_Pitch_TurnsPitchRowsAndTheirAugmentationOn(string? text, int rows)
-    {
-        var options = CrnnSettings.From(CrnnConfig.With(("pitch", text))).Options;
-
-        Assert.That(options.PitchRows, Is.EqualTo(rows));
-        Assert.That(options.Augmentation.MelRows, Is.EqualTo(rows == 0 ? null : FeatureProfile.SequencePitch.MelBands));
-        Assert.That(options.Augmentation.PitchShiftSemitones, Is.EqualTo(rows == 0 ? 0 : CrnnSettings.PitchShiftSemitones));
-        Assert.That(CrnnTraining.ProfileFor(options), Is.EqualTo(rows == 0 ? FeatureProfile.Sequence : FeatureProfile.SequencePitch));
-    }
-
-    [TestCase("yes")]
-    [TestCase("1")]
-    [TestCase("")]
-    public void CrnnSettings_PitchNotTrueOrFalse_IsRefusedNamingTheKey(string text)
-    {
-        var e = Assert.Throws<InvalidConfigurationException>(() => CrnnSettings.From(CrnnConfig.With(("pitch", text))));
-
-        Assert.That(e!.Message, Does.Contain("[crnn] pitch").And.Contain("true or false"));
-    }
-
     [Test]
     public void WorkerJson_PitchOptions_RoundTripWithTheirRowsAndAugmentation()
     {
-        var options = CrnnSettings.WithPitch(SequenceTrainingOptions.Default);
+        var options = SequenceTrainingOptions.OneNetwork.WithPitchRows();
 
         var read = JsonSerializer.Deserialize<SequenceTrainingOptions>(JsonSerializer.Serialize(options, WorkerProcessJobRunner.Json), WorkerProcessJobRunner.Json)!;
 

@@ -1,3 +1,4 @@
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
@@ -30,8 +31,8 @@ public sealed class TrainPitchCrnnCliTests
         var config = folder.Combine("config.ini");
         File.WriteAllText(config,
             "[data]\nsource_path = corpus\ncache_path = cache\n" +
-            "[training]\nseed = 5\nepochs = 1\npatience = 1\nfolds = 2\nvalidation_actors = 1\nspeed_perturbation = none\n" +
-            "[crnn]\nenabled = true\npitch = true\nepochs = 1\nensemble = 2\ncrop_frames = 32\nworkers = 2\nfunctionals_weight = 0.25\n" +
+            "[training]\nseed = 5\nepochs = 1\npatience = 1\nfolds = 2\nvalidation_actors = 1\nspeed_perturbation = none\nworkers = 2\n" +
+            "[crnn]\npitch = true\nepochs = 1\nensemble = 2\ncrop_frames = 32\n" +
             "[models]\npath = models\n");
         trained = await RealCorpus.Train(config);
     }
@@ -52,7 +53,7 @@ public sealed class TrainPitchCrnnCliTests
         // The cross-validation mixed a functionals model in, and the saved set carries the one fitted for serving.
         Assert.That(entry.Metrics.Protocol, Does.Contain("mixed 0.75 : 0.25 with a logistic regression"));
         Assert.That(entry.Functionals, Is.Not.Null);
-        Assert.That((entry.Functionals!.Weight, entry.Functionals.L2), Is.EqualTo((0.25, SequenceTrainingOptions.DefaultFunctionalsL2)));
+        Assert.That((entry.Functionals!.Weight, entry.Functionals.L2), Is.EqualTo((0.25, SequenceTrainingOptions.Default.FunctionalsL2)));
         Assert.That(entry.Functionals.Problem(Emotions.Count, entry.InputSize), Is.Null);
 
         var clip = Directory.GetFiles(folder.Combine("corpus", "Actor_01"), "*.wav").Order().First();
@@ -68,8 +69,10 @@ public sealed class TrainPitchCrnnCliTests
         var cache = folder.Combine("cache");
         var tracker = new PitchTracker(FeatureProfile.Sequence);
 
-        Assert.That(Directory.Exists(new SequenceFeatureCache(cache, FeatureProfile.Sequence).Folder), Is.True);
-        Assert.That(Directory.GetFiles(new PitchTrackCache(cache, FeatureProfile.Sequence, tracker).Folder, "*.f0", SearchOption.AllDirectories),
+        var store = new FeatureCache(cache);
+
+        Assert.That(Directory.Exists(store.FolderOf(Artefacts.LogMel(FeatureProfile.Sequence))), Is.True);
+        Assert.That(Directory.GetFiles(store.FolderOf(Artefacts.PitchTrack(FeatureProfile.Sequence, tracker)), "*.f0", SearchOption.AllDirectories),
             Has.Length.EqualTo(Actors * 60));
     }
 }

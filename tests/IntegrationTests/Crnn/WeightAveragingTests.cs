@@ -1,3 +1,4 @@
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Trainer.Sequence;
 using EmotionRecognition.Trainer.Training;
@@ -6,8 +7,8 @@ using static TorchSharp.torch;
 namespace EmotionRecognition.IntegrationTests.Crnn;
 
 /// <summary>
-/// <c>[crnn] selection = average N%</c>: each network is the mean of its weights over the tail of its schedule, nothing is
-/// chosen on validation actors, and those actors train with the others.
+/// Each CRNN is the mean of its weights over the tail of its schedule: nothing is chosen on held-out actors, so every
+/// non-test actor trains.
 /// </summary>
 public sealed class WeightAveragingTests
 {
@@ -19,12 +20,12 @@ public sealed class WeightAveragingTests
         var train = SequenceTrainerTests.Synthetic(perClass: 3, seed: 1);
         var seen = new List<Dictionary<string, Tensor>>();
 
-        var fit = SequenceTrainer.Fit(train, new LabeledSequences([], []), Averaging, seed: 5, CancellationToken.None, (epoch, module) =>
+        var fit = SequenceTrainer.Fit(train, Averaging, seed: 5, CancellationToken.None, (epoch, module) =>
             seen.Add(module.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone())));
         using var averaged = fit.Module;
 
         Assert.That(Averaging.AveragedEpochs, Is.EqualTo(2));
-        Assert.That(fit.BestEpoch, Is.EqualTo(Averaging.Epochs), "no epoch is selected: the whole schedule counts");
+        Assert.That(fit.EpochsRun, Is.EqualTo(Averaging.Epochs), "no epoch is selected: the whole schedule runs");
         foreach (var (name, parameter) in averaged.named_parameters())
         {
             using var expected = (seen[3][name] + seen[4][name]) / 2;
@@ -40,7 +41,7 @@ public sealed class WeightAveragingTests
         var train = SequenceTrainerTests.Synthetic(perClass: 3, seed: 1);
         Dictionary<string, Tensor>? last = null;
 
-        var fit = SequenceTrainer.Fit(train, new LabeledSequences([], []), Averaging, seed: 5, CancellationToken.None, (epoch, module) =>
+        var fit = SequenceTrainer.Fit(train, Averaging, seed: 5, CancellationToken.None, (epoch, module) =>
         {
             if (epoch == Averaging.Epochs)
             {
@@ -62,8 +63,8 @@ public sealed class WeightAveragingTests
     {
         var train = SequenceTrainerTests.Synthetic(perClass: 3, seed: 1);
 
-        using var first = SequenceTrainer.Fit(train, new LabeledSequences([], []), Averaging, seed: 9, CancellationToken.None).Module;
-        using var second = SequenceTrainer.Fit(train, new LabeledSequences([], []), Averaging, seed: 9, CancellationToken.None).Module;
+        using var first = SequenceTrainer.Fit(train, Averaging, seed: 9, CancellationToken.None).Module;
+        using var second = SequenceTrainer.Fit(train, Averaging, seed: 9, CancellationToken.None).Module;
 
         var a = first.state_dict();
         var b = second.state_dict();
@@ -74,63 +75,27 @@ public sealed class WeightAveragingTests
     }
 
     [Test]
-    public void Fit_SelectingOnValidationWithoutValidationClips_IsRefused()
-    {
-        var train = SequenceTrainerTests.Synthetic(perClass: 1, seed: 1);
-
-        Assert.Throws<ArgumentException>(() =>
-            SequenceTrainer.Fit(train, new LabeledSequences([], []), SequenceTrainerTests.Tiny, seed: 1, CancellationToken.None));
-    }
-
-    [Test]
-    public void Jobs_WhenAveraging_TrainOnTheValidationActorsTooAndValidateOnNone()
+    public void Jobs_TrainOnTheFoldsTrainingAndValidationActors_NeverItsTestActors()
     {
         var fold = new ActorFold(1, TestActors: [3, 9], ValidationActors: [2, 15], TrainingActors: [1, 4, 5, 6]);
 
-        var averaging = SequenceCrossValidation.Jobs([fold], SequenceTrainingOptions.Default with { AverageLastShare = 0.2 }, seed: 100).ToArray();
-        var selecting = SequenceCrossValidation.Jobs([fold], SequenceTrainingOptions.Default with { AverageLastShare = 0 }, seed: 100).ToArray();
+        var jobs = SequenceCrossValidation.Jobs([fold], SequenceTrainingOptions.Default, seed: 100).ToArray();
 
         Assert.Multiple(() =>
         {
-            Assert.That(averaging.Select(j => j.TrainingActors), Is.All.EqualTo(new[] { 1, 2, 4, 5, 6, 15 }));
-            Assert.That(averaging.Select(j => j.ValidationActors), Is.All.Empty);
-            Assert.That(averaging.SelectMany(j => j.TrainingActors), Has.None.AnyOf(3, 9), "test actors never train");
-            Assert.That(selecting.Select(j => j.TrainingActors), Is.All.EqualTo(new[] { 1, 4, 5, 6 }));
-            Assert.That(selecting.Select(j => j.ValidationActors), Is.All.EqualTo(new[] { 2, 15 }));
-            Assert.That(averaging.Select(j => j.Seed), Is.EqualTo(selecting.Select(j => j.Seed)), "the same seeds either way");
+            Assert.That(jobs, Has.Length.EqualTo(SequenceTrainingOptions.Default.Members));
+            Assert.That(jobs.Select(j => j.TrainingActors), Is.All.EqualTo(new[] { 1, 2, 4, 5, 6, 15 }));
+            Assert.That(jobs.Select(j => j.Seed), Is.EqualTo(new[] { 101, 1101, 2101, 3101, 101, 101, 1101, 2101, 101 }), "member k of a group: seed + fold + 1000·k");
         });
     }
 
     [Test]
-    public void Options_AverageShare_AveragesThatShareOfEachSchedule()
+    public void Options_AverageShare_AveragesTheLastFifthOfEachSchedule()
     {
-        var options = SequenceTrainingOptions.Default with { AverageLastShare = 0.2 };
+        var options = SequenceTrainingOptions.Default;
 
         Assert.That((options with { Epochs = 100 }).AveragedEpochs, Is.EqualTo(20));
         Assert.That((options with { Epochs = 150 }).AveragedEpochs, Is.EqualTo(30));
         Assert.That((options with { Epochs = 2 }).AveragedEpochs, Is.EqualTo(1), "at least the last epoch");
-        Assert.That((options with { AverageLastShare = 0 }).AveragedEpochs, Is.EqualTo(0));
-    }
-
-    [TestCase("validation", 0.0)]
-    [TestCase("Validation", 0.0)]
-    [TestCase("average 20%", 0.2)]
-    [TestCase("average 100%", 1.0)]
-    [TestCase(" AVERAGE 12.5 % ", 0.125)]
-    public void CrnnSettings_Selection_ReadsTheAveragedShare(string text, double expected)
-    {
-        Assert.That(CrnnSettings.From(CrnnConfig.With(("selection", text))).Options.AverageLastShare, Is.EqualTo(expected).Within(1e-12));
-    }
-
-    [TestCase("average")]
-    [TestCase("average 0%")]
-    [TestCase("average 120%")]
-    [TestCase("average 20")]
-    [TestCase("best")]
-    public void CrnnSettings_SelectionNotValidationOrAShare_IsRefusedNamingTheKey(string text)
-    {
-        var e = Assert.Throws<InvalidConfigurationException>(() => CrnnSettings.From(CrnnConfig.With(("selection", text))));
-
-        Assert.That(e!.Message, Does.Contain("[crnn] selection").And.Contain(text));
     }
 }

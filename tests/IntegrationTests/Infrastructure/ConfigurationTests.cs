@@ -1,3 +1,4 @@
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Configuration;
 using Microsoft.Extensions.Configuration;
 
@@ -81,17 +82,4 @@ public sealed class ConfigurationTests
         Assert.That(e!.Message, Does.Contain(missing));
     }
 
-    [TestCase("epochs = many", "[training] epochs = 'many' is not a whole number >= 1.")]
-    [TestCase("learning_rate = -1", "[training] learning_rate = '-1' is not a number > 0.")]
-    [TestCase("folds = 1", "[training] folds = '1' is not a whole number >= 2.")]
-    public void TrainingOptions_BadValue_MessageNamesKeyAndProblem(string line, string message)
-    {
-        using var folder = new TempFolder();
-        var file = folder.Combine("config.ini");
-        File.WriteAllText(file, $"[training]\n{line}\n");
-
-        var e = Assert.Throws<InvalidConfigurationException>(() => TrainingOptions.From(Load(file)));
-
-        Assert.That(e!.Message, Is.EqualTo(message));
-    }
 }

@@ -134,19 +134,6 @@ public sealed class ModelStoreTests
     }
 
     [Test]
-    public void Load_SetWithTheOriginalCnnV1_IsStillServed()
-    {
-        using var folder = new TempFolder();
-        var store = new ModelStore(folder.Path);
-        TestModelSets.Save(store, seed: 1, cnnArchitecture: EmotionRecognition.Infrastructure.Models.EmotionCnn.ArchitectureName);
-
-        var set = store.LoadCurrent();
-
-        Assert.That(set.Manifest.Networks.Single(n => n.Network == "CNN").Architecture, Is.EqualTo("cnn-v1"));
-        Assert.That(set.ClassifyMany(NetworkType.Cnn, [TestModelSets.Input(2)])[0].Sum(), Is.EqualTo(1f).Within(1e-5));
-    }
-
-    [Test]
     public void LoadCurrent_EmptyFolder_SaysHowToTrain()
     {
         using var folder = new TempFolder();

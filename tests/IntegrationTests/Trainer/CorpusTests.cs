@@ -57,8 +57,8 @@ public sealed class CorpusTests
         Write(folder, "Actor_01/03-01-05-01-01-02-01.wav", [0x52, 0x49, 0x46, 0x46, 1, 2]);
         Write(folder, "Actor_02/03-01-04-01-01-01-02.wav", Clip(2));
 
-        var set = new ClipFeatureReader(FeatureProfile.Compat, Synthetic.Extract, new FeatureCache(cache.Path, FeatureProfile.Compat))
-            .Read(CorpusScan.Read(folder.Path, false), Quiet, CancellationToken.None);
+        var set = new CorpusReader(FeatureProfile.Compat, (_, _) => Synthetic.Extract, [], null, new FeatureCache(cache.Path))
+            .Read(CorpusScan.Read(folder.Path, false), Quiet, CancellationToken.None).Vectors;
 
         Assert.That(set.Clips.Select(c => c.Emotion), Is.EquivalentTo(new[] { Emotion.Angry, Emotion.Sad }));
         Assert.That(set.Skipped, Has.Count.EqualTo(1));
@@ -78,12 +78,12 @@ public sealed class CorpusTests
             Interlocked.Increment(ref calls);
             return Synthetic.Extract(bytes);
         }
-        var reader = new ClipFeatureReader(FeatureProfile.Compat, Counting, new FeatureCache(cache.Path, FeatureProfile.Compat));
+        var reader = new CorpusReader(FeatureProfile.Compat, (_, _) => Counting, [], null, new FeatureCache(cache.Path));
         var scan = CorpusScan.Read(folder.Path, false);
 
-        var first = reader.Read(scan, Quiet, CancellationToken.None);
+        var first = reader.Read(scan, Quiet, CancellationToken.None).Vectors;
         int callsAfterFirst = calls;
-        var second = reader.Read(scan, Quiet, CancellationToken.None);
+        var second = reader.Read(scan, Quiet, CancellationToken.None).Vectors;
 
         Assert.That(callsAfterFirst, Is.EqualTo(32));
         Assert.That(calls, Is.EqualTo(callsAfterFirst), "no extraction on the second run");
@@ -93,18 +93,37 @@ public sealed class CorpusTests
     }
 
     [Test]
-    public void Cache_OtherProfileOrChangedContent_IsAMiss()
+    public void Cache_OtherProfileVariantOrChangedContent_IsAMiss()
     {
         using var cache = new TempFolder();
-        var compat = new FeatureCache(cache.Path, FeatureProfile.Compat);
+        var store = new FeatureCache(cache.Path);
+        var compat = Artefacts.MeanMfcc(FeatureProfile.Compat);
         var hash = FeatureCache.ContentHash(Clip(1));
-        compat.Put(hash, Enumerable.Repeat(1f, 25).ToArray());
+        store.Put(compat, hash, Enumerable.Repeat(1f, 25).ToArray());
 
-        Assert.That(compat.TryGet(hash, out var hit), Is.True);
+        Assert.That(store.TryGet(compat, hash, out var hit), Is.True);
         Assert.That(hit, Is.EqualTo(Enumerable.Repeat(1f, 25)));
-        Assert.That(new FeatureCache(cache.Path, FeatureProfile.Full).TryGet(hash, out _), Is.False);
-        Assert.That(new FeatureCache(cache.Path, FeatureProfile.Compat with { Version = 99 }).TryGet(hash, out _), Is.False);
-        Assert.That(compat.TryGet(FeatureCache.ContentHash(Clip(2)), out _), Is.False);
+        Assert.That(store.TryGet(Artefacts.MeanMfcc(FeatureProfile.Full), hash, out _), Is.False);
+        Assert.That(store.TryGet(Artefacts.MeanMfcc(FeatureProfile.Compat with { Version = 99 }), hash, out _), Is.False);
+        Assert.That(store.TryGet(Artefacts.MeanMfcc(FeatureProfile.Compat, "speed0.9"), hash, out _), Is.False);
+        Assert.That(store.TryGet(compat, FeatureCache.ContentHash(Clip(2)), out _), Is.False);
+    }
+
+    [Test]
+    public void Read_WithSpeedFactors_ReadsEachFileOnceAndGivesCopiesFactorByFactorInScanOrder()
+    {
+        using var folder = new TempFolder();
+        using var cache = new TempFolder();
+        Synthetic.WriteCorpus(folder.Path, Synthetic.Clips(actors: 2, clipsPerEmotion: 1, seed: 3));
+        var scan = CorpusScan.Read(folder.Path, false);
+
+        var read = new CorpusReader(FeatureProfile.Compat, (_, speed) => bytes => Synthetic.ExtractAt(bytes, speed), [0.9, 1.1], null, new FeatureCache(cache.Path))
+            .Read(scan, Quiet, CancellationToken.None);
+
+        Assert.That((read.Vectors.Clips.Count, read.Extracted, read.CacheHits), Is.EqualTo((16, 16, 0)), "one count per file");
+        Assert.That(read.SpeedCopies.Select(c => c.Path), Is.EqualTo(scan.Files.Select(f => f.Path).Concat(scan.Files.Select(f => f.Path))));
+        Assert.That(read.SpeedCopies[0].Features, Is.EqualTo(Synthetic.ExtractAt(File.ReadAllBytes(scan.Files[0].Path), 0.9)));
+        Assert.That(read.SpeedCopies[16].Features, Is.EqualTo(Synthetic.ExtractAt(File.ReadAllBytes(scan.Files[0].Path), 1.1)));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Infrastructure.Models;

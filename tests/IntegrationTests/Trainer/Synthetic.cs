@@ -11,7 +11,7 @@ namespace EmotionRecognition.IntegrationTests.Trainer;
 /// each actor shifts all their clips a little, each clip adds noise. A model that generalises across
 /// speakers scores far above chance (1/8) on held-out actors.
 /// </summary>
-public static class Synthetic
+internal static class Synthetic
 {
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("SYNTHETIC-FEATURES");
 
