@@ -1,6 +1,7 @@
 using EmotionRecognition.Application.Abstractions;
 using EmotionRecognition.Application.UseCases;
 using EmotionRecognition.Infrastructure.Classification;
+using EmotionRecognition.UnitTests.UseCases;
 using EmotionRecognition.Domain;
 
 namespace EmotionRecognition.IntegrationTests.Infrastructure;
@@ -17,7 +18,7 @@ public sealed class InferenceBatcherTests
         private readonly ManualResetEventSlim _release = new();
         private int _passes;
 
-        public HeldFirstPass(RecordingModelSet models) => models.DuringForwardPass = () =>
+        public HeldFirstPass(FakeModelSet models) => models.DuringForwardPass = () =>
         {
             if (Interlocked.Increment(ref _passes) == 1)
             {
@@ -42,7 +43,7 @@ public sealed class InferenceBatcherTests
     [Test]
     public async Task PredictAsync_RequestsQueuedDuringAPass_ShareTheNextPassAndGetTheirOwnRows()
     {
-        var models = new RecordingModelSet();
+        var models = new FakeModelSet();
         using var held = new HeldFirstPass(models);
         using var batcher = new InferenceBatcher(new PredictionOptions { MaxInferenceBatch = 64 }, new PredictionMetrics());
 
@@ -55,14 +56,14 @@ public sealed class InferenceBatcherTests
         Assert.That(models.ForwardPassSizes, Is.EqualTo(new[] { 1, 10 }));
         for (int i = 0; i < rows.Length; i++)
         {
-            Assert.That(rows[i], Is.EqualTo(RecordingModelSet.Softmax(Input(i))), $"request {i}");
+            Assert.That(rows[i], Is.EqualTo(FakeModelSet.Softmax(Input(i))), $"request {i}");
         }
     }
 
     [Test]
     public async Task PredictAsync_MoreQueuedThanMaxBatch_SplitsIntoPassesOfAtMostMax()
     {
-        var models = new RecordingModelSet();
+        var models = new FakeModelSet();
         using var held = new HeldFirstPass(models);
         using var batcher = new InferenceBatcher(new PredictionOptions { MaxInferenceBatch = 4 }, new PredictionMetrics());
 
@@ -78,7 +79,7 @@ public sealed class InferenceBatcherTests
     [Test]
     public async Task PredictAsync_QueuedForTwoNetworks_RunsOnePassPerNetwork()
     {
-        var models = new RecordingModelSet();
+        var models = new FakeModelSet();
         using var held = new HeldFirstPass(models);
         using var batcher = new InferenceBatcher(new PredictionOptions { MaxInferenceBatch = 64 }, new PredictionMetrics());
 
@@ -91,13 +92,13 @@ public sealed class InferenceBatcherTests
         var rows = await Task.WhenAll([first, .. queued]);
 
         Assert.That(models.ForwardPassSizes, Is.EqualTo(new[] { 1, 3, 3 }));
-        Assert.That(rows[5], Is.EqualTo(RecordingModelSet.Softmax(Input(5))));
+        Assert.That(rows[5], Is.EqualTo(FakeModelSet.Softmax(Input(5))));
     }
 
     [Test]
     public async Task PredictAsync_ModelThrows_EveryRequestInThePassGetsTheException()
     {
-        var models = new RecordingModelSet("dnn-only", NetworkType.Dnn);
+        var models = new FakeModelSet("dnn-only", NetworkType.Dnn);
         using var batcher = new InferenceBatcher(new PredictionOptions { MaxInferenceBatch = 8 }, new PredictionMetrics());
 
         await Assert.ThrowsAsync<NetworkNotAvailableException>(async () => await batcher.PredictAsync(models, NetworkType.Cnn, Input(0), CancellationToken.None));
@@ -106,7 +107,7 @@ public sealed class InferenceBatcherTests
     [Test]
     public async Task PredictAsync_CancelledWhileQueued_IsCancelledAndLeftOutOfThePass()
     {
-        var models = new RecordingModelSet();
+        var models = new FakeModelSet();
         using var held = new HeldFirstPass(models);
         using var batcher = new InferenceBatcher(new PredictionOptions { MaxInferenceBatch = 8 }, new PredictionMetrics());
         using var cancel = new CancellationTokenSource();
@@ -126,13 +127,13 @@ public sealed class InferenceBatcherTests
     [Test]
     public async Task PredictAsync_BatchingOff_RunsOnTheCallersThreadOnePassEach()
     {
-        var models = new RecordingModelSet();
+        var models = new FakeModelSet();
         using var batcher = new InferenceBatcher(new PredictionOptions { MaxInferenceBatch = 1 }, new PredictionMetrics());
 
         var row = await batcher.PredictAsync(models, NetworkType.Dnn, Input(3), CancellationToken.None);
         await batcher.PredictAsync(models, NetworkType.Dnn, Input(4), CancellationToken.None);
 
-        Assert.That(row, Is.EqualTo(RecordingModelSet.Softmax(Input(3))));
+        Assert.That(row, Is.EqualTo(FakeModelSet.Softmax(Input(3))));
         Assert.That(models.ForwardPassSizes, Is.EqualTo(new[] { 1, 1 }));
     }
 }

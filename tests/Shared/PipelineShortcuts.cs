@@ -3,9 +3,9 @@ using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 
-namespace EmotionRecognition.IntegrationTests;
+namespace EmotionRecognition;
 
-/// <summary>The feature road's steps composed for a test that wants one product of a clip.</summary>
+/// <summary>The feature road's steps composed for a test that wants one product of a clip (linked into both test projects).</summary>
 internal static class PipelineShortcuts
 {
     public static float[] ExtractMean(this FeaturePipeline pipeline, AudioClip clip) => pipeline.MfccMean(pipeline.Analyse(clip));
