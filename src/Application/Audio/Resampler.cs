@@ -90,8 +90,13 @@ public static class Resampler
         var segmentOutputs = (int)(periodsPerSegment * phases);
         var segmentInputs = periodsPerSegment * table.InputsPerPeriod;
         var front = table.LeftTaps - 1;
-        // Centres stay below segmentInputs (plus the chains run past the segment's end); the right wing reads beyond.
-        var rowCount = checked((int)(segmentInputs + front + table.RightTaps + 2 + (long)chains * table.InputsPerPeriod / phases + 1));
+        // An output shorter than the first segment is all segment 0's: the other lanes start past its end and are
+        // never written, so only its first output.Length outputs are computed and only the input rows they read are
+        // copied (a short clip at a rate of large period M would otherwise copy 8·M rows).
+        var loopOutputs = (int)Math.Min(segmentOutputs, output.Length);
+        var spannedInputs = Math.Min(segmentInputs, (long)(loopOutputs + chains) * table.InputsPerPeriod / phases + 1);
+        // Centres stay below spannedInputs (plus the chains run past the segment's end); the right wing reads beyond.
+        var rowCount = checked((int)(spannedInputs + front + table.RightTaps + 2 + (long)chains * table.InputsPerPeriod / phases + 1));
         var rowLength = table.RowLength;
 
         var interleaved = ArrayPool<double>.Shared.Rent(rowCount * lanes);
@@ -113,7 +118,7 @@ public static class Resampler
             fixed (double* stored = weightRows)
             fixed (float* y = output)
             {
-                for (var s = 0; s < segmentOutputs; s += chains)
+                for (var s = 0; s < loopOutputs; s += chains)
                 {
                     var p0 = Setup(table, s, x, front, stored, scratch, 0, out var w0);
                     var p1 = Setup(table, s + 1, x, front, stored, scratch, 1, out var w1);
