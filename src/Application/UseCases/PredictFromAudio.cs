@@ -13,17 +13,14 @@ namespace EmotionRecognition.Application.UseCases;
 /// <param name="Audio">The file's bytes in any format <see cref="AudioDecoder"/> reads; anything else is an <see cref="InvalidAudioException"/>.</param>
 public sealed record PredictFromAudio(NetworkName Network, byte[] Audio) : IQuery<IReadOnlyList<EmotionPrediction>>;
 
-public sealed class PredictFromAudioHandler(IEmotionClassifier classifier, PredictionMetrics metrics, PredictionOptions options, AudioDecoder decoder)
+public sealed class PredictFromAudioHandler(IEmotionClassifier classifier, PredictionMetrics metrics, AudioDecoder decoder)
     : IQueryHandler<PredictFromAudio, IReadOnlyList<EmotionPrediction>>
 {
     public async ValueTask<IReadOnlyList<EmotionPrediction>> Handle(PredictFromAudio query, CancellationToken ct)
     {
         var network = query.Network.Validated;
+        // The decoder stops at the length limit (Prediction:MaxAudioSeconds) while it decodes.
         var clip = decoder.Decode(query.Audio, ct);
-        if (clip.DurationSeconds > options.MaxAudioSeconds)
-        {
-            throw new InvalidAudioException($"The audio lasts {clip.DurationSeconds:0.#} s, longer than the limit of {options.MaxAudioSeconds:0.#} s.");
-        }
         var probabilities = await classifier.Current.ClassifyAsync(network, clip, ct);
         metrics.Predicted(network, InputKind.Audio);
         return EmotionScores.InLabelOrder(probabilities);

@@ -10,8 +10,6 @@ namespace EmotionRecognition.Infrastructure.Classification;
 /// </summary>
 internal sealed class ServedModelSet(TorchModelSet set, InferenceBatcher batcher) : IModelSet
 {
-    public TorchModelSet Set => set;
-
     public string Id => set.Id;
 
     public IReadOnlyList<ModelDescription> Models => set.Models;

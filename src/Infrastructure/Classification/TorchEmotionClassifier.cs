@@ -32,7 +32,7 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
         this.batcher = batcher;
         store = new ModelStore.ModelStore(options.Path);
         UseOneTorchThreadPerRequest();
-        snapshot = new Snapshot(null, null, "Not loaded yet.");
+        snapshot = new Snapshot(null, "Not loaded yet.");
         lastPointer = ReadPointerStamp();
         Reload();
     }
@@ -52,16 +52,16 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
             try
             {
                 var set = store.LoadCurrent();
-                snapshot = new Snapshot(set, batcher is null ? set : new ServedModelSet(set, batcher), null);
+                snapshot = new Snapshot(batcher is null ? set : new ServedModelSet(set, batcher), null);
                 logger.LogInformation("Serving model set {SetId} from {Root} ({Networks})",
                     set.Id, store.Root, string.Join(", ", set.Models.Select(m => m.Network)));
                 return true;
             }
             catch (Exception e) when (e is ModelStore.ModelStoreException or IOException or UnauthorizedAccessException)
             {
-                if (snapshot.Set is null)
+                if (snapshot.Served is null)
                 {
-                    snapshot = new Snapshot(null, null, e.Message);
+                    snapshot = new Snapshot(null, e.Message);
                 }
                 logger.LogError("Could not load models from {Root}: {Reason}", store.Root, e.Message);
                 return false;
@@ -118,7 +118,7 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
         }
     }
 
-    private sealed record Snapshot(TorchModelSet? Set, IModelSet? Served, string? Reason);
+    private sealed record Snapshot(IModelSet? Served, string? Reason);
 
     private sealed record PointerStamp(string SetId, DateTime WrittenUtc);
 }

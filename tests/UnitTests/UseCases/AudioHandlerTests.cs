@@ -13,7 +13,7 @@ public sealed class AudioHandlerTests
     {
         var metrics = new PredictionMetrics();
         var options = new PredictionOptions { MaxInferenceBatch = 1 };
-        return new PredictFromAudioHandler(new FakeEmotionClassifier(models), metrics, options, NoExternalDecoder.Decoder(new AudioLimits { MaxSeconds = options.MaxAudioSeconds }));
+        return new PredictFromAudioHandler(new FakeEmotionClassifier(models), metrics, NoExternalDecoder.Decoder(new AudioLimits { MaxSeconds = options.MaxAudioSeconds }));
     }
 
     [Test]
