@@ -17,6 +17,8 @@ internal static class ReportWriter
 
     public static string ConfusionImageFile(string model) => $"confusion-{model.ToLowerInvariant()}.png";
 
+    public const string ConditionsImageFile = "conditions.png";
+
     public static void Write(string folder, TrainingReport report)
     {
         File.WriteAllBytes(Path.Combine(folder, JsonFile), JsonSerializer.SerializeToUtf8Bytes(report, Json));
@@ -25,6 +27,74 @@ internal static class ReportWriter
         {
             ConfusionPlot(model, metrics, report.Labels).SavePng(Path.Combine(folder, ConfusionImageFile(model)), 760, 680);
         }
+        if (report.CrossValidation.Values.Any(m => m.Conditions is not null))
+        {
+            ConditionsPlot(report.CrossValidation).SavePng(Path.Combine(folder, ConditionsImageFile), 1100, 640);
+        }
+    }
+
+    /// <summary>The condition benchmark as a table: one row per condition, clean first, each network's accuracy and macro-F1.</summary>
+    public static void AppendConditions(StringBuilder md, IReadOnlyDictionary<string, CrossValidatedMetrics> models)
+    {
+        var measured = models.Where(kv => kv.Value.Conditions is not null).ToArray();
+        if (measured.Length == 0)
+        {
+            return;
+        }
+        var inv = CultureInfo.InvariantCulture;
+        md.AppendLine("## Recording conditions").AppendLine();
+        md.AppendLine($"The same folds' networks on the same speakers they never heard, each test clip also degraded in each of these " +
+            $"ways (seeded; never the draws training saw; one clip in {Training.ConditionBenchmark.OneClipIn} of every fold, chosen by its content). " +
+            "Accuracy, then macro-F1; the change from clean in points.").AppendLine();
+        md.AppendLine($"![conditions]({ConditionsImageFile})").AppendLine();
+        md.AppendLine("| condition | " + string.Join(" | ", measured.Select(m => m.Key)) + " |");
+        md.AppendLine("|---|" + string.Concat(measured.Select(_ => "---|")));
+        md.AppendLine("| clean (all test clips) | " + string.Join(" | ", measured.Select(m =>
+            string.Create(inv, $"{m.Value.Pooled.Accuracy:P1}, {m.Value.Pooled.MacroF1:F3}"))) + " |");
+        var names = measured[0].Value.Conditions!.Select(c => c.Condition).ToArray();
+        foreach (var name in names)
+        {
+            md.AppendLine($"| {name} | " + string.Join(" | ", measured.Select(m =>
+            {
+                var score = m.Value.Conditions!.FirstOrDefault(c => c.Condition == name);
+                return score is null ? "–" : string.Create(inv,
+                    $"{score.Accuracy:P1}, {score.MacroF1:F3} ({100 * (score.Accuracy - m.Value.Pooled.Accuracy):+0.0;−0.0})");
+            })) + " |");
+        }
+        md.AppendLine();
+    }
+
+    /// <summary>Accuracy per condition, one bar group per condition and one bar per network, clean first.</summary>
+    public static Plot ConditionsPlot(IReadOnlyDictionary<string, CrossValidatedMetrics> models)
+    {
+        var plot = new Plot();
+        var measured = models.Where(kv => kv.Value.Conditions is not null).ToArray();
+        var names = new[] { "clean" }.Concat(measured[0].Value.Conditions!.Select(c => c.Condition)).ToArray();
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int n = 0; n < measured.Length; n++)
+        {
+            var (model, metrics) = measured[n];
+            var values = new[] { metrics.Pooled.Accuracy }.Concat(names.Skip(1).Select(name =>
+                metrics.Conditions!.FirstOrDefault(c => c.Condition == name)?.Accuracy ?? 0)).ToArray();
+            var bars = values.Select((v, i) => new Bar
+            {
+                Position = i * (measured.Length + 1) + n,
+                Value = 100 * v,
+                FillColor = palette.GetColor(n),
+            }).ToArray();
+            plot.Add.Bars(bars).LegendText = model;
+        }
+        var ticks = names.Select((_, i) => i * (measured.Length + 1) + (measured.Length - 1) / 2.0).ToArray();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, names);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 60;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 170;
+        plot.Axes.SetLimitsY(0, 100);
+        plot.Add.HorizontalLine(12.5).LinePattern = LinePattern.Dotted;
+        plot.YLabel("accuracy, % (chance 12.5 %)");
+        plot.Title("Speaker-independent accuracy under recording conditions");
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot;
     }
 
     public static string Markdown(TrainingReport r)
@@ -63,7 +133,9 @@ internal static class ReportWriter
                 $"{string.Join(", ", fold.ValidationActors.Select(a => a.ToString("00")))} | " +
                 string.Join(" | ", r.CrossValidation.Values.Select(m => m.FoldAccuracies[fold.Index - 1].ToString("P1", inv))) + " |");
         }
-        md.AppendLine().AppendLine("### Confusion matrices (rows: true emotion, columns: predicted; all folds pooled)").AppendLine();
+        md.AppendLine();
+        AppendConditions(md, r.CrossValidation);
+        md.AppendLine("### Confusion matrices (rows: true emotion, columns: predicted; all folds pooled)").AppendLine();
         foreach (var (model, m) in r.CrossValidation)
         {
             md.AppendLine($"**{model}** ![{model}]({ConfusionImageFile(model)})").AppendLine();

@@ -32,14 +32,16 @@ internal sealed class CachedJobRunner(ISequenceJobRunner inner, string folder) :
         int rows = clips[0].Features.Coefficients;
         var keys = jobs.Select(job => Key(job, options, job.Select(clips, options))).ToArray();
         var fits = new SequenceFit?[jobs.Count];
+        var loaded = new HashSet<int>();
         try
         {
             for (int i = 0; i < jobs.Count; i++)
             {
                 fits[i] = TryLoad(keys[i], jobs[i], options, rows);
-                if (fits[i] is { } loaded)
+                if (fits[i] is { } fit)
                 {
-                    jobDone(i, loaded);
+                    loaded.Add(i);
+                    jobDone(i, fit);
                 }
             }
             var missing = Enumerable.Range(0, jobs.Count).Where(i => fits[i] is null).ToArray();
@@ -57,7 +59,8 @@ internal sealed class CachedJobRunner(ISequenceJobRunner inner, string folder) :
         }
         catch
         {
-            foreach (var fit in fits)
+            // The loaded networks are this runner's; a failing inner runner disposes the ones it trained itself.
+            foreach (var (fit, i) in fits.Select((f, i) => (f, i)).Where(p => loaded.Contains(p.i)))
             {
                 fit?.Module.Dispose();
             }

@@ -60,13 +60,15 @@ internal static class SequenceCrossValidation
                 results.Add((test.Classes, probabilities.Select(Probabilities.ArgMax).ToArray()));
                 if (benchmark is not null)
                 {
-                    var benchmarkClips = testClips.Select(c => new BenchmarkClip(new Corpus.CorpusFile(c.Path, c.Name), c.ContentHash)).ToArray();
+                    var benchmarkClips = testClips.Where(c => ConditionBenchmark.Includes(c.ContentHash))
+                        .Select(c => new BenchmarkClip(new Corpus.CorpusFile(c.Path, c.Name), c.ContentHash)).ToArray();
+                    var classes = benchmarkClips.Select(c => (int)c.File.Name.Emotion).ToArray();
                     for (int k = 0; k < benchmark.Conditions.Count; k++)
                     {
                         var predicted = benchmark.Inputs(benchmark.Conditions[k], benchmarkClips, ct)
                             .Select(input => Probabilities.ArgMax(served.ClassifyAsync(NetworkType.Crnn, input.Sequence!).AsTask().GetAwaiter().GetResult()))
                             .ToArray();
-                        conditioned!.Add(k, test.Classes, predicted);
+                        conditioned!.Add(k, classes, predicted);
                     }
                 }
             }

@@ -56,10 +56,11 @@ internal static class CrossValidation
                         if (benchmark is not null)
                         {
                             var testClips = TestClips(clips, fold);
+                            var classes = testClips.Select(c => (int)c.File.Name.Emotion).ToArray();
                             for (int c = 0; c < benchmark.Conditions.Count; c++)
                             {
                                 var rows = benchmark.Inputs(benchmark.Conditions[c], testClips, ct).Select(i => split.Standardization.Apply(i.Mfccs)).ToArray();
-                                conditioned[network.Name()]!.Add(c, split.Test.Classes, NetworkTrainer.PredictClasses(fit.Module, rows));
+                                conditioned[network.Name()]!.Add(c, classes, NetworkTrainer.PredictClasses(fit.Module, rows));
                             }
                         }
                     }
@@ -95,9 +96,9 @@ internal static class CrossValidation
             return new ActorFold(i + 1, test, validation, rest.Except(validation).ToArray());
         }).ToArray();
 
-    /// <summary>A fold's test clips in corpus order, as the condition benchmark reads them.</summary>
+    /// <summary>A fold's test clips that the condition benchmark scores (<see cref="ConditionBenchmark.Includes"/>), in corpus order.</summary>
     public static BenchmarkClip[] TestClips(IEnumerable<LabeledClip> clips, ActorFold fold) =>
-        clips.Where(c => fold.TestActors.Contains(c.Actor)).Select(c => new BenchmarkClip(new CorpusFile(c.Path, c.Name), c.ContentHash)).ToArray();
+        clips.Where(c => fold.TestActors.Contains(c.Actor) && ConditionBenchmark.Includes(c.ContentHash)).Select(c => new BenchmarkClip(new CorpusFile(c.Path, c.Name), c.ContentHash)).ToArray();
 
     public static string Protocol(IReadOnlyList<int> actors, int folds, int validationActors) =>
         $"{folds}-fold cross-validation by actor over actors {FormatActors(actors)} ({actors.Count} speakers; " +

@@ -55,8 +55,8 @@ public sealed class CrnnWorkerTests
         var jobs = Jobs();
         int done = 0;
 
-        var reference = new InProcessJobRunner().Run(clips, jobs, Tiny, () => { }, CancellationToken.None);
-        var parallel = new WorkerProcessJobRunner(2, TrainerProcess.Current).Run(clips, jobs, Tiny, () => Interlocked.Increment(ref done), CancellationToken.None);
+        var reference = new InProcessJobRunner().Run(clips, jobs, Tiny, (_, _) => { }, CancellationToken.None);
+        var parallel = new WorkerProcessJobRunner(2, TrainerProcess.Current).Run(clips, jobs, Tiny, (_, _) => Interlocked.Increment(ref done), CancellationToken.None);
 
         try
         {
@@ -88,7 +88,7 @@ public sealed class CrnnWorkerTests
         SequenceJob[] jobs = [new("fold 3, member 1", [9], Seed: 1, Epochs: 2)];
 
         var e = Assert.Throws<TrainingWorkerException>(() =>
-            new WorkerProcessJobRunner(2, TrainerProcess.Current).Run(Clips(), jobs, Tiny, () => { }, CancellationToken.None));
+            new WorkerProcessJobRunner(2, TrainerProcess.Current).Run(Clips(), jobs, Tiny, (_, _) => { }, CancellationToken.None));
 
         Assert.That(e!.Message, Does.Contain("fold 3, member 1").And.Contain("exit 1").And.Contain("needs examples"));
     }
@@ -99,7 +99,7 @@ public sealed class CrnnWorkerTests
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         var slow = Tiny with { Epochs = 100_000 };
 
-        Assert.That(() => new WorkerProcessJobRunner(2, TrainerProcess.Current).Run(Clips(), Jobs(), slow, () => { }, cancel.Token),
+        Assert.That(() => new WorkerProcessJobRunner(2, TrainerProcess.Current).Run(Clips(), Jobs(), slow, (_, _) => { }, cancel.Token),
             Throws.InstanceOf<OperationCanceledException>());
     }
 

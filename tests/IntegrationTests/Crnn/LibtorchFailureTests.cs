@@ -68,8 +68,8 @@ public sealed class LibtorchFailureTests
         var clips = Clips();
         SequenceJob[] jobs = [new("fold 1, member 1", [1, 2], Seed: 4, Epochs: 2)];
 
-        var reference = new InProcessJobRunner().Run(clips, jobs, Tiny, () => { }, CancellationToken.None);
-        var retried = new WorkerProcessJobRunner(1, Flaky(count, failures: 1)).Run(clips, jobs, Tiny, () => { }, CancellationToken.None);
+        var reference = new InProcessJobRunner().Run(clips, jobs, Tiny, (_, _) => { }, CancellationToken.None);
+        var retried = new WorkerProcessJobRunner(1, Flaky(count, failures: 1)).Run(clips, jobs, Tiny, (_, _) => { }, CancellationToken.None);
 
         using var expected = reference[0].Module;
         using var actual = retried[0].Module;
@@ -87,7 +87,7 @@ public sealed class LibtorchFailureTests
         SequenceJob[] jobs = [new("fold 1, member 1", [1, 2], Seed: 4, Epochs: 2)];
 
         var e = Assert.Throws<TrainingWorkerException>(() =>
-            new WorkerProcessJobRunner(1, Flaky(count, failures: 99)).Run(Clips(), jobs, Tiny, () => { }, CancellationToken.None));
+            new WorkerProcessJobRunner(1, Flaky(count, failures: 99)).Run(Clips(), jobs, Tiny, (_, _) => { }, CancellationToken.None));
 
         Assert.That(Starts(count), Is.EqualTo(LibtorchFailures.MaxAttempts));
         Assert.That(e!.Message, Does.Contain("fold 1, member 1").And.Contain("Unknown scalar type"));
@@ -102,7 +102,7 @@ public sealed class LibtorchFailureTests
         SequenceJob[] jobs = [new("fold 3, member 1", [9], Seed: 1, Epochs: 2)];
 
         var e = Assert.Throws<TrainingWorkerException>(() =>
-            new WorkerProcessJobRunner(1, Flaky(count, failures: 0)).Run(Clips(), jobs, Tiny, () => { }, CancellationToken.None));
+            new WorkerProcessJobRunner(1, Flaky(count, failures: 0)).Run(Clips(), jobs, Tiny, (_, _) => { }, CancellationToken.None));
 
         Assert.That(Starts(count), Is.EqualTo(1));
         Assert.That(e!.Message, Does.Contain("exit 1").And.Contain("needs examples"));
