@@ -151,9 +151,10 @@ public sealed class FeaturePipeline
     public SpeechSequence Sequence(SpeechAnalysis analysis)
     {
         RequireOwn(analysis);
+        var logMel = SequenceFeatures.Floor(analysis.LogMel, Profile.FloorDb);
         return analysis.Pitch is { } track
-            ? new SpeechSequence(PitchFeatures.Prepare(analysis.LogMel, track), ClipFunctionals.Compute(analysis.LogMel, track))
-            : new SpeechSequence(SequenceFeatures.Prepare(analysis.LogMel), null);
+            ? new SpeechSequence(PitchFeatures.Prepare(logMel, track), ClipFunctionals.Compute(logMel, track))
+            : new SpeechSequence(SequenceFeatures.Prepare(logMel), null);
     }
 
     /// <summary>MFCCs of every frame, [CoefficientCount, frames] (librosa's <c>mfcc</c> before the mean).</summary>
@@ -299,6 +300,7 @@ public sealed class FeaturePipeline
         Require(profile.DurationSeconds is null || (double.IsFinite(profile.DurationSeconds.Value) && profile.DurationSeconds >= 0),
             $"duration must be a non-negative number of seconds or absent (got {profile.DurationSeconds}).");
         Require(double.IsFinite(profile.TopDb) && profile.TopDb >= 0, $"top_db must be non-negative (got {profile.TopDb}).");
+        Require(double.IsFinite(profile.FloorDb) && profile.FloorDb >= 0, $"the level floor must be non-negative dB (got {profile.FloorDb}).");
         Require(profile.PitchRows is 0 or PitchFeatures.Rows,
             $"pitch rows must be 0 or {PitchFeatures.Rows} (got {profile.PitchRows}).");
     }

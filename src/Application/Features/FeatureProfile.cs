@@ -70,7 +70,7 @@ public sealed record FeatureProfile(
     /// formants, and the low harmonics of the voice below ~1 kHz. <see cref="CoefficientCount"/> is not used
     /// by log-mel extraction.
     /// </summary>
-    public static FeatureProfile Sequence { get; } = Full with { Name = "sequence", FftSize = 1024, MelBands = 64, CoefficientCount = 20 };
+    public static FeatureProfile Sequence { get; } = Full with { Name = "sequence", FftSize = 1024, MelBands = 64, CoefficientCount = 20, FloorDb = 40 };
 
     /// <summary>
     /// <see cref="Sequence"/> with <see cref="PitchFeatures.Rows"/> pitch rows after the mel bands
@@ -89,6 +89,18 @@ public sealed record FeatureProfile(
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int PitchRows { get; init; }
+
+    /// <summary>
+    /// A sequence network's level floor: log-mel values more than this many dB below the clip's loudest value are raised to
+    /// it before the network input and the clip statistics are computed (<see cref="SequenceFeatures.Floor"/>); 0: none.
+    /// Why: per-utterance normalisation removes a change of level, but not what lies under the speech. A clip 30 dB quieter
+    /// sinks its pauses from the room's noise into 16-bit quantisation noise (or a phone's noise floor), and those frames
+    /// then move every band's statistics. Relative to the loudest value, the floor sits above both whatever the level, so a
+    /// quieter clip gives nearly the same input (measured in docs/robustness.md). A default-0 init property for the reason
+    /// <see cref="PitchRows"/> is one: older manifests read back unchanged.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double FloorDb { get; init; }
 
     public static bool TryGet(string? name, out FeatureProfile profile)
     {

@@ -22,6 +22,27 @@ public static class SequenceFeatures
     /// <summary>Per-band standard deviations below this (dB) count as this, so a flat band is not blown up into noise.</summary>
     public const double MinBandStdDb = 1.0;
 
+    /// <summary>
+    /// Every value of <paramref name="logMel"/> raised to at least its loudest value minus <paramref name="floorDb"/>
+    /// (<see cref="FeatureProfile.FloorDb"/>); the matrix itself when <paramref name="floorDb"/> is 0 or nothing lies below.
+    /// </summary>
+    public static FeatureMatrix Floor(FeatureMatrix logMel, double floorDb)
+    {
+        ArgumentNullException.ThrowIfNull(logMel);
+        if (floorDb <= 0 || logMel.Values.Length == 0)
+            return logMel;
+        var peak = float.NegativeInfinity;
+        foreach (var v in logMel.Values)
+            peak = Math.Max(peak, v);
+        var floor = (float)(peak - floorDb);
+        if (!logMel.Values.ContainsAnyExceptInRange(floor, float.PositiveInfinity))
+            return logMel;
+        var values = logMel.Values.ToArray();
+        for (var i = 0; i < values.Length; i++)
+            values[i] = Math.Max(values[i], floor);
+        return FeatureMatrix.Wrap(logMel.Coefficients, logMel.Frames, values);
+    }
+
     /// <summary><see cref="Trim"/> then <see cref="NormalisePerUtterance"/>: the network input, [bands, frames].</summary>
     public static FeatureMatrix Prepare(FeatureMatrix logMel) => NormalisePerUtterance(Trim(logMel));
 

@@ -71,6 +71,13 @@ public sealed record CrossValidatedMetrics(
     IReadOnlyList<double> FoldAccuracies,
     IReadOnlyList<double> FoldMacroF1)
 {
+    /// <summary>
+    /// Pooled accuracy and macro-F1 of the same folds' networks on the same test clips under each recording condition of the
+    /// benchmark (noise, level, band limits, codecs, echo…), by condition name in benchmark order; null when not measured.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ConditionScore>? Conditions { get; init; }
+
     public double AccuracyMean => FoldAccuracies.Average();
 
     public double AccuracySd => SampleSd(FoldAccuracies);
@@ -90,3 +97,6 @@ public sealed record CrossValidatedMetrics(
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 }
+
+/// <summary>Cross-validated metrics under one recording condition (<see cref="CrossValidatedMetrics.Conditions"/>).</summary>
+public sealed record ConditionScore(string Condition, double Accuracy, double MacroF1);

@@ -7,6 +7,9 @@ namespace EmotionRecognition.Trainer.Conditions;
 /// </summary>
 internal static class Fft
 {
+    /// <summary>cos and sin of 2πk/N for k &lt; N/2, built once per size and never written again.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, (double[] Cos, double[] Sin)> Twiddles = new();
+
     public static int PowerOfTwoAtLeast(int n) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(n, 2));
 
     public static void Transform(double[] real, double[] imaginary, bool inverse)
@@ -26,14 +29,19 @@ internal static class Fft
                 (imaginary[i], imaginary[j]) = (imaginary[j], imaginary[i]);
             }
         }
-        var sign = inverse ? 1.0 : -1.0;
-        var cos = new double[n / 2];
-        var sin = new double[n / 2];
-        for (var k = 0; k < n / 2; k++)
+        var (cos, sin) = Twiddles.GetOrAdd(n, static size =>
         {
-            cos[k] = Math.Cos(2 * Math.PI * k / n);
-            sin[k] = sign * Math.Sin(2 * Math.PI * k / n);
-        }
+            var c = new double[size / 2];
+            var t = new double[size / 2];
+            for (var k = 0; k < size / 2; k++)
+            {
+                c[k] = Math.Cos(2 * Math.PI * k / size);
+                t[k] = Math.Sin(2 * Math.PI * k / size);
+            }
+            return (c, t);
+        });
+        // e^(−2πik/N) forward, e^(+2πik/N) inverse.
+        var sign = inverse ? 1.0 : -1.0;
         for (var span = 2; span <= n; span <<= 1)
         {
             var half = span / 2;
@@ -42,7 +50,7 @@ internal static class Fft
             {
                 for (var k = 0; k < half; k++)
                 {
-                    double wr = cos[k * step], wi = sin[k * step];
+                    double wr = cos[k * step], wi = sign * sin[k * step];
                     int a = start + k, b = a + half;
                     var tr = real[b] * wr - imaginary[b] * wi;
                     var ti = real[b] * wi + imaginary[b] * wr;
@@ -67,14 +75,20 @@ internal static class Fft
     public static double[] Convolve(ReadOnlySpan<float> x, ReadOnlySpan<double> h)
     {
         var n = PowerOfTwoAtLeast(x.Length + h.Length - 1);
-        double[] xr = new double[n], xi = new double[n], hr = new double[n], hi = new double[n];
+        // Two real transforms in one: z = x + i·h, then X[k] = (Z[k] + conj Z[N−k])/2, H[k] = (Z[k] − conj Z[N−k])/2i.
+        double[] zr = new double[n], zi = new double[n], xr = new double[n], xi = new double[n];
         for (var i = 0; i < x.Length; i++)
-            xr[i] = x[i];
-        h.CopyTo(hr);
-        Transform(xr, xi, inverse: false);
-        Transform(hr, hi, inverse: false);
+            zr[i] = x[i];
+        h.CopyTo(zi);
+        Transform(zr, zi, inverse: false);
         for (var k = 0; k < n; k++)
-            (xr[k], xi[k]) = (xr[k] * hr[k] - xi[k] * hi[k], xr[k] * hi[k] + xi[k] * hr[k]);
+        {
+            var m = (n - k) & (n - 1);
+            double ar = (zr[k] + zr[m]) / 2, ai = (zi[k] - zi[m]) / 2;   // X[k]
+            double br = (zi[k] + zi[m]) / 2, bi = (zr[m] - zr[k]) / 2;   // H[k]
+            xr[k] = ar * br - ai * bi;
+            xi[k] = ar * bi + ai * br;
+        }
         Transform(xr, xi, inverse: true);
         return xr[..x.Length];
     }

@@ -92,14 +92,15 @@ internal static class Artefacts
     public static CachedArtefact<float[]> MeanMfcc(FeatureProfile profile, string? variant = null) =>
         new(ProfileKey(profile) + (variant is null ? "" : "-" + variant), ".f32", new VectorCodec(profile.CoefficientCount));
 
-    /// <summary>A profile's log-mel spectrogram, [mel bands, frames].</summary>
-    public static CachedArtefact<FeatureMatrix> LogMel(FeatureProfile profile) =>
-        new(ProfileKey(profile) + "-logmel", ".lm32", new MatrixCodec(profile.MelBands));
+    /// <summary>A profile's log-mel spectrogram, [mel bands, frames]; <paramref name="variant"/> as for <see cref="MeanMfcc"/>.</summary>
+    public static CachedArtefact<FeatureMatrix> LogMel(FeatureProfile profile, string? variant = null) =>
+        new(ProfileKey(profile) + "-logmel" + (variant is null ? "" : "-" + variant), ".lm32", new MatrixCodec(profile.MelBands));
 
     /// <summary><see cref="PitchTracker"/> output on a profile's frame grid, named by the tracker's parameters too.</summary>
-    public static CachedArtefact<PitchTrack> PitchTrack(FeatureProfile profile, PitchTracker tracker) =>
+    public static CachedArtefact<PitchTrack> PitchTrack(FeatureProfile profile, PitchTracker tracker, string? variant = null) =>
         new(ProfileKey(profile) + string.Create(CultureInfo.InvariantCulture,
-            $"-pitch-yin{PitchTrackVersion}-{tracker.MinF0Hz}-{tracker.MaxF0Hz}-{tracker.Threshold}-{PitchTracker.SilenceBelowLoudestDb}db"),
+            $"-pitch-yin{PitchTrackVersion}-{tracker.MinF0Hz}-{tracker.MaxF0Hz}-{tracker.Threshold}-{PitchTracker.SilenceBelowLoudestDb}db") +
+            (variant is null ? "" : "-" + variant),
             ".f0", new PitchTrackCodec());
 
     public static string ProfileKey(FeatureProfile profile)

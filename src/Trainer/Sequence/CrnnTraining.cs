@@ -23,11 +23,12 @@ internal sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJob
 
     /// <summary><see cref="FeatureProfile.SequencePitch"/> for pitch networks (<see cref="SequenceTrainingOptions.PitchRows"/>), else <see cref="FeatureProfile.Sequence"/>.</summary>
     public static FeatureProfile ProfileFor(SequenceTrainingOptions options) =>
-        options.PitchRows == 0 ? FeatureProfile.Sequence
-        : options.PitchRows == FeatureProfile.SequencePitch.PitchRows ? FeatureProfile.SequencePitch
+        options.PitchRows == 0 ? FeatureProfile.Sequence with { FloorDb = options.FloorDb }
+        : options.PitchRows == FeatureProfile.SequencePitch.PitchRows ? FeatureProfile.SequencePitch with { FloorDb = options.FloorDb }
         : throw new ArgumentException($"No feature profile has {options.PitchRows} pitch rows (sequence-pitch has {FeatureProfile.SequencePitch.PitchRows}).", nameof(options));
 
-    public CrnnOutcome Run(SequenceSet sequences, IReadOnlyList<ActorFold> folds, ActorFold final, int seed, CancellationToken ct)
+    public CrnnOutcome Run(SequenceSet sequences, IReadOnlyList<ActorFold> folds, ActorFold final, int seed, CancellationToken ct,
+        ConditionBenchmark? benchmark = null)
     {
         var crossValidationJobs = SequenceCrossValidation.Jobs(folds, options, seed).ToArray();
         var finalJobs = SequenceJob.Members("final model", final.TrainingActors.Concat(final.ValidationActors), seed, options).ToArray();
@@ -35,9 +36,9 @@ internal sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJob
         progress.Run($"{NetworkType.Crnn.Name()} networks ({folds.Count} folds and the final model, {options.Members} each)",
             crossValidationJobs.Length + finalJobs.Length, advance =>
         {
-            fits = runner.Run(sequences.Clips, [.. crossValidationJobs, .. finalJobs], options, () => advance(1), ct);
+            fits = runner.Run(sequences.Clips, [.. crossValidationJobs, .. finalJobs], options, (_, _) => advance(1), ct);
         });
-        var metrics = SequenceCrossValidation.Evaluate(sequences.Clips, folds, fits.Take(crossValidationJobs.Length).ToArray(), options, progress);
+        var metrics = SequenceCrossValidation.Evaluate(sequences.Clips, folds, fits.Take(crossValidationJobs.Length).ToArray(), options, progress, benchmark, ct);
 
         var fit = SequenceEnsemble.Join(fits.Skip(crossValidationJobs.Length).ToArray());
         progress.Info($"Final {NetworkType.Crnn.Name()} ({fit.Architecture}): epochs {fit.Epochs}");

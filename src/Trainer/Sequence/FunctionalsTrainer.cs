@@ -56,7 +56,9 @@ internal static class FunctionalsTrainer
         {
             throw new InvalidOperationException($"'{missing.Path}' has no functionals: they need a profile with pitch rows.");
         }
-        var examples = clips.SelectMany(c => (c.PerturbedFunctionals ?? []).Prepend(c.Functionals!).Select(f => (Functionals: f, Class: (int)c.Emotion))).ToArray();
+        var examples = clips.SelectMany(c => (c.PerturbedFunctionals ?? []).Prepend(c.Functionals!)
+            .Concat(c.Copies.Select(copy => copy.Functionals!))
+            .Select(f => (Functionals: f, Class: (int)c.Emotion))).ToArray();
         return Fit(examples.Select(e => e.Functionals).ToArray(), examples.Select(e => e.Class).ToArray(),
             Domain.Emotions.Count, options.FunctionalsL2, options.FunctionalsWeight);
     }

@@ -15,9 +15,14 @@ namespace EmotionRecognition.Trainer.Sequence;
 /// <param name="PerturbedFunctionals">The clip's functionals under each of <see cref="FunctionalsTrainer.Perturbations"/>, in that
 /// order: what the functionals model trains on besides <paramref name="Functionals"/> (null where that is null, and unless the
 /// corpus pass was asked for them).</param>
+/// <param name="Copies">The clip under randomly drawn recording conditions (noise, level, band limits, codecs, echo; the
+/// multi-condition training copies of <see cref="Corpus.ConditionedCopies"/>), each as the network reads it: training draws
+/// its windows from the clip and these alike. Empty when the recipe trains on clean audio only.</param>
 internal sealed record SequenceClip(
     string Path, RavdessFileName Name, string ContentHash, FeatureMatrix Features, float[]? Functionals = null, IReadOnlyList<float[]>? PerturbedFunctionals = null)
 {
+    public IReadOnlyList<SpeechSequence> Copies { get; init; } = [];
+
     public Emotion Emotion => Name.Emotion;
 
     public int Actor => Name.Actor;
@@ -41,8 +46,8 @@ internal sealed class SequenceExtraction
 {
     private readonly FeaturePipeline pipeline;
     private readonly FeatureCache? cache;
-    private readonly CachedArtefact<FeatureMatrix> logMel;
-    private readonly CachedArtefact<PitchTrack>? pitchTrack;
+    private readonly FeatureProfile cacheProfile;
+    private readonly PitchTracker? tracker;
     private readonly bool perturbedFunctionals;
 
     public SequenceExtraction(FeatureProfile profile, FeatureCache? cache, bool perturbedFunctionals = false)
@@ -50,29 +55,42 @@ internal sealed class SequenceExtraction
         pipeline = FeaturePipeline.For(profile);
         this.cache = cache;
         this.perturbedFunctionals = perturbedFunctionals;
-        var cacheProfile = CacheProfile(profile);
-        logMel = Artefacts.LogMel(cacheProfile);
-        pitchTrack = profile.PitchRows > 0 ? Artefacts.PitchTrack(cacheProfile, new PitchTracker(profile)) : null;
+        cacheProfile = CacheProfile(profile);
+        tracker = profile.PitchRows > 0 ? new PitchTracker(profile) : null;
     }
+
+    public FeatureProfile Profile => pipeline.Profile;
 
     /// <summary>
     /// The profile the caches are keyed by. <see cref="FeatureProfile.SequencePitch"/> computes exactly the log-mel and the
     /// frame grid of <see cref="FeatureProfile.Sequence"/>, so its log-mel and pitch tracks are filed under that profile:
     /// pitch runs reuse the log-mel of plain runs.
     /// </summary>
-    public static FeatureProfile CacheProfile(FeatureProfile profile) =>
-        profile == FeatureProfile.SequencePitch ? FeatureProfile.Sequence : profile;
+    public static FeatureProfile CacheProfile(FeatureProfile profile)
+    {
+        // The level floor acts on the network input only (FeaturePipeline.Sequence), never on the cached log-mel.
+        var raw = profile with { FloorDb = 0 };
+        return raw == (FeatureProfile.SequencePitch with { FloorDb = 0 }) ? FeatureProfile.Sequence with { FloorDb = 0 } : raw;
+    }
 
     /// <summary>The prepared sequence and its functionals, as <see cref="FeaturePipeline.Sequence"/> gives them for serving.</summary>
-    public (FeatureMatrix Features, float[]? Functionals, IReadOnlyList<float[]>? PerturbedFunctionals, bool CacheHit) Read(byte[] bytes, string hash)
+    public (FeatureMatrix Features, float[]? Functionals, IReadOnlyList<float[]>? PerturbedFunctionals, bool CacheHit) Read(byte[] bytes, string hash) =>
+        Read(hash, () => AudioDecoding.ForLocalFiles.Decode(bytes));
+
+    /// <summary>The same for the audio <paramref name="audio"/> gives (asked only when the cache lacks a part), filed under
+    /// <paramref name="variant"/> (e.g. a recording condition; null for the clip as it is); no perturbed functionals for a variant.</summary>
+    public (FeatureMatrix Features, float[]? Functionals, IReadOnlyList<float[]>? PerturbedFunctionals, bool CacheHit) Read(
+        string hash, Func<AudioClip> audio, string? variant = null)
     {
+        var logMel = Artefacts.LogMel(cacheProfile, variant);
+        var pitchTrack = tracker is null ? null : Artefacts.PitchTrack(cacheProfile, tracker, variant);
         FeatureMatrix? mel = null;
         PitchTrack? track = null;
         bool melHit = cache is not null && cache.TryGet(logMel, hash, out mel);
         bool pitchHit = pitchTrack is null || (cache is not null && cache.TryGet(pitchTrack, hash, out track));
         if (!melHit || !pitchHit)
         {
-            var analysis = pipeline.Analyse(AudioDecoding.ForLocalFiles.Decode(bytes));
+            var analysis = pipeline.Analyse(audio());
             if (!melHit)
             {
                 mel = analysis.LogMel;
@@ -86,7 +104,7 @@ internal sealed class SequenceExtraction
         }
         var sequence = pipeline.Sequence(pipeline.Restore(mel!, track));
         return (sequence.Sequence, sequence.Functionals,
-            track is null || !perturbedFunctionals ? null : FunctionalsTrainer.Perturbed(mel!, track),
+            track is null || !perturbedFunctionals || variant is not null ? null : FunctionalsTrainer.Perturbed(SequenceFeatures.Floor(mel!, Profile.FloorDb), track),
             melHit && pitchHit);
     }
 }

@@ -26,9 +26,12 @@ internal static class SequenceCrossValidation
         IReadOnlyList<ActorFold> folds,
         IReadOnlyList<SequenceFit> memberFits,
         SequenceTrainingOptions options,
-        IProgressReporter progress)
+        IProgressReporter progress,
+        ConditionBenchmark? benchmark = null,
+        CancellationToken ct = default)
     {
         var results = new List<(int[] Truth, int[] Predicted)>();
+        var conditioned = benchmark?.NewPredictions();
         for (int f = 0; f < folds.Count; f++)
         {
             var fold = folds[f];
@@ -55,6 +58,17 @@ internal static class SequenceCrossValidation
                         $"functionals alone {Accuracy((test.Classes, own.Select(Probabilities.ArgMax).ToArray())):P1})";
                 }
                 results.Add((test.Classes, probabilities.Select(Probabilities.ArgMax).ToArray()));
+                if (benchmark is not null)
+                {
+                    var benchmarkClips = testClips.Select(c => new BenchmarkClip(new Corpus.CorpusFile(c.Path, c.Name), c.ContentHash)).ToArray();
+                    for (int k = 0; k < benchmark.Conditions.Count; k++)
+                    {
+                        var predicted = benchmark.Inputs(benchmark.Conditions[k], benchmarkClips, ct)
+                            .Select(input => Probabilities.ArgMax(served.ClassifyAsync(NetworkType.Crnn, input.Sequence!).AsTask().GetAwaiter().GetResult()))
+                            .ToArray();
+                        conditioned!.Add(k, test.Classes, predicted);
+                    }
+                }
             }
             progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): epochs {fit.Epochs}, " +
                 $"test accuracy {Accuracy(results[^1]):P1}{parts}, {fit.SecondsPerEpoch:F1} s/epoch");
@@ -64,7 +78,10 @@ internal static class SequenceCrossValidation
             results.SelectMany(f => f.Truth).ToArray(), results.SelectMany(f => f.Predicted).ToArray(), Emotions.Count);
         var actors = clips.Select(c => c.Actor).Distinct().Order().ToArray();
         return new CrossValidatedMetrics(Protocol(actors, folds, options), folds.Count, pooled,
-            perFold.Select(m => m.Accuracy).ToArray(), perFold.Select(m => m.MacroF1).ToArray());
+            perFold.Select(m => m.Accuracy).ToArray(), perFold.Select(m => m.MacroF1).ToArray())
+        {
+            Conditions = conditioned?.Scores(),
+        };
     }
 
     public static string Protocol(IReadOnlyList<int> actors, IReadOnlyList<ActorFold> folds, SequenceTrainingOptions options) =>

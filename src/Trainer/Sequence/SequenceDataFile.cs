@@ -5,12 +5,12 @@ namespace EmotionRecognition.Trainer.Sequence;
 
 /// <summary>
 /// The prepared clips a <c>train</c> run hands to its worker processes, written once per run: each clip's path,
-/// content hash and [bands, frames] floats, in the run's order (the order decides the shuffles, so a worker must see
+/// content hash, [bands, frames] floats and its conditioned copies' sequences, in the run's order (the order decides the shuffles, so a worker must see
 /// exactly what an in-process fit sees). Binary and exact: floats round-trip bit for bit.
 /// </summary>
 internal static class SequenceDataFile
 {
-    private const string Magic = "EMOTION-SEQUENCES-1";
+    private const string Magic = "EMOTION-SEQUENCES-2";
 
     public static void Write(string path, IReadOnlyList<SequenceClip> clips)
     {
@@ -21,13 +21,35 @@ internal static class SequenceDataFile
         {
             writer.Write(clip.Path);
             writer.Write(clip.ContentHash);
-            writer.Write(clip.Features.Coefficients);
-            writer.Write(clip.Features.Frames);
-            foreach (var value in clip.Features.Values)
+            WriteMatrix(writer, clip.Features);
+            writer.Write(clip.Copies.Count);
+            foreach (var copy in clip.Copies)
             {
-                writer.Write(value);
+                WriteMatrix(writer, copy.Sequence);
             }
         }
+    }
+
+    private static void WriteMatrix(BinaryWriter writer, FeatureMatrix matrix)
+    {
+        writer.Write(matrix.Coefficients);
+        writer.Write(matrix.Frames);
+        foreach (var value in matrix.Values)
+        {
+            writer.Write(value);
+        }
+    }
+
+    private static FeatureMatrix ReadMatrix(BinaryReader reader)
+    {
+        int bands = reader.ReadInt32();
+        int frames = reader.ReadInt32();
+        var values = new float[checked(bands * frames)];
+        for (int v = 0; v < values.Length; v++)
+        {
+            values[v] = reader.ReadSingle();
+        }
+        return new FeatureMatrix(bands, frames, values);
     }
 
     /// <exception cref="InvalidDataException">Not a file <see cref="Write"/> made, or cut short.</exception>
@@ -45,18 +67,17 @@ internal static class SequenceDataFile
             {
                 var clipPath = reader.ReadString();
                 var hash = reader.ReadString();
-                int bands = reader.ReadInt32();
-                int frames = reader.ReadInt32();
-                var values = new float[checked(bands * frames)];
-                for (int v = 0; v < values.Length; v++)
+                var features = ReadMatrix(reader);
+                var copies = new SpeechSequence[reader.ReadInt32()];
+                for (int k = 0; k < copies.Length; k++)
                 {
-                    values[v] = reader.ReadSingle();
+                    copies[k] = new SpeechSequence(ReadMatrix(reader), null);
                 }
                 if (!RavdessFileName.TryParse(clipPath, out var name))
                 {
                     throw new InvalidDataException($"{path}: clip {i} has no RAVDESS file name ({clipPath}).");
                 }
-                clips[i] = new SequenceClip(clipPath, name!, hash, new FeatureMatrix(bands, frames, values));
+                clips[i] = new SequenceClip(clipPath, name!, hash, features) { Copies = copies };
             }
             return clips;
         }

@@ -1,5 +1,6 @@
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
+using EmotionRecognition.Infrastructure.Models;
 
 namespace EmotionRecognition.Trainer.Sequence;
 
@@ -25,12 +26,19 @@ internal sealed record SequenceJob(string Name, int[] TrainingActors, int Seed, 
     {
         int drop = Pitch ? 0 : shared.PitchRows;
         var data = LabeledSequences.From(clips.Where(c => TrainingActors.Contains(c.Actor)));
+        FeatureMatrix Drop(FeatureMatrix m) => new(m.Coefficients - drop, m.Frames, m.Values[..((m.Coefficients - drop) * m.Frames)].ToArray());
         return drop == 0 ? data : data with
         {
-            Features = data.Features.Select(m => new FeatureMatrix(m.Coefficients - drop, m.Frames,
-                m.Values[..((m.Coefficients - drop) * m.Frames)].ToArray())).ToArray(),
+            Features = data.Features.Select(Drop).ToArray(),
+            Copies = data.Copies?.Select(copies => (IReadOnlyList<FeatureMatrix>)copies.Select(Drop).ToArray()).ToArray(),
         };
     }
+
+    /// <summary>A freshly initialised network of this job's kind for clips of <paramref name="clipRows"/> rows (the rows of
+    /// the run's clips, before <see cref="Select"/> drops the pitch rows a log-mel-only job does not read), to load its
+    /// saved weights into.</summary>
+    public EmotionCrnn CreateNetwork(SequenceTrainingOptions shared, int clipRows) =>
+        Options(shared).CreateNetwork(Pitch ? clipRows : clipRows - shared.PitchRows, Emotions.Count);
 
     /// <summary>The members of one ensemble trained on the same actors, in <see cref="SequenceTrainingOptions.MemberSchedule"/> order:
     /// seeds <see cref="SequenceEnsemble.MemberSeed"/> of their index within their group.</summary>
@@ -45,16 +53,19 @@ internal sealed record SequenceJob(string Name, int[] TrainingActors, int Seed, 
 /// <summary>Trains a list of <see cref="SequenceJob"/>s and returns their fits in the same order.</summary>
 internal interface ISequenceJobRunner
 {
-    /// <param name="jobDone">Called once per finished job (from any thread).</param>
+    /// <param name="jobDone">Called once per finished job with its index in <paramref name="jobs"/> and its fit (from any thread),
+    /// as soon as it is done: a caller that keeps fits (<see cref="CachedJobRunner"/>) loses none when a later job fails.</param>
     IReadOnlyList<SequenceFit> Run(
-        IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action jobDone, CancellationToken ct);
+        IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action<int, SequenceFit> jobDone,
+        CancellationToken ct);
 }
 
 /// <summary>One job after the other in this process: the reference every other runner must match weight for weight.</summary>
 internal sealed class InProcessJobRunner : ISequenceJobRunner
 {
     public IReadOnlyList<SequenceFit> Run(
-        IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action jobDone, CancellationToken ct)
+        IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action<int, SequenceFit> jobDone,
+        CancellationToken ct)
     {
         var fits = new List<SequenceFit>();
         try
@@ -63,7 +74,7 @@ internal sealed class InProcessJobRunner : ISequenceJobRunner
             {
                 var train = job.Select(clips, options);
                 fits.Add(LibtorchFailures.Retry(() => SequenceTrainer.Fit(train, job.Options(options), job.Seed, ct), job.Name));
-                jobDone();
+                jobDone(fits.Count - 1, fits[^1]);
             }
             return fits;
         }
@@ -75,9 +86,13 @@ internal sealed class InProcessJobRunner : ISequenceJobRunner
     }
 }
 
-/// <summary>Picks the runner for a worker count: 1 trains in this process, more in that many worker processes.</summary>
+/// <summary>Picks the runner for a worker count: 1 trains in this process, more in that many worker processes; with a
+/// cache folder, every finished network is kept there and a later run with the same job, recipe and data loads it.</summary>
 internal static class SequenceJobRunners
 {
-    public static ISequenceJobRunner For(int workers) =>
-        workers <= 1 ? new InProcessJobRunner() : new WorkerProcessJobRunner(workers, TrainerProcess.Current);
+    public static ISequenceJobRunner For(int workers, string? cacheFolder = null)
+    {
+        ISequenceJobRunner runner = workers <= 1 ? new InProcessJobRunner() : new WorkerProcessJobRunner(workers, TrainerProcess.Current);
+        return cacheFolder is null ? runner : new CachedJobRunner(runner, cacheFolder);
+    }
 }

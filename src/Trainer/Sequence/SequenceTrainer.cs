@@ -65,6 +65,14 @@ internal sealed record SequenceTrainingOptions(
     /// </summary>
     public double FunctionalsWeight { get; init; }
 
+    /// <summary>
+    /// The level floor of the profile the networks are trained and served with (<see cref="FeatureProfile.FloorDb"/>,
+    /// <c>[crnn] level_floor_db</c>; 0: none, the profile of the sets before it). Not in the job files or cache keys: it
+    /// acts on the features, which a cached network's key hashes.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double FloorDb { get; init; } = FeatureProfile.Sequence.FloorDb;
+
     /// <summary>The functionals model's ridge penalty per unit of mean cross-entropy (<c>[crnn] functionals_l2</c>).</summary>
     public double FunctionalsL2 { get; init; } = 0.03;
 
@@ -131,12 +139,32 @@ internal sealed record EnsembleGroup(int Members, int Epochs, bool Pitch = false
 /// <summary>Prepared sequences with their class indices (label order).</summary>
 internal sealed record LabeledSequences(IReadOnlyList<FeatureMatrix> Features, int[] Classes)
 {
+    /// <summary>Per clip, its conditioned copies (<see cref="SequenceClip.Copies"/>); empty lists, or none at all, for clean-only training.</summary>
+    public IReadOnlyList<IReadOnlyList<FeatureMatrix>>? Copies { get; init; }
+
     public int Count => Features.Count;
 
     public static LabeledSequences From(IEnumerable<SequenceClip> clips)
     {
         var list = clips.ToArray();
-        return new LabeledSequences(list.Select(c => c.Features).ToArray(), list.Select(c => (int)c.Emotion).ToArray());
+        return new LabeledSequences(list.Select(c => c.Features).ToArray(), list.Select(c => (int)c.Emotion).ToArray())
+        {
+            Copies = list.Any(c => c.Copies.Count > 0) ? list.Select(c => (IReadOnlyList<FeatureMatrix>)c.Copies.Select(s => s.Sequence).ToArray()).ToArray() : null,
+        };
+    }
+
+    /// <summary>
+    /// Which version of clip <paramref name="clip"/> a training window is drawn from: the clip itself or one of its copies, each
+    /// as likely. Without copies nothing is drawn, so clean-only recipes keep their random sequence (and their weights).
+    /// </summary>
+    public FeatureMatrix Source(int clip, Random random)
+    {
+        if (Copies is not { } copies || copies[clip].Count == 0)
+        {
+            return Features[clip];
+        }
+        int pick = random.Next(copies[clip].Count + 1);
+        return pick == 0 ? Features[clip] : copies[clip][pick - 1];
     }
 }
 
@@ -195,7 +223,7 @@ internal static class SequenceTrainer
                     for (int i = 0; i < count; i++)
                     {
                         int clip = order[start + i];
-                        augmentation.Draw(train.Features[clip], random, window.AsSpan(i * bands * length, bands * length));
+                        augmentation.Draw(train.Source(clip, random), random, window.AsSpan(i * bands * length, bands * length));
                         targets[i] = train.Classes[clip];
                     }
 
@@ -249,7 +277,7 @@ internal static class SequenceTrainer
             int count = Math.Min(batchSize, order.Length - start);
             for (int i = 0; i < count; i++)
             {
-                augmentation.Draw(train.Features[order[start + i]], random, window.AsSpan(i * bands * length, bands * length));
+                augmentation.Draw(train.Source(order[start + i], random), random, window.AsSpan(i * bands * length, bands * length));
             }
             using var scope = NewDisposeScope();
             module.forward(tensor(window.AsSpan(0, count * bands * length).ToArray(), [count, bands, length]));

@@ -26,7 +26,8 @@ internal sealed class WorkerProcessJobRunner(int workers, TrainerProcess trainer
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public IReadOnlyList<SequenceFit> Run(
-        IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action jobDone, CancellationToken ct)
+        IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action<int, SequenceFit> jobDone,
+        CancellationToken ct)
     {
         if (clips.Count == 0)
         {
@@ -52,7 +53,7 @@ internal sealed class WorkerProcessJobRunner(int workers, TrainerProcess trainer
                 try
                 {
                     fits[i] = RunOne(folder, data, bands, i, jobs[i], options, stop.Token);
-                    jobDone();
+                    jobDone(i, fits[i]);
                 }
                 catch (Exception e)
                 {
@@ -91,7 +92,7 @@ internal sealed class WorkerProcessJobRunner(int workers, TrainerProcess trainer
         LibtorchFailures.Retry(() => trainer.RunWorker(jobFile, job.Name, ct), job.Name);
         var result = JsonSerializer.Deserialize<SequenceWorkerResult>(File.ReadAllText(work.ResultFile), Json)
             ?? throw new InvalidDataException($"{work.ResultFile} is empty.");
-        var module = options.CreateNetwork(bands, Emotions.Count);
+        var module = job.CreateNetwork(options, bands);
         try
         {
             module.load(work.WeightsFile);

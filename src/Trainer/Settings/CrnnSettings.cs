@@ -57,6 +57,7 @@ internal static class CrnnSettings
                 WarpBands = Real(configuration, Section, "warp_bands", a.WarpBands, min: 0, max: MelShift.MaxBands),
             },
             Ensemble = Ensemble(configuration, epochs, pitch, d.Ensemble),
+            FloorDb = Real(configuration, Section, "level_floor_db", d.FloorDb, min: 0, max: 80),
         };
         // Any pitch network makes the input carry pitch rows (log-mel-only members of a mixed ensemble drop them).
         bool anyPitch = pitch || options.Ensemble.Any(g => g.Pitch);

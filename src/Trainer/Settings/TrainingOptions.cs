@@ -55,6 +55,17 @@ internal sealed record TrainingOptions(
 {
     public const string Section = "training";
 
+    /// <summary>
+    /// Multi-condition training: each clip is also trained on under this many recording conditions drawn at random from the
+    /// training distribution (<see cref="Conditions.RecordingConditions.Draw"/>: noise, level, band limits, codecs, echo, clipping…),
+    /// for every network (the CNN's and DNN's features stay librosa's; only the audio they are computed from changes). 0: clean
+    /// audio only (<c>condition_copies</c>).
+    /// </summary>
+    public int ConditionCopies { get; init; } = 4;
+
+    /// <summary>Score every cross-validation fold under the benchmark's recording conditions too (<c>benchmark_conditions</c>).</summary>
+    public bool BenchmarkConditions { get; init; } = true;
+
     public static TrainingOptions Default { get; } = new(
         Seed: 20180516, Epochs: 300, Patience: 30, BatchSize: 32, LearningRate: 1e-3, Folds: 5, ValidationActors: 2, Threads: 1,
         WeightDecay: 0, LabelSmoothing: 0, SpeedPerturbation: [0.9, 1.1], Networks: [NetworkType.Cnn, NetworkType.Dnn, NetworkType.Crnn],
@@ -78,7 +89,11 @@ internal sealed record TrainingOptions(
             SpeedPerturbation: Factors(configuration, "speed_perturbation", d.SpeedPerturbation),
             Networks: NetworkList(configuration, "networks", d.Networks),
             // Default: one worker per core, each running the configured torch threads.
-            Workers: Integer(configuration, Section, "workers", Math.Max(1, Environment.ProcessorCount / threads), min: 1, max: 256));
+            Workers: Integer(configuration, Section, "workers", Math.Max(1, Environment.ProcessorCount / threads), min: 1, max: 256))
+        {
+            ConditionCopies = Integer(configuration, Section, "condition_copies", d.ConditionCopies, min: 0, max: 32),
+            BenchmarkConditions = Boolean(configuration, Section, "benchmark_conditions", d.BenchmarkConditions),
+        };
     }
 
     /// <summary>A comma-separated list of speed factors between 0.5 and 2, other than 1; "none" or empty for none.</summary>

@@ -28,20 +28,16 @@ internal static class CrossValidation
     /// <param name="augmented">Speed-perturbed copies; only those of a fold's training actors are trained on.</param>
     /// <param name="networks">The MFCC-vector networks to cross-validate (CRNN has its own cross-validation on the same folds).</param>
     /// <param name="baselines">Also the ML.NET <see cref="Baselines"/>, which show what the networks add.</param>
+    /// <param name="benchmark">Also score each fold's networks on its test clips under the benchmark's recording conditions.</param>
     public static CrossValidationResult Run(
         IReadOnlyList<LabeledClip> clips, IReadOnlyList<LabeledClip> augmented, TrainingOptions options, IReadOnlyList<NetworkType> networks,
-        bool baselines, IProgressReporter progress, CancellationToken ct)
+        bool baselines, IProgressReporter progress, CancellationToken ct, ConditionBenchmark? benchmark = null)
     {
         IReadOnlyList<string> baselineNames = baselines ? Baselines.Names : [];
         IReadOnlyList<string> modelNames = [.. networks.Select(n => n.Name()), .. baselineNames];
         var actors = clips.Select(c => c.Actor).Distinct().Order().ToArray();
-        var testFolds = ActorSplits.Folds(actors, options.Folds, options.Seed);
-        var folds = testFolds.Select((test, i) =>
-        {
-            var rest = actors.Except(test).ToArray();
-            var validation = ActorSplits.Validation(rest, options.ValidationActors, options.Seed + i + 1);
-            return new ActorFold(i + 1, test, validation, rest.Except(validation).ToArray());
-        }).ToArray();
+        var folds = Folds(actors, options);
+        var conditioned = networks.ToDictionary(n => n.Name(), _ => benchmark?.NewPredictions());
 
         var predictions = modelNames.ToDictionary(m => m, _ => new List<(int[] Truth, int[] Predicted)>());
         progress.Run("Cross-validation", folds.Length * modelNames.Count, advance =>
@@ -57,6 +53,15 @@ internal static class CrossValidation
                     using (fit.Module)
                     {
                         predictions[network.Name()].Add((split.Test.Classes, NetworkTrainer.PredictClasses(fit.Module, testRows)));
+                        if (benchmark is not null)
+                        {
+                            var testClips = TestClips(clips, fold);
+                            for (int c = 0; c < benchmark.Conditions.Count; c++)
+                            {
+                                var rows = benchmark.Inputs(benchmark.Conditions[c], testClips, ct).Select(i => split.Standardization.Apply(i.Mfccs)).ToArray();
+                                conditioned[network.Name()]!.Add(c, split.Test.Classes, NetworkTrainer.PredictClasses(fit.Module, rows));
+                            }
+                        }
                     }
                     progress.Info($"  fold {fold.Index} {network.Name()}: best epoch {fit.BestEpoch} of {fit.EpochsRun}");
                     advance(1);
@@ -73,9 +78,26 @@ internal static class CrossValidation
         });
 
         var protocol = Protocol(actors, folds.Length, options.ValidationActors);
-        var metrics = predictions.ToDictionary(kv => kv.Key, kv => Summarise(protocol, kv.Value));
+        var metrics = predictions.ToDictionary(kv => kv.Key, kv => Summarise(protocol, kv.Value) with
+        {
+            Conditions = conditioned.GetValueOrDefault(kv.Key)?.Scores(),
+        });
         return new CrossValidationResult(protocol, folds, metrics);
     }
+
+    /// <summary>The folds of these actors: each tests on one group of <see cref="ActorSplits.Folds"/>, stops early on a few
+    /// validation actors of the rest, and trains on the others.</summary>
+    public static ActorFold[] Folds(IReadOnlyList<int> actors, TrainingOptions options) =>
+        ActorSplits.Folds(actors, options.Folds, options.Seed).Select((test, i) =>
+        {
+            var rest = actors.Except(test).ToArray();
+            var validation = ActorSplits.Validation(rest, options.ValidationActors, options.Seed + i + 1);
+            return new ActorFold(i + 1, test, validation, rest.Except(validation).ToArray());
+        }).ToArray();
+
+    /// <summary>A fold's test clips in corpus order, as the condition benchmark reads them.</summary>
+    public static BenchmarkClip[] TestClips(IEnumerable<LabeledClip> clips, ActorFold fold) =>
+        clips.Where(c => fold.TestActors.Contains(c.Actor)).Select(c => new BenchmarkClip(new CorpusFile(c.Path, c.Name), c.ContentHash)).ToArray();
 
     public static string Protocol(IReadOnlyList<int> actors, int folds, int validationActors) =>
         $"{folds}-fold cross-validation by actor over actors {FormatActors(actors)} ({actors.Count} speakers; " +

