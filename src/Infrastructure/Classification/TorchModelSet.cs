@@ -117,9 +117,11 @@ public sealed class TorchModelSet : IModelSet
                 $"The {network.Name()} network is served with a functionals model and needs the clip's functionals (FeaturePipeline.Sequence with profile '{loaded.Profile.Name}').");
         }
         float[] probabilities;
-        // Opened here, on the calling thread, and never awaited across: both are thread-local.
+        // Opened here, on the calling thread, and never awaited across: both are thread-local. Inference mode, not just
+        // no_grad: the nine networks' few hundred small tensors skip autograd's version counters and view tracking too,
+        // and none of them outlives this call.
         using (NewDisposeScope())
-        using (no_grad())
+        using (inference_mode())
         {
             probabilities = EmotionCrnn.Probabilities(loaded.Module, sequence);
         }

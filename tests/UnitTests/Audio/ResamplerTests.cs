@@ -132,4 +132,27 @@ public sealed class ResamplerTests
         Assert.That(worst, Is.LessThanOrEqualTo(2 * MathF.BitIncrement(peak) - 2 * peak));
         Assert.That(differing, Is.LessThan(actual.Length / 1000));
     }
+
+    [TestCase(48000, 22050)]
+    [TestCase(8000, 22050)]
+    [TestCase(32000, 22050)]   // a table per call
+    [TestCase(44099, 22050)]   // one period per segment, rows per output
+    public void Resample_LongClip_EachOutputIsTheSameWhereverTheBlocksAreCut(int fromHz, int toHz)
+    {
+        // A long clip is resampled in blocks of whole periods; a prefix of it has other block and segment
+        // boundaries. Every output's terms do not depend on them, so the outputs agree bit for bit wherever the
+        // prefix's signal reaches (its last outputs read zeros past the prefix's end instead of the clip).
+        var random = new Random(20261202);
+        var clip = new float[fromHz * 40];
+        for (var i = 0; i < clip.Length; i++)
+            clip[i] = (float)(0.5 * Math.Sin(i * 0.013) + 0.2 * (random.NextDouble() - 0.5));
+        var prefixLength = clip.Length / 3 + 12_345;
+
+        var whole = Resampler.Resample(clip, fromHz, toHz);
+        var prefix = Resampler.Resample(clip.AsSpan(0, prefixLength), fromHz, toHz);
+
+        var reachedBySignal = prefix.Length - 200;
+        Assert.That(whole.AsSpan(0, reachedBySignal).SequenceEqual(prefix.AsSpan(0, reachedBySignal)), Is.True);
+        Assert.That(whole.AsSpan(0, reachedBySignal).ToArray().Max(Math.Abs), Is.GreaterThan(0.3f), "a signal, not zeros");
+    }
 }
