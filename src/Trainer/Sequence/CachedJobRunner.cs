@@ -81,8 +81,13 @@ internal sealed class CachedJobRunner(ISequenceJobRunner inner, string folder) :
             hash.AppendData(BitConverter.GetBytes(train.Classes[i]));
             hash.AppendData(BitConverter.GetBytes(features.Coefficients));
             hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(features.Values));
-            hash.AppendData(BitConverter.GetBytes(train.Copies?[i].Count ?? 0));
-            foreach (var copy in train.Copies?[i] ?? [])
+            // Clean-only data hashes exactly as it did before copies existed, so its networks stay cached.
+            if (train.Copies?[i] is not { Count: > 0 } copies)
+            {
+                continue;
+            }
+            hash.AppendData(BitConverter.GetBytes(copies.Count));
+            foreach (var copy in copies)
             {
                 hash.AppendData(BitConverter.GetBytes(copy.Coefficients));
                 hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(copy.Values));
