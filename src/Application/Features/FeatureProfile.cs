@@ -96,7 +96,7 @@ public sealed record FeatureProfile(
     /// Why: per-utterance normalisation removes a change of level, but not what lies under the speech. A clip 30 dB quieter
     /// sinks its pauses from the room's noise into 16-bit quantisation noise (or a phone's noise floor), and those frames
     /// then move every band's statistics. Relative to the loudest value, the floor sits above both whatever the level, so a
-    /// quieter clip gives nearly the same input (measured in docs/robustness.md). A default-0 init property for the reason
+    /// quieter clip gives nearly the same input (measured in docs/conditions.md). A default-0 init property for the reason
     /// <see cref="PitchRows"/> is one: older manifests read back unchanged.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]

@@ -30,6 +30,9 @@ internal static class SequenceCrossValidation
         ConditionBenchmark? benchmark = null,
         CancellationToken ct = default)
     {
+        // Networks trained in worker processes leave this process at libtorch's default thread count, whose spinning
+        // OpenMP workers slow classification many times over on a loaded machine.
+        TorchSharp.torch.set_num_threads(options.Threads);
         var results = new List<(int[] Truth, int[] Predicted)>();
         var conditioned = benchmark?.NewPredictions();
         for (int f = 0; f < folds.Count; f++)
