@@ -40,8 +40,8 @@ public sealed class FfmpegAudioDecoder(string executable = "ffmpeg") : IExternal
             throw Unavailable(format, e.Message);
         }
 
-        var stdin = Task.Run(() => Feed(process.StandardInput.BaseStream, inputFile is null ? audio : ReadOnlyMemory<byte>.Empty));
-        var stderr = Task.Run(() => FirstLines(process.StandardError));
+        var stdin = Task.Run(() => ChildProcessPipes.Feed(process.StandardInput.BaseStream, inputFile is null ? audio : ReadOnlyMemory<byte>.Empty));
+        var stderr = Task.Run(() => ChildProcessPipes.FirstKilobytes(process.StandardError));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(limits.DecodeTimeout);
         using var killOnDeadline = deadline.Token.Register(() => Kill(process));
@@ -214,39 +214,7 @@ public sealed class FfmpegAudioDecoder(string executable = "ffmpeg") : IExternal
         }
     }
 
-    private static void Feed(Stream stdin, ReadOnlyMemory<byte> audio)
-    {
-        try
-        {
-            stdin.Write(audio.Span);
-            stdin.Close();
-        }
-        catch (IOException)
-        {
-            // ffmpeg stopped reading (it failed, finished early or was killed): its exit status says which.
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
 
-    /// <summary>The first few KiB of stderr, draining the rest so ffmpeg never blocks on a full pipe.</summary>
-    private static string FirstLines(StreamReader stderr)
-    {
-        var kept = new StringBuilder();
-        var chunk = new char[1024];
-        int read;
-        try
-        {
-            while ((read = stderr.Read(chunk, 0, chunk.Length)) > 0)
-                if (kept.Length < 4096)
-                    kept.Append(chunk, 0, read);
-        }
-        catch (IOException)
-        {
-        }
-        return kept.ToString();
-    }
 
     private static string Detail(Task<string> stderr)
     {

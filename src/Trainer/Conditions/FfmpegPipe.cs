@@ -1,3 +1,4 @@
+using EmotionRecognition.Infrastructure.Audio;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
@@ -35,8 +36,8 @@ internal static class FfmpegPipe
             throw new InvalidOperationException($"{purpose} needs ffmpeg, which is not installed here ({e.Message}); install Debian's ffmpeg (apt-get install ffmpeg).", e);
         }
 
-        var stdin = Task.Run(() => Feed(process.StandardInput.BaseStream, input));
-        var stderr = Task.Run(() => Drain(process.StandardError));
+        var stdin = Task.Run(() => ChildProcessPipes.Feed(process.StandardInput.BaseStream, input));
+        var stderr = Task.Run(() => ChildProcessPipes.FirstKilobytes(process.StandardError));
         using var deadline = new CancellationTokenSource(Deadline);
         using var killOnDeadline = deadline.Token.Register(() => Kill(process));
         try
@@ -68,39 +69,7 @@ internal static class FfmpegPipe
         }
     }
 
-    private static void Feed(Stream stdin, ReadOnlyMemory<byte> input)
-    {
-        try
-        {
-            stdin.Write(input.Span);
-            stdin.Close();
-        }
-        catch (IOException)
-        {
-            // ffmpeg stopped reading (failed or was killed): its exit status says which.
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
 
-    /// <summary>The first 4 KiB of stderr; the rest is read and dropped.</summary>
-    private static string Drain(StreamReader stderr)
-    {
-        var kept = new StringBuilder();
-        var chunk = new char[1024];
-        int read;
-        try
-        {
-            while ((read = stderr.Read(chunk, 0, chunk.Length)) > 0)
-                if (kept.Length < 4096)
-                    kept.Append(chunk, 0, read);
-        }
-        catch (IOException)
-        {
-        }
-        return kept.ToString();
-    }
 
     private static void Kill(Process process)
     {
