@@ -71,8 +71,8 @@ public sealed class TrainPitchCrnnCliTests
 
         var store = new FeatureCache(cache);
 
-        Assert.That(Directory.Exists(store.FolderOf(Artefacts.LogMel(FeatureProfile.Sequence))), Is.True);
-        Assert.That(Directory.GetFiles(store.FolderOf(Artefacts.PitchTrack(FeatureProfile.Sequence, tracker)), "*.f0", SearchOption.AllDirectories),
+        Assert.That(Directory.Exists(store.FolderOf(Artefacts.LogMel(SequenceExtraction.CacheProfile(FeatureProfile.Sequence)))), Is.True);
+        Assert.That(Directory.GetFiles(store.FolderOf(Artefacts.PitchTrack(SequenceExtraction.CacheProfile(FeatureProfile.Sequence), tracker)), "*.f0", SearchOption.AllDirectories),
             Has.Length.EqualTo(Actors * 60));
     }
 }

@@ -42,6 +42,8 @@ public sealed class TrainerCliTests
         File.WriteAllText(config,
             "[data]\nsource_path = corpus\ncache_path = cache\n" +
             "[training]\nseed = 3\nepochs = 30\npatience = 8\nfolds = 2\nvalidation_actors = 1\nnetworks = CNN, DNN\n" +
+            // The corpus holds feature files, not audio: nothing to degrade under recording conditions.
+            "condition_copies = 0\nbenchmark_conditions = false\n" +
             "[models]\npath = models\n");
         trained = await Run("train", "--config", config, "--baselines");
         trainedSetId = new ModelStore(models).ReadPointer() ?? "";
