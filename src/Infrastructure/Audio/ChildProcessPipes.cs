@@ -1,8 +1,10 @@
+using System.ComponentModel;
+using System.Diagnostics;
 using System.Text;
 
 namespace EmotionRecognition.Infrastructure.Audio;
 
-/// <summary>The two pipe chores of every ffmpeg child process (the decoder's, the Trainer's codec conditions'): feeding
+/// <summary>The chores of every ffmpeg child process (the decoder's, the Trainer's codec conditions'): feeding
 /// stdin without failing when the child stops reading, and draining stderr so the child never blocks on a full pipe.</summary>
 public static class ChildProcessPipes
 {
@@ -39,5 +41,22 @@ public static class ChildProcessPipes
         {
         }
         return kept.ToString();
+    }
+
+    /// <summary>Kills the child and its children if it still runs; one that already exited is not an error.</summary>
+    public static void Kill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited and reaped.
+        }
+        catch (Win32Exception)
+        {
+        }
     }
 }

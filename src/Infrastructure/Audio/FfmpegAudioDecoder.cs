@@ -44,14 +44,14 @@ public sealed class FfmpegAudioDecoder(string executable = "ffmpeg") : IExternal
         var stderr = Task.Run(() => ChildProcessPipes.FirstKilobytes(process.StandardError));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(limits.DecodeTimeout);
-        using var killOnDeadline = deadline.Token.Register(() => Kill(process));
+        using var killOnDeadline = deadline.Token.Register(() => ChildProcessPipes.Kill(process));
         try
         {
             var output = ReadBounded(process.StandardOutput.BaseStream, limits, out var tooLong);
             if (tooLong)
                 throw limits.TooLong();
             if (!process.WaitForExit(limits.DecodeTimeout))
-                Kill(process);
+                ChildProcessPipes.Kill(process);
             process.WaitForExit();
             ct.ThrowIfCancellationRequested();
             if (deadline.IsCancellationRequested)
@@ -67,7 +67,7 @@ public sealed class FfmpegAudioDecoder(string executable = "ffmpeg") : IExternal
         }
         finally
         {
-            Kill(process);
+            ChildProcessPipes.Kill(process);
             process.WaitForExit();
             DeleteQuietly(inputFile);
             // Both pipes are closed once the child is gone, so these end promptly; their faults are the child's.
@@ -214,8 +214,6 @@ public sealed class FfmpegAudioDecoder(string executable = "ffmpeg") : IExternal
         }
     }
 
-
-
     private static string Detail(Task<string> stderr)
     {
         var text = stderr.Wait(TimeSpan.FromSeconds(5)) ? stderr.Result : "";
@@ -235,20 +233,4 @@ public sealed class FfmpegAudioDecoder(string executable = "ffmpeg") : IExternal
 
     private static InvalidAudioException Unavailable(AudioFormat format, string detail) =>
         new($"This server cannot decode {format.Name()}: its decoder (ffmpeg) is not installed ({detail}). Send WAV or AIFF.");
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-                process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited and reaped.
-        }
-        catch (Win32Exception)
-        {
-        }
-    }
 }

@@ -39,7 +39,7 @@ internal static class FfmpegPipe
         var stdin = Task.Run(() => ChildProcessPipes.Feed(process.StandardInput.BaseStream, input));
         var stderr = Task.Run(() => ChildProcessPipes.FirstKilobytes(process.StandardError));
         using var deadline = new CancellationTokenSource(Deadline);
-        using var killOnDeadline = deadline.Token.Register(() => Kill(process));
+        using var killOnDeadline = deadline.Token.Register(() => ChildProcessPipes.Kill(process));
         try
         {
             using var output = new MemoryStream();
@@ -63,26 +63,10 @@ internal static class FfmpegPipe
         }
         finally
         {
-            Kill(process);
+            ChildProcessPipes.Kill(process);
             process.WaitForExit();
             Task.WaitAll([stdin, stderr], TimeSpan.FromSeconds(5));
         }
     }
 
-
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-                process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        catch (Win32Exception)
-        {
-        }
-    }
 }
