@@ -46,8 +46,9 @@ public static class ClipFunctionals
     /// <param name="melShiftBands">Training only: the speech frames' mel axis shifted by this many bands (<see cref="MelShift"/>),
     /// as a longer or shorter vocal tract would move the formants; 0 when serving.</param>
     /// <param name="f0ShiftSemitones">Training only: every voiced F0 raised by this many semitones; 0 when serving.</param>
+    /// <param name="floorDb">The profile's level floor (<see cref="SequenceFeatures.Floor"/>, <see cref="SequenceFeatures.SpeechSpan"/>).</param>
     /// <exception cref="ArgumentException">The track and the log-mel are on different frame grids, or the log-mel is empty.</exception>
-    public static float[] Compute(FeatureMatrix logMel, PitchTrack track, double melShiftBands = 0, double f0ShiftSemitones = 0)
+    public static float[] Compute(FeatureMatrix logMel, PitchTrack track, double melShiftBands = 0, double f0ShiftSemitones = 0, double floorDb = 0)
     {
         ArgumentNullException.ThrowIfNull(logMel);
         ArgumentNullException.ThrowIfNull(track);
@@ -56,7 +57,8 @@ public static class ClipFunctionals
         if (logMel.Frames == 0 || logMel.Coefficients == 0)
             throw new ArgumentException("The log-mel has no frames.", nameof(logMel));
 
-        var (start, n) = SequenceFeatures.SpeechSpan(logMel);
+        var (start, n) = SequenceFeatures.SpeechSpan(logMel, floorDb);
+        logMel = SequenceFeatures.Floor(logMel, floorDb);
         int bands = logMel.Coefficients;
         int coefficients = Math.Min(CepstralCoefficients, bands);
 

@@ -151,10 +151,10 @@ public sealed class FeaturePipeline
     public SpeechSequence Sequence(SpeechAnalysis analysis)
     {
         RequireOwn(analysis);
-        var logMel = SequenceFeatures.Floor(analysis.LogMel, Profile.FloorDb);
+        var (logMel, floor) = (analysis.LogMel, Profile.FloorDb);
         return analysis.Pitch is { } track
-            ? new SpeechSequence(PitchFeatures.Prepare(logMel, track), ClipFunctionals.Compute(logMel, track))
-            : new SpeechSequence(SequenceFeatures.Prepare(logMel), null);
+            ? new SpeechSequence(PitchFeatures.Prepare(logMel, track, floor), ClipFunctionals.Compute(logMel, track, floorDb: floor))
+            : new SpeechSequence(SequenceFeatures.Prepare(logMel, floor), null);
     }
 
     /// <summary>MFCCs of every frame, [CoefficientCount, frames] (librosa's <c>mfcc</c> before the mean).</summary>

@@ -34,20 +34,20 @@ public static class PitchFeatures
 
     /// <summary>
     /// The network input with pitch: the log-mel's <see cref="SequenceFeatures.SpeechSpan"/> (found on the log-mel alone,
-    /// as without pitch), its mel bands normalised per utterance exactly as <see cref="SequenceFeatures.Prepare"/> does,
+    /// as without pitch), its mel bands floored and normalised per utterance exactly as <see cref="SequenceFeatures.Prepare"/> does,
     /// then the <see cref="Rows"/> pitch rows of the same frames: [bands + <see cref="Rows"/>, span frames].
     /// </summary>
     /// <exception cref="ArgumentException">The track and the log-mel have different frame counts (different grids).</exception>
-    public static FeatureMatrix Prepare(FeatureMatrix logMel, PitchTrack track)
+    public static FeatureMatrix Prepare(FeatureMatrix logMel, PitchTrack track, double floorDb = 0)
     {
         ArgumentNullException.ThrowIfNull(logMel);
         ArgumentNullException.ThrowIfNull(track);
         if (track.Frames != logMel.Frames)
             throw new ArgumentException($"The pitch track has {track.Frames} frames but the log-mel {logMel.Frames}: not the same frame grid.", nameof(track));
 
-        var (start, count) = SequenceFeatures.SpeechSpan(logMel);
+        var (start, count) = SequenceFeatures.SpeechSpan(logMel, floorDb);
         var bands = logMel.Coefficients;
-        var mel = SequenceFeatures.NormalisePerUtterance(SequenceFeatures.Frames(logMel, start, count));
+        var mel = SequenceFeatures.NormalisePerUtterance(SequenceFeatures.Frames(SequenceFeatures.Floor(logMel, floorDb), start, count));
 
         var values = new float[(bands + Rows) * count];
         mel.Values.CopyTo(values);

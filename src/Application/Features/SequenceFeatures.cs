@@ -16,6 +16,12 @@ public static class SequenceFeatures
     /// </summary>
     public const double TrimThresholdDb = 40;
 
+    /// <summary>
+    /// Under a level floor, a frame carries speech when its floored power is this far above a frame lying all at the floor:
+    /// 3 dB, as much power above the floor as the floor itself holds.
+    /// </summary>
+    public const double AboveFloorDb = 3;
+
     /// <summary>Frames of context kept on each side of the detected speech (about 46 ms at hop 512 and 22.05 kHz).</summary>
     public const int TrimMarginFrames = 2;
 
@@ -43,16 +49,28 @@ public static class SequenceFeatures
         return FeatureMatrix.Wrap(logMel.Coefficients, logMel.Frames, values);
     }
 
-    /// <summary><see cref="Trim"/> then <see cref="NormalisePerUtterance"/>: the network input, [bands, frames].</summary>
-    public static FeatureMatrix Prepare(FeatureMatrix logMel) => NormalisePerUtterance(Trim(logMel));
+    /// <summary>
+    /// The network input, [bands, frames]: the <see cref="SpeechSpan"/> of the log-mel raised to the level floor
+    /// (<see cref="Floor"/>; none when <paramref name="floorDb"/> is 0), normalised per utterance.
+    /// </summary>
+    public static FeatureMatrix Prepare(FeatureMatrix logMel, double floorDb = 0)
+    {
+        var (start, count) = SpeechSpan(logMel, floorDb);
+        return NormalisePerUtterance(Frames(Floor(logMel, floorDb), start, count));
+    }
 
     /// <summary>
-    /// The frames from the first to the last one whose power is within <see cref="TrimThresholdDb"/> of the
-    /// loudest, widened by <see cref="TrimMarginFrames"/>. Frame power in dB is
-    /// <c>10·log10(Σ_m 10^(dB_m/10))</c>, the log of the summed mel power (computed relative to the
-    /// loudest band to stay in range). Silence inside the utterance is kept: pauses carry emotion.
+    /// The frames from the first to the last one that carries speech, widened by <see cref="TrimMarginFrames"/>; silence
+    /// inside the utterance is kept, because pauses carry emotion. Frame power in dB is <c>10·log10(Σ_m 10^(dB_m/10))</c>,
+    /// the log of the summed mel power (computed relative to the loudest band to stay in range).
+    /// Without a floor (<paramref name="floorDb"/> 0) a frame carries speech when its power is within
+    /// <see cref="TrimThresholdDb"/> of the loudest frame's. With a floor, the power is taken of the floored values and a
+    /// frame carries speech when it is at least <see cref="AboveFloorDb"/> above a frame lying all at the floor. A
+    /// threshold relative to the loudest frame cannot be used on floored values: the floor lifts every band of a silent
+    /// frame to within it. Relative to the floor, digital silence and the quantisation noise that fills a quiet
+    /// recording's pauses are cut whatever the recording level, and background noise that rises above the floor is kept.
     /// </summary>
-    public static (int Start, int Count) SpeechSpan(FeatureMatrix logMel, double thresholdDb = TrimThresholdDb)
+    public static (int Start, int Count) SpeechSpan(FeatureMatrix logMel, double floorDb = 0)
     {
         ArgumentNullException.ThrowIfNull(logMel);
         var frames = logMel.Frames;
@@ -64,6 +82,7 @@ public static class SequenceFeatures
         var peak = double.NegativeInfinity;
         foreach (var v in values)
             peak = Math.Max(peak, v);
+        var floor = floorDb > 0 ? -floorDb : double.NegativeInfinity;
 
         var power = new double[frames];
         var loudest = double.NegativeInfinity;
@@ -71,16 +90,17 @@ public static class SequenceFeatures
         {
             var sum = 0.0;
             for (var m = 0; m < bands; m++)
-                sum += Math.Pow(10, (values[m * frames + t] - peak) / 10);
+                sum += Math.Pow(10, Math.Max(values[m * frames + t] - peak, floor) / 10);
             power[t] = 10 * Math.Log10(sum);
             loudest = Math.Max(loudest, power[t]);
         }
 
+        var threshold = floorDb > 0 ? 10 * Math.Log10(bands) - floorDb + AboveFloorDb : loudest - TrimThresholdDb;
         var first = 0;
-        while (power[first] < loudest - thresholdDb)
+        while (power[first] < threshold)
             first++;
         var last = frames - 1;
-        while (power[last] < loudest - thresholdDb)
+        while (power[last] < threshold)
             last--;
         first = Math.Max(0, first - TrimMarginFrames);
         last = Math.Min(frames - 1, last + TrimMarginFrames);
@@ -88,9 +108,9 @@ public static class SequenceFeatures
     }
 
     /// <summary>The <see cref="SpeechSpan"/> of <paramref name="logMel"/> as a new matrix.</summary>
-    public static FeatureMatrix Trim(FeatureMatrix logMel, double thresholdDb = TrimThresholdDb)
+    public static FeatureMatrix Trim(FeatureMatrix logMel, double floorDb = 0)
     {
-        var (start, count) = SpeechSpan(logMel, thresholdDb);
+        var (start, count) = SpeechSpan(logMel, floorDb);
         return Frames(logMel, start, count);
     }
 

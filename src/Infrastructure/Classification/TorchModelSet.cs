@@ -118,7 +118,7 @@ public sealed class TorchModelSet : IModelSet
         }
         float[] probabilities;
         // Opened here, on the calling thread, and never awaited across: both are thread-local. Inference mode, not just
-        // no_grad: the nine networks' few hundred small tensors skip autograd's version counters and view tracking too,
+        // no_grad: the ensemble's few hundred small tensors skip autograd's version counters and view tracking too,
         // and none of them outlives this call.
         using (NewDisposeScope())
         using (inference_mode())

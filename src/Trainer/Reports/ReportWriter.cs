@@ -106,7 +106,8 @@ internal static class ReportWriter
             $"feature profile `{r.Profile.Name}` v{r.Profile.Version} ({r.Profile.CoefficientCount} mean MFCCs).").AppendLine();
         md.AppendLine($"Data: `{r.DataFolder}`: {r.WavFilesFound} WAV files, {r.ClipsUsed} clips used from actors " +
             $"{Training.CrossValidation.FormatActors(r.Actors)}, {r.Skipped.Count} skipped; fingerprint `{r.DataFingerprint[..16]}…`; " +
-            $"{r.AugmentedExamples} speed-perturbed copies; features of {r.FeatureCacheHits} clips from the cache, {r.FeaturesExtracted} extracted.").AppendLine();
+            $"{r.AugmentedExamples} training copies (speed factors {(r.Options.SpeedPerturbation.Count == 0 ? "none" : string.Join(", ", r.Options.SpeedPerturbation.Select(f => f.ToString(inv))))}; " +
+            $"{r.Options.ConditionCopies} recording-condition copies of each clip); features of {r.FeatureCacheHits} clips from the cache, {r.FeaturesExtracted} extracted.").AppendLine();
         md.AppendLine("## Speaker-independent cross-validation").AppendLine();
         md.AppendLine(r.Protocol).AppendLine();
         md.AppendLine("| model | accuracy (pooled) | accuracy per fold, mean ± sd | macro-F1 (pooled) | macro-F1 per fold, mean ± sd |");

@@ -72,7 +72,9 @@ internal sealed class CachedJobRunner(ISequenceJobRunner inner, string folder) :
     public static string Key(SequenceJob job, SequenceTrainingOptions shared, LabeledSequences train)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var options = job.Options(shared);
+        // A network's weights do not depend on the other members of its ensemble or on the functionals model beside it, so
+        // those stay out of the key: a network finished for one recipe is reused by any recipe that has the same job.
+        var options = job.Options(shared) with { Ensemble = [], FunctionalsWeight = 0, FunctionalsL2 = 0 };
         hash.AppendData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"v{TrainerVersion}|{job.Seed}|{job.Epochs}|{job.Pitch}|{string.Join(",", job.TrainingActors)}|{JsonSerializer.Serialize(options)}|{TorchSharp.torch.__version__}\n")));
         for (int i = 0; i < train.Count; i++)

@@ -34,9 +34,9 @@ internal static class FunctionalsTrainer
     public static IReadOnlyList<(double MelBands, double Semitones)> Perturbations { get; } =
         [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)];
 
-    /// <summary>The clip's functionals under each of <see cref="Perturbations"/>, in order.</summary>
-    public static float[][] Perturbed(FeatureMatrix logMel, PitchTrack track) =>
-        Perturbations.Select(p => ClipFunctionals.Compute(logMel, track, p.MelBands, p.Semitones)).ToArray();
+    /// <summary>The functionals of the clip's raw log-mel under each of <see cref="Perturbations"/>, in order.</summary>
+    public static float[][] Perturbed(FeatureMatrix logMel, PitchTrack track, double floorDb) =>
+        Perturbations.Select(p => ClipFunctionals.Compute(logMel, track, p.MelBands, p.Semitones, floorDb)).ToArray();
 
     /// <summary>
     /// The recipe's functionals model of these clips (<see cref="SequenceTrainingOptions.FunctionalsWeight"/> and

@@ -104,7 +104,7 @@ internal sealed class SequenceExtraction
         }
         var sequence = pipeline.Sequence(pipeline.Restore(mel!, track));
         return (sequence.Sequence, sequence.Functionals,
-            track is null || !perturbedFunctionals || variant is not null ? null : FunctionalsTrainer.Perturbed(SequenceFeatures.Floor(mel!, Profile.FloorDb), track),
+            track is null || !perturbedFunctionals || variant is not null ? null : FunctionalsTrainer.Perturbed(mel!, track, Profile.FloorDb),
             melHit && pitchHit);
     }
 }

@@ -95,7 +95,7 @@ public sealed class CachedJobRunnerTests
     }
 
     [Test]
-    public void Key_ChangesWithTheDataTheRecipeOrTheJob()
+    public void Key_ChangesWithTheDataTheRecipeOrTheJobButNotWithTheRestOfTheEnsemble()
     {
         var clips = CrnnWorkerTests.Clips();
         var job = Jobs()[0];
@@ -108,5 +108,7 @@ public sealed class CachedJobRunnerTests
         Assert.That(CachedJobRunner.Key(job, Tiny, job.Select(withCopy, Tiny)), Is.Not.EqualTo(key), "a conditioned copy");
         Assert.That(CachedJobRunner.Key(job, Tiny with { LearningRate = 1e-2 }, job.Select(clips, Tiny)), Is.Not.EqualTo(key), "the recipe");
         Assert.That(CachedJobRunner.Key(job with { Seed = job.Seed + 1 }, Tiny, job.Select(clips, Tiny)), Is.Not.EqualTo(key), "the seed");
+        Assert.That(CachedJobRunner.Key(job, Tiny with { Ensemble = [new EnsembleGroup(3, Tiny.Epochs)], FunctionalsWeight = 0.5 }, job.Select(clips, Tiny)),
+            Is.EqualTo(key), "another ensemble around the same job, another functionals weight");
     }
 }

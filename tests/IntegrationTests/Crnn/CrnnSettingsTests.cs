@@ -59,7 +59,7 @@ public sealed class CrnnSettingsTests
         Assert.Multiple(() =>
         {
             Assert.That(options, Is.EqualTo(SequenceTrainingOptions.Default));
-            Assert.That(options.EnsembleText, Is.EqualTo("4x100 pitch, 1x150 pitch, 3x100, 1x150"));
+            Assert.That(options.EnsembleText, Is.EqualTo("2x100 pitch, 1x150 pitch, 1x100, 1x150"));
             Assert.That((options.FunctionalsWeight, options.FunctionalsL2, options.AverageLastShare), Is.EqualTo((0.25, 0.03, 0.2)));
             Assert.That(options.PitchRows, Is.EqualTo(EmotionRecognition.Application.Features.FeatureProfile.SequencePitch.PitchRows));
         });

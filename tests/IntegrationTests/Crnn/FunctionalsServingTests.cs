@@ -205,9 +205,9 @@ public sealed class FunctionalsServingTests
         var speech = pipeline.ExtractSpeech(clip);
 
         var analysis = pipeline.Analyse(clip);
-        var floored = SequenceFeatures.Floor(analysis.LogMel, FeatureProfile.SequencePitch.FloorDb);
-        Assert.That(speech.Sequence.Values.ToArray(), Is.EqualTo(PitchFeatures.Prepare(floored, analysis.Pitch!).Values.ToArray()));
-        Assert.That(speech.Functionals, Is.EqualTo(ClipFunctionals.Compute(floored, new PitchTracker(FeatureProfile.SequencePitch).Track(analysis.Signal.Span))));
+        var floor = FeatureProfile.SequencePitch.FloorDb;
+        Assert.That(speech.Sequence.Values.ToArray(), Is.EqualTo(PitchFeatures.Prepare(analysis.LogMel, analysis.Pitch!, floor).Values.ToArray()));
+        Assert.That(speech.Functionals, Is.EqualTo(ClipFunctionals.Compute(analysis.LogMel, new PitchTracker(FeatureProfile.SequencePitch).Track(analysis.Signal.Span), floorDb: floor)));
         Assert.That(new FeaturePipeline(FeatureProfile.Sequence).ExtractSpeech(clip).Functionals, Is.Null, "no pitch rows, no functionals");
     }
 

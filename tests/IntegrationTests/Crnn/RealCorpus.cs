@@ -7,15 +7,16 @@ namespace EmotionRecognition.IntegrationTests.Crnn;
 /// <summary>The set-up of the end-to-end CRNN training tests: a small real corpus and the Trainer run on it.</summary>
 internal static class RealCorpus
 {
-    /// <summary>Copies the speech clips of actors 1..<paramref name="actors"/> of ../shared/ravdess into <paramref name="folder"/>/corpus.</summary>
-    public static void CopySpeech(TempFolder folder, int actors)
+    /// <summary>Copies the speech clips of actors 1..<paramref name="actors"/> of ../shared/ravdess that match
+    /// <paramref name="pattern"/> into <paramref name="folder"/>/corpus.</summary>
+    public static void CopySpeech(TempFolder folder, int actors, string pattern = "03-01-*.wav")
     {
         var shared = Trainer.RealAudioTests.SharedRavdess;
         foreach (var actor in Enumerable.Range(1, actors))
         {
             var name = $"Actor_{actor:00}";
             Directory.CreateDirectory(folder.Combine("corpus", name));
-            foreach (var file in Directory.GetFiles(Path.Combine(shared, name), "03-01-*.wav"))
+            foreach (var file in Directory.GetFiles(Path.Combine(shared, name), pattern))
             {
                 File.Copy(file, folder.Combine("corpus", name, Path.GetFileName(file)));
             }

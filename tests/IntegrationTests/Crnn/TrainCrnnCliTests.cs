@@ -39,7 +39,7 @@ public sealed class TrainCrnnCliTests
         var config = folder.Combine($"config-{workers}.ini");
         File.WriteAllText(config,
             "[data]\nsource_path = corpus\ncache_path = cache\n" +
-            $"[training]\nseed = 5\nepochs = 2\npatience = 2\nfolds = 2\nvalidation_actors = 1\nspeed_perturbation = none\nworkers = {workers}\n" +
+            $"[training]\nseed = 5\nepochs = 2\npatience = 2\nfolds = 2\nvalidation_actors = 1\nspeed_perturbation = none\ncondition_copies = 0\nbenchmark_conditions = false\nworkers = {workers}\n" +
             "[crnn]\nepochs = 2\nensemble = 1, 1x3\ncrop_frames = 32\n" +
             $"[models]\npath = {modelsFolder}\n");
         return await RealCorpus.Train(config);
@@ -77,7 +77,7 @@ public sealed class TrainCrnnCliTests
         var clip = Directory.GetFiles(folder.Combine("corpus", "Actor_01"), "*.wav").Order().First();
         var crnn = set.Describe(NetworkType.Crnn);
 
-        var sequence = SequenceFeatures.Prepare(SequenceFeatures.Floor(new FeaturePipeline(crnn.Profile).ExtractLogMel(WavReader.Read(File.ReadAllBytes(clip))), crnn.Profile.FloorDb));
+        var sequence = SequenceFeatures.Prepare(new FeaturePipeline(crnn.Profile).ExtractLogMel(WavReader.Read(File.ReadAllBytes(clip))), crnn.Profile.FloorDb);
         var probabilities = set.ClassifySequence(NetworkType.Crnn, sequence);
 
         Assert.That(probabilities, Has.Length.EqualTo(Emotions.Count));

@@ -31,7 +31,7 @@ public sealed class TrainPitchCrnnCliTests
         var config = folder.Combine("config.ini");
         File.WriteAllText(config,
             "[data]\nsource_path = corpus\ncache_path = cache\n" +
-            "[training]\nseed = 5\nepochs = 1\npatience = 1\nfolds = 2\nvalidation_actors = 1\nspeed_perturbation = none\nworkers = 2\n" +
+            "[training]\nseed = 5\nepochs = 1\npatience = 1\nfolds = 2\nvalidation_actors = 1\nspeed_perturbation = none\ncondition_copies = 0\nbenchmark_conditions = false\nworkers = 2\n" +
             "[crnn]\npitch = true\nepochs = 1\nensemble = 2\ncrop_frames = 32\n" +
             "[models]\npath = models\n");
         trained = await RealCorpus.Train(config);

@@ -301,6 +301,19 @@ public sealed class ClipFunctionalsTests
     }
 
     [Test]
+    public void Compute_LevelFloor_CutsDigitalSilenceAsWithoutIt()
+    {
+        // Speech 20 frames long between digital silence 100 dB down: the floor lifts the silence but must not lengthen the clip.
+        const int bands = 64, frames = 60;
+        var logMel = new FeatureMatrix(bands, frames,
+            Enumerable.Range(0, bands * frames).Select(i => i % frames is >= 20 and < 40 ? -20f + (i % 7) : -120f).ToArray());
+
+        var floored = ClipFunctionals.Compute(logMel, Unvoiced(frames), floorDb: 40);
+
+        Assert.That(floored[ProsodyStart(bands) + LnFrames], Is.EqualTo((float)Math.Log(20 + 2 * SequenceFeatures.TrimMarginFrames)).Within(1e-6f));
+    }
+
+    [Test]
     public void Compute_TrackOnADifferentFrameGrid_IsRefusedNamingBothCounts()
     {
         Assert.That(() => ClipFunctionals.Compute(RandomLogMel(8, 37, seed: 1), Unvoiced(41)),

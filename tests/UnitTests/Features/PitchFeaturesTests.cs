@@ -78,6 +78,23 @@ public sealed class PitchFeaturesTests
     }
 
     [Test]
+    public void Prepare_LevelFloor_CutsDigitalSilenceAsWithoutIt()
+    {
+        const int bands = 64, frames = 50;
+        var values = new float[bands * frames];
+        for (var m = 0; m < bands; m++)
+        {
+            for (var t = 0; t < frames; t++)
+                values[m * frames + t] = (float)((t is >= 15 and < 35 ? 0 : -100) + Math.Sin(m + 0.3 * t));
+        }
+
+        var logMel = new FeatureMatrix(bands, frames, values);
+        var track = new PitchTrack(new float[frames], new float[frames]);
+
+        Assert.That(PitchFeatures.Prepare(logMel, track, floorDb: 40).Frames, Is.EqualTo(PitchFeatures.Prepare(logMel, track).Frames));
+    }
+
+    [Test]
     public void Prepare_TrackOfAnotherLength_IsRefused()
     {
         var logMel = new FeatureMatrix(8, 10, new float[80]);

@@ -105,6 +105,36 @@ public sealed class SequenceFeaturesTests
         Assert.That(prepared.Coefficients, Is.EqualTo(FeatureProfile.Full.MelBands));
     }
 
+    [Test]
+    public void Prepare_LevelFloor_DoesNotTurnDigitalSilenceIntoSpeech()
+    {
+        // Digital silence 100 dB down around the speech: a 40 dB floor lifts it to within 40 dB of the loudest frame.
+        var logMel = LogMel(64, 60, t => t is >= 20 and < 40 ? 0 : -100);
+
+        var floored = SequenceFeatures.Prepare(logMel, floorDb: 40);
+
+        Assert.That(floored.Frames, Is.EqualTo(SequenceFeatures.Prepare(logMel).Frames));
+        Assert.That(floored.Frames, Is.EqualTo(20 + 2 * SequenceFeatures.TrimMarginFrames));
+    }
+
+    [Test]
+    public void Prepare_LevelFloor_RaisesWhatLiesFurtherBelowThePeak()
+    {
+        // One band of the speech sits 60 dB under the rest: floored at 40 dB it becomes a constant band, normalised to 0.
+        var values = new float[4 * 10];
+        for (var t = 0; t < 10; t++)
+        {
+            for (var m = 0; m < 3; m++)
+                values[m * 10 + t] = (float)Math.Sin(m + t);
+            values[3 * 10 + t] = -60 + 5 * (t % 2);
+        }
+
+        var prepared = SequenceFeatures.Prepare(new FeatureMatrix(4, 10, values), floorDb: 40);
+
+        Assert.That(prepared.Row(3).ToArray(), Is.All.EqualTo(0f));
+        Assert.That(prepared.Row(0).ToArray(), Is.EqualTo(SequenceFeatures.Prepare(new FeatureMatrix(4, 10, values)).Row(0).ToArray()));
+    }
+
     /// <summary>1 s of silence, 1 s of a harmonic buzz at <paramref name="amplitude"/>, 1 s of silence.</summary>
     private static AudioClip Speech(int sampleRateHz, float amplitude)
     {

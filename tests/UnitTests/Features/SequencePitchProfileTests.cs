@@ -27,7 +27,7 @@ public sealed class SequencePitchProfileTests
         var clip = Voice(rate);
 
         var extracted = pipeline.ExtractSequence(clip);
-        var old = SequenceFeatures.Prepare(SequenceFeatures.Floor(pipeline.ExtractLogMel(clip), FeatureProfile.Sequence.FloorDb));
+        var old = SequenceFeatures.Prepare(pipeline.ExtractLogMel(clip), FeatureProfile.Sequence.FloorDb);
 
         Assert.That(pipeline.Analyse(clip).Pitch, Is.Null);
         Assert.That(extracted.Coefficients, Is.EqualTo(old.Coefficients));
@@ -43,7 +43,7 @@ public sealed class SequencePitchProfileTests
         var track = new PitchTracker(FeatureProfile.Sequence).Track(FeatureProfile.Sequence, clip);
 
         var extracted = new FeaturePipeline(FeatureProfile.SequencePitch).ExtractSequence(clip);
-        var expected = PitchFeatures.Prepare(SequenceFeatures.Floor(logMel, FeatureProfile.SequencePitch.FloorDb), track);
+        var expected = PitchFeatures.Prepare(logMel, track, FeatureProfile.SequencePitch.FloorDb);
 
         Assert.That(extracted.Coefficients, Is.EqualTo(FeatureProfile.Sequence.MelBands + PitchFeatures.Rows));
         Assert.That(extracted.Values.ToArray(), Is.EqualTo(expected.Values.ToArray()));
