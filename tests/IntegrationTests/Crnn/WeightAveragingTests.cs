@@ -85,7 +85,7 @@ public sealed class WeightAveragingTests
         {
             Assert.That(jobs, Has.Length.EqualTo(SequenceTrainingOptions.Default.Members));
             Assert.That(jobs.Select(j => j.TrainingActors), Is.All.EqualTo(new[] { 1, 2, 4, 5, 6, 15 }));
-            Assert.That(jobs.Select(j => j.Seed), Is.EqualTo(new[] { 101, 1101, 2101, 3101, 101, 101, 1101, 2101, 101 }), "member k of a group: seed + fold + 1000·k");
+            Assert.That(jobs.Select(j => j.Seed), Is.EqualTo(new[] { 101, 1101, 101, 101, 101 }), "member k of a group (2x100 pitch, 1x150 pitch, 1x100, 1x150): seed + fold + 1000·k");
         });
     }
 
