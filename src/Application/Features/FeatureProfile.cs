@@ -92,8 +92,8 @@ public sealed record FeatureProfile(
 
     /// <summary>
     /// A sequence network's level floor: log-mel values more than this many dB below the clip's loudest value are raised to
-    /// it before the network input and the clip statistics are computed (<see cref="SequenceFeatures.Floor"/>), and the
-    /// speech span is found relative to it (<see cref="SequenceFeatures.SpeechSpan"/>); 0: none.
+    /// it before the network input and the clip statistics are computed (<see cref="SequenceFeatures.Floor"/>), and
+    /// the whole clip is kept instead of its speech span (<see cref="SequenceFeatures.SpeechSpan"/>); 0: none.
     /// Why: per-utterance normalisation removes a change of level, but not what lies under the speech. A clip 30 dB quieter
     /// sinks its pauses from the room's noise into 16-bit quantisation noise (or a phone's noise floor), and those frames
     /// then move every band's statistics. Relative to the loudest value, the floor sits above both whatever the level, so a

@@ -16,12 +16,6 @@ public static class SequenceFeatures
     /// </summary>
     public const double TrimThresholdDb = 40;
 
-    /// <summary>
-    /// Under a level floor, a frame carries speech when its floored power is this far above a frame lying all at the floor:
-    /// 3 dB, as much power above the floor as the floor itself holds.
-    /// </summary>
-    public const double AboveFloorDb = 3;
-
     /// <summary>Frames of context kept on each side of the detected speech (about 46 ms at hop 512 and 22.05 kHz).</summary>
     public const int TrimMarginFrames = 2;
 
@@ -60,29 +54,25 @@ public static class SequenceFeatures
     }
 
     /// <summary>
-    /// The frames from the first to the last one that carries speech, widened by <see cref="TrimMarginFrames"/>; silence
-    /// inside the utterance is kept, because pauses carry emotion. Frame power in dB is <c>10·log10(Σ_m 10^(dB_m/10))</c>,
-    /// the log of the summed mel power (computed relative to the loudest band to stay in range).
-    /// Without a floor (<paramref name="floorDb"/> 0) a frame carries speech when its power is within
-    /// <see cref="TrimThresholdDb"/> of the loudest frame's. With a floor, the power is taken of the floored values and a
-    /// frame carries speech when it is at least <see cref="AboveFloorDb"/> above a frame lying all at the floor. A
-    /// threshold relative to the loudest frame cannot be used on floored values: the floor lifts every band of a silent
-    /// frame to within it. Relative to the floor, digital silence and the quantisation noise that fills a quiet
-    /// recording's pauses are cut whatever the recording level, and background noise that rises above the floor is kept.
+    /// The frames from the first to the last one whose power is within <see cref="TrimThresholdDb"/> of the loudest frame's,
+    /// widened by <see cref="TrimMarginFrames"/>; silence inside the utterance is kept, because pauses carry emotion. Frame
+    /// power in dB is <c>10·log10(Σ_m 10^(dB_m/10))</c>, the log of the summed mel power (computed relative to the loudest
+    /// band to stay in range). Under a level floor (<paramref name="floorDb"/> above 0) it is the whole clip: the floor
+    /// raises silence to a constant the per-utterance statistics see as such, and trimming relative to the floor, tried
+    /// against this, lost more under noise than it gained on padded clips (docs/conditions.md, The speech span).
     /// </summary>
     public static (int Start, int Count) SpeechSpan(FeatureMatrix logMel, double floorDb = 0)
     {
         ArgumentNullException.ThrowIfNull(logMel);
         var frames = logMel.Frames;
-        if (frames == 0)
-            return (0, 0);
+        if (frames == 0 || floorDb > 0)
+            return (0, frames);
 
         var values = logMel.Values;
         var bands = logMel.Coefficients;
         var peak = double.NegativeInfinity;
         foreach (var v in values)
             peak = Math.Max(peak, v);
-        var floor = floorDb > 0 ? -floorDb : double.NegativeInfinity;
 
         var power = new double[frames];
         var loudest = double.NegativeInfinity;
@@ -90,12 +80,12 @@ public static class SequenceFeatures
         {
             var sum = 0.0;
             for (var m = 0; m < bands; m++)
-                sum += Math.Pow(10, Math.Max(values[m * frames + t] - peak, floor) / 10);
+                sum += Math.Pow(10, (values[m * frames + t] - peak) / 10);
             power[t] = 10 * Math.Log10(sum);
             loudest = Math.Max(loudest, power[t]);
         }
 
-        var threshold = floorDb > 0 ? 10 * Math.Log10(bands) - floorDb + AboveFloorDb : loudest - TrimThresholdDb;
+        var threshold = loudest - TrimThresholdDb;
         var first = 0;
         while (power[first] < threshold)
             first++;

@@ -301,16 +301,18 @@ public sealed class ClipFunctionalsTests
     }
 
     [Test]
-    public void Compute_LevelFloor_CutsDigitalSilenceAsWithoutIt()
+    public void Compute_LevelFloor_CountsTheWholeClipAsTheNetworkInputDoes()
     {
-        // Speech 20 frames long between digital silence 100 dB down: the floor lifts the silence but must not lengthen the clip.
+        // Speech 20 frames long between digital silence 100 dB down: trimmed without a floor, kept at the floor with one.
         const int bands = 64, frames = 60;
         var logMel = new FeatureMatrix(bands, frames,
             Enumerable.Range(0, bands * frames).Select(i => i % frames is >= 20 and < 40 ? -20f + (i % 7) : -120f).ToArray());
 
+        var plain = ClipFunctionals.Compute(logMel, Unvoiced(frames));
         var floored = ClipFunctionals.Compute(logMel, Unvoiced(frames), floorDb: 40);
 
-        Assert.That(floored[ProsodyStart(bands) + LnFrames], Is.EqualTo((float)Math.Log(20 + 2 * SequenceFeatures.TrimMarginFrames)).Within(1e-6f));
+        Assert.That(plain[ProsodyStart(bands) + LnFrames], Is.EqualTo((float)Math.Log(20 + 2 * SequenceFeatures.TrimMarginFrames)).Within(1e-6f));
+        Assert.That(floored[ProsodyStart(bands) + LnFrames], Is.EqualTo((float)Math.Log(frames)).Within(1e-6f));
     }
 
     [Test]

@@ -78,7 +78,7 @@ public sealed class PitchFeaturesTests
     }
 
     [Test]
-    public void Prepare_LevelFloor_CutsDigitalSilenceAsWithoutIt()
+    public void Prepare_LevelFloor_KeepsTheWholeClipAsTheMelOnlyInputDoes()
     {
         const int bands = 64, frames = 50;
         var values = new float[bands * frames];
@@ -91,7 +91,8 @@ public sealed class PitchFeaturesTests
         var logMel = new FeatureMatrix(bands, frames, values);
         var track = new PitchTrack(new float[frames], new float[frames]);
 
-        Assert.That(PitchFeatures.Prepare(logMel, track, floorDb: 40).Frames, Is.EqualTo(PitchFeatures.Prepare(logMel, track).Frames));
+        Assert.That(PitchFeatures.Prepare(logMel, track).Frames, Is.EqualTo(20 + 2 * SequenceFeatures.TrimMarginFrames));
+        Assert.That(PitchFeatures.Prepare(logMel, track, floorDb: 40).Frames, Is.EqualTo(SequenceFeatures.Prepare(logMel, floorDb: 40).Frames).And.EqualTo(frames));
     }
 
     [Test]

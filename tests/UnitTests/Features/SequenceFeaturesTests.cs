@@ -106,15 +106,16 @@ public sealed class SequenceFeaturesTests
     }
 
     [Test]
-    public void Prepare_LevelFloor_DoesNotTurnDigitalSilenceIntoSpeech()
+    public void Prepare_LevelFloor_KeepsTheWholeClipWithItsSilenceAtTheFloor()
     {
-        // Digital silence 100 dB down around the speech: a 40 dB floor lifts it to within 40 dB of the loudest frame.
+        // Digital silence 100 dB down around the speech: without a floor it is trimmed; with one it stays, raised to the floor.
         var logMel = LogMel(64, 60, t => t is >= 20 and < 40 ? 0 : -100);
 
         var floored = SequenceFeatures.Prepare(logMel, floorDb: 40);
 
-        Assert.That(floored.Frames, Is.EqualTo(SequenceFeatures.Prepare(logMel).Frames));
-        Assert.That(floored.Frames, Is.EqualTo(20 + 2 * SequenceFeatures.TrimMarginFrames));
+        Assert.That(SequenceFeatures.Prepare(logMel).Frames, Is.EqualTo(20 + 2 * SequenceFeatures.TrimMarginFrames));
+        Assert.That(floored.Frames, Is.EqualTo(60));
+        Assert.That(floored.Row(5).Slice(0, 20).ToArray(), Is.All.EqualTo(floored[5, 0]), "the silence is one constant: the floor");
     }
 
     [Test]
