@@ -1,11 +1,15 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Infrastructure.ModelStore;
 using EmotionRecognition.Trainer.Corpus;
+using EmotionRecognition.Trainer.Conditions;
+using EmotionRecognition.Trainer.Reports;
 using EmotionRecognition.Trainer.Sequence;
 using Microsoft.Extensions.Configuration;
 
@@ -18,7 +22,12 @@ internal sealed record NetworkEvaluation(
     double Accuracy,
     double MacroF1,
     IReadOnlyDictionary<string, double> RecallPerClass,
-    int[][] ConfusionMatrix);
+    int[][] ConfusionMatrix)
+{
+    /// <summary>Accuracy and macro-F1 under each benchmark condition (<c>evaluate --conditions</c>); null without it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ConditionScore>? Conditions { get; init; }
+}
 
 /// <summary>The JSON <c>evaluate --json</c> prints.</summary>
 internal sealed record EvaluationResult(
@@ -32,20 +41,22 @@ internal sealed record EvaluationResult(
 
 /// <summary>
 /// <c>evaluate</c>: the saved models on any RAVDESS-layout folder, with features extracted by the
-/// profile stored in the manifest (for CRNN, the sequence profile of its manifest entry).
+/// profile stored in the manifest (for CRNN, the sequence profile of its manifest entry). With <c>--conditions</c> every clip
+/// is also scored under each of the condition benchmark's recording conditions (<see cref="RecordingConditions.Benchmark"/>,
+/// the same seeded test draws as in training's report; babble from the folder's other actors).
 /// </summary>
 internal sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progress, ExtractorFactory extractorFor)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public int Run(IConfiguration configuration, string dataFolder, bool json, bool includeSong, CancellationToken ct)
+    public int Run(IConfiguration configuration, string dataFolder, bool json, bool includeSong, CancellationToken ct, bool conditions = false)
     {
         var set = new ModelStore(ModelsOptions.From(configuration).Path).LoadCurrent();
         var profile = set.Manifest.Profile;
         var scan = CorpusScan.Read(dataFolder, includeSong);
         var sequenceNetwork = set.Models.FirstOrDefault(m => !m.Network.TakesMfccVector());
-        var read = new CorpusReader(profile, extractorFor, [], sequenceNetwork?.Profile, new FeatureCache(DataOptions.From(configuration).CachePath))
-            .Read(scan, progress, ct);
+        var reader = new CorpusReader(profile, extractorFor, [], sequenceNetwork?.Profile, new FeatureCache(DataOptions.From(configuration).CachePath));
+        var read = reader.Read(scan, progress, ct);
         var features = read.Vectors;
         if (features.Clips.Count == 0)
         {
@@ -53,6 +64,13 @@ internal sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progr
         }
         var inputs = features.Clips.Select(c => c.Features).ToArray();
         var truth = features.Clips.Select(c => (int)c.Emotion).ToArray();
+        ConditionBenchmark? benchmark = null;
+        var benchmarkClips = features.Clips.Select(c => new BenchmarkClip(new CorpusFile(c.Path, c.Name), c.ContentHash)).ToArray();
+        if (conditions)
+        {
+            benchmark = new ConditionBenchmark(reader.Conditioned(scan), RecordingConditions.Benchmark);
+            benchmark.Prepare(benchmarkClips, progress, ct);
+        }
         var networks = new Dictionary<string, NetworkEvaluation>();
         foreach (var model in set.Models)
         {
@@ -61,10 +79,19 @@ internal sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progr
                 : read.Sequences!.Clips.Select(c => Probabilities.ArgMax(
                     set.ClassifyAsync(model.Network, new SpeechSequence(c.Features, c.Functionals), ct).AsTask().GetAwaiter().GetResult())).ToArray();
             var m = ClassificationMetrics.From(truth, predicted, Emotions.Count);
+            IReadOnlyList<ConditionScore>? scores = null;
+            if (benchmark is not null)
+            {
+                var scored = benchmark.NewPredictions();
+                benchmark.Score(scored, benchmarkClips, inputs => model.Network.TakesMfccVector()
+                    ? set.ClassifyMany(model.Network, inputs.Select(i => i.Mfccs).ToArray()).Select(Probabilities.ArgMax).ToArray()
+                    : inputs.Select(i => Probabilities.ArgMax(set.ClassifyAsync(model.Network, i.Sequence!, ct).AsTask().GetAwaiter().GetResult())).ToArray(), ct);
+                scores = scored.Scores();
+            }
             networks[model.Network.Name()] = new NetworkEvaluation(
                 m.Accuracy, m.MacroF1,
                 Emotions.AllLabels.Select((label, i) => (label, i)).ToDictionary(x => x.label, x => m.RecallPerClass[x.i]),
-                m.ConfusionMatrix);
+                m.ConfusionMatrix) { Conditions = scores };
         }
         var result = new EvaluationResult(set.Id, scan.Root, features.Clips.Count, features.Actors, Emotions.AllLabels,
             features.Skipped.Select(s => s with { Path = Path.GetRelativePath(scan.Root, s.Path) }).ToArray(), networks);
@@ -97,6 +124,15 @@ internal sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progr
                 stdout.WriteLine($"  {r.Labels[i],-16}" + string.Concat(e.ConfusionMatrix[i].Select(c => $"{c,10}"))
                     + string.Create(inv, $"{e.RecallPerClass[r.Labels[i]],9:P0}"));
             }
+        }
+        if (r.Networks.Values.All(e => e.Conditions is not null) && r.Networks.Count > 0)
+        {
+            var table = new StringBuilder();
+            ReportWriter.AppendConditionTable(table, "clean", r.Networks.Select(n =>
+                new ReportWriter.ConditionColumn(n.Key, n.Value.Accuracy, n.Value.MacroF1, n.Value.Conditions!)).ToArray());
+            stdout.WriteLine();
+            stdout.WriteLine("Recording conditions (accuracy, macro-F1, change from clean in points):");
+            stdout.Write(table.ToString());
         }
     }
 }

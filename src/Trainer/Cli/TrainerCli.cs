@@ -103,15 +103,19 @@ internal sealed class TrainerCli(TextWriter stdout, TextWriter stderr, bool inte
         var models = ModelsOption();
         var json = JsonOption("print one JSON object on stdout");
         var includeSong = IncludeSongOption();
+        var conditions = new Option<bool>("--conditions")
+        {
+            Description = "also score every clip under each of the condition benchmark's 29 recording conditions (noise, level, telephone, codecs, echo, faults, padding; docs/conditions.md)",
+        };
         var command = new Command("evaluate", "Evaluate the saved models on a RAVDESS-layout folder: accuracy, macro-F1 and confusion matrix per network.")
         {
-            config, data, models, json, includeSong,
+            config, data, models, json, includeSong, conditions,
         };
         command.SetAction((result, ct) => Task.FromResult(Guard(() =>
         {
             var configuration = Configuration(result.GetValue(config), new() { ["models:path"] = AbsolutePath(result.GetValue(models)) });
             return new EvaluateCommand(stdout, ProgressReporters.For(stderr, interactive), extractorFor).Run(
-                configuration, Path.GetFullPath(result.GetRequiredValue(data)), result.GetValue(json), result.GetValue(includeSong), ct);
+                configuration, Path.GetFullPath(result.GetRequiredValue(data)), result.GetValue(json), result.GetValue(includeSong), ct, result.GetValue(conditions));
         })));
         return command;
     }

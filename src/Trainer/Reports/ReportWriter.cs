@@ -41,24 +41,35 @@ internal static class ReportWriter
         {
             return;
         }
-        var inv = CultureInfo.InvariantCulture;
         md.AppendLine("## Recording conditions").AppendLine();
         md.AppendLine($"The same folds' networks on the same speakers they never heard, each test clip also degraded in each of these " +
             $"ways (seeded; never the draws training saw; one clip in {Training.ConditionBenchmark.OneClipIn} of every fold, chosen by its content). " +
             "Accuracy, then macro-F1; the change from clean in points.").AppendLine();
         md.AppendLine($"![conditions]({ConditionsImageFile})").AppendLine();
-        md.AppendLine("| condition | " + string.Join(" | ", measured.Select(m => m.Key)) + " |");
-        md.AppendLine("|---|" + string.Concat(measured.Select(_ => "---|")));
-        md.AppendLine("| clean (all test clips) | " + string.Join(" | ", measured.Select(m =>
-            string.Create(inv, $"{m.Value.Pooled.Accuracy:P1}, {m.Value.Pooled.MacroF1:F3}"))) + " |");
-        var names = measured[0].Value.Conditions!.Select(c => c.Condition).ToArray();
-        foreach (var name in names)
+        AppendConditionTable(md, "clean (all test clips)", measured.Select(m => new ConditionColumn(m.Key, m.Value.Pooled.Accuracy, m.Value.Pooled.MacroF1, m.Value.Conditions!)).ToArray());
+    }
+
+    /// <summary>One network's clean score and its scores under the benchmark's conditions, a column of <see cref="AppendConditionTable"/>.</summary>
+    public sealed record ConditionColumn(string Network, double CleanAccuracy, double CleanMacroF1, IReadOnlyList<ConditionScore> Conditions);
+
+    /// <summary>
+    /// The condition table the report and <c>evaluate --conditions</c> print: clean first, then one row per condition, each cell
+    /// the network's accuracy, macro-F1 and the change from its clean accuracy in points.
+    /// </summary>
+    public static void AppendConditionTable(StringBuilder md, string cleanRow, IReadOnlyList<ConditionColumn> columns)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        md.AppendLine("| condition | " + string.Join(" | ", columns.Select(c => c.Network)) + " |");
+        md.AppendLine("|---|" + string.Concat(columns.Select(_ => "---|")));
+        md.AppendLine($"| {cleanRow} | " + string.Join(" | ", columns.Select(c =>
+            string.Create(inv, $"{c.CleanAccuracy:P1}, {c.CleanMacroF1:F3}"))) + " |");
+        foreach (var name in columns[0].Conditions.Select(c => c.Condition))
         {
-            md.AppendLine($"| {name} | " + string.Join(" | ", measured.Select(m =>
+            md.AppendLine($"| {name} | " + string.Join(" | ", columns.Select(c =>
             {
-                var score = m.Value.Conditions!.FirstOrDefault(c => c.Condition == name);
+                var score = c.Conditions.FirstOrDefault(s => s.Condition == name);
                 return score is null ? "–" : string.Create(inv,
-                    $"{score.Accuracy:P1}, {score.MacroF1:F3} ({100 * (score.Accuracy - m.Value.Pooled.Accuracy):+0.0;−0.0})");
+                    $"{score.Accuracy:P1}, {score.MacroF1:F3} ({100 * (score.Accuracy - c.CleanAccuracy):+0.0;−0.0})");
             })) + " |");
         }
         md.AppendLine();

@@ -65,14 +65,9 @@ internal static class SequenceCrossValidation
                 {
                     var benchmarkClips = testClips.Where(c => ConditionBenchmark.Includes(c.ContentHash))
                         .Select(c => new BenchmarkClip(new Corpus.CorpusFile(c.Path, c.Name), c.ContentHash)).ToArray();
-                    var classes = benchmarkClips.Select(c => (int)c.File.Name.Emotion).ToArray();
-                    for (int k = 0; k < benchmark.Conditions.Count; k++)
-                    {
-                        var predicted = benchmark.Inputs(benchmark.Conditions[k], benchmarkClips, ct)
-                            .Select(input => Probabilities.ArgMax(served.ClassifyAsync(NetworkType.Crnn, input.Sequence!).AsTask().GetAwaiter().GetResult()))
-                            .ToArray();
-                        conditioned!.Add(k, classes, predicted);
-                    }
+                    benchmark.Score(conditioned!, benchmarkClips, inputs => inputs
+                        .Select(input => Probabilities.ArgMax(served.ClassifyAsync(NetworkType.Crnn, input.Sequence!).AsTask().GetAwaiter().GetResult()))
+                        .ToArray(), ct);
                 }
             }
             progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): epochs {fit.Epochs}, " +

@@ -35,7 +35,6 @@ internal sealed class ConditionBenchmark(ConditionedCopies copies, IReadOnlyList
     /// <summary>Every clip under every condition, on all cores, into the cache (clips already there are only checked).</summary>
     public void Prepare(IReadOnlyList<BenchmarkClip> clips, IProgressReporter progress, CancellationToken ct)
     {
-        clips = clips.Where(c => Includes(c.ContentHash)).ToArray();
         progress.Run($"Condition benchmark features ({conditions.Count} conditions)", clips.Count, advance =>
         {
             Parallel.For(0, clips.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, i =>
@@ -60,6 +59,19 @@ internal sealed class ConditionBenchmark(ConditionedCopies copies, IReadOnlyList
             inputs[i] = copies.Benchmark(clips[i].File, clips[i].ContentHash, () => clean.Value, condition, out _);
         });
         return inputs;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="into"/> the predictions of <paramref name="classify"/> (the clips' inputs under one condition →
+    /// their predicted classes) for <paramref name="clips"/> under every condition.
+    /// </summary>
+    public void Score(Predictions into, IReadOnlyList<BenchmarkClip> clips, Func<ConditionedInput[], int[]> classify, CancellationToken ct)
+    {
+        var classes = clips.Select(c => (int)c.File.Name.Emotion).ToArray();
+        for (int k = 0; k < conditions.Count; k++)
+        {
+            into.Add(k, classes, classify(Inputs(conditions[k], clips, ct)));
+        }
     }
 
     /// <summary>The test predictions under each condition, pooled over folds.</summary>

@@ -55,13 +55,8 @@ internal static class CrossValidation
                         predictions[network.Name()].Add((split.Test.Classes, NetworkTrainer.PredictClasses(fit.Module, testRows)));
                         if (benchmark is not null)
                         {
-                            var testClips = TestClips(clips, fold);
-                            var classes = testClips.Select(c => (int)c.File.Name.Emotion).ToArray();
-                            for (int c = 0; c < benchmark.Conditions.Count; c++)
-                            {
-                                var rows = benchmark.Inputs(benchmark.Conditions[c], testClips, ct).Select(i => split.Standardization.Apply(i.Mfccs)).ToArray();
-                                conditioned[network.Name()]!.Add(c, classes, NetworkTrainer.PredictClasses(fit.Module, rows));
-                            }
+                            benchmark.Score(conditioned[network.Name()]!, TestClips(clips, fold), inputs =>
+                                NetworkTrainer.PredictClasses(fit.Module, inputs.Select(i => split.Standardization.Apply(i.Mfccs)).ToArray()), ct);
                         }
                     }
                     progress.Info($"  fold {fold.Index} {network.Name()}: best epoch {fit.BestEpoch} of {fit.EpochsRun}");

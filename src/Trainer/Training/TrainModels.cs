@@ -58,7 +58,7 @@ internal sealed class TrainModels(FeatureProfile profile, ExtractorFactory extra
         if (options.BenchmarkConditions)
         {
             benchmark = new ConditionBenchmark(reader.Conditioned(scan), RecordingConditions.Benchmark);
-            benchmark.Prepare(features.Clips.Select(c => new BenchmarkClip(new CorpusFile(c.Path, c.Name), c.ContentHash)).ToArray(), progress, ct);
+            benchmark.Prepare(features.Clips.Where(c => ConditionBenchmark.Includes(c.ContentHash)).Select(c => new BenchmarkClip(new CorpusFile(c.Path, c.Name), c.ContentHash)).ToArray(), progress, ct);
             seconds["benchmark features"] = Lap(step);
         }
         var vectorNetworks = options.Networks.Where(n => n.TakesMfccVector()).ToArray();

@@ -24,11 +24,14 @@ internal static class RealCorpus
     }
 
     /// <summary>`train --config <paramref name="config"/>` with the real feature extraction, as the command line runs it.</summary>
-    public static async Task<(int Exit, string Out, string Err)> Train(string config)
+    public static Task<(int Exit, string Out, string Err)> Train(string config) => Run("train", "--config", config);
+
+    /// <summary>The Trainer's command line with <paramref name="args"/> and the real feature extraction.</summary>
+    public static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = await new TrainerCli(stdout, stderr, interactive: false, FeatureExtractors.Mean).RunAsync(["train", "--config", config]);
+        int exit = await new TrainerCli(stdout, stderr, interactive: false, FeatureExtractors.Mean).RunAsync(args);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 }

@@ -10,7 +10,8 @@ namespace EmotionRecognition.IntegrationTests.Trainer;
 /// <summary>
 /// `train` with recording conditions on, end to end, on one take of one sentence of four actors from ../shared (15 clips
 /// each) with a tiny recipe: every network's cross-validation is scored under every benchmark condition, the report shows
-/// the table and its plot, and the training copies are made, counted and cached.
+/// the table and its plot, and the training copies are made, counted and cached; `evaluate --conditions` scores the saved
+/// set under the same conditions.
 /// </summary>
 [TestFixture]
 public sealed class ConditionBenchmarkTests
@@ -20,6 +21,8 @@ public sealed class ConditionBenchmarkTests
     private TempFolder folder = null!;
     private (int Exit, string Out, string Err) trained;
     private (int Exit, string Out, string Err) again;
+    private (int Exit, string Out, string Err) evaluated;
+    private (int Exit, string Out, string Err) evaluatedText;
 
     [OneTimeSetUp]
     public async Task TrainTwice()
@@ -35,6 +38,8 @@ public sealed class ConditionBenchmarkTests
             "[models]\npath = models\n");
         trained = await RealCorpus.Train(config);
         again = await RealCorpus.Train(config);
+        evaluated = await RealCorpus.Run("evaluate", "--config", config, "--data", folder.Combine("corpus"), "--conditions", "--json");
+        evaluatedText = await RealCorpus.Run("evaluate", "--config", config, "--data", folder.Combine("corpus"), "--conditions");
     }
 
     [OneTimeTearDown]
@@ -97,5 +102,30 @@ public sealed class ConditionBenchmarkTests
         foreach (var network in new[] { NetworkType.Cnn, NetworkType.Dnn, NetworkType.Crnn }.Select(n => n.Name()))
             Assert.That(second[network], Is.EqualTo(first[network]), network);
         Assert.That(again.Out, Does.Contain($"Features: {Actors * ClipsPerActor} clips from cache, 0 extracted"));
+    }
+
+    [Test]
+    public void Evaluate_Conditions_ScoresEveryNetworkOfTheSavedSetUnderEveryCondition()
+    {
+        Assert.That(evaluated.Exit, Is.Zero, evaluated.Err);
+        using var json = System.Text.Json.JsonDocument.Parse(evaluated.Out);
+        var names = RecordingConditions.Benchmark.Select(c => c.Name).ToArray();
+        foreach (var network in json.RootElement.GetProperty("networks").EnumerateObject())
+        {
+            var conditions = network.Value.GetProperty("conditions").EnumerateArray().ToArray();
+            Assert.That(conditions.Select(c => c.GetProperty("condition").GetString()), Is.EqualTo(names), network.Name);
+            Assert.That(conditions.Select(c => c.GetProperty("accuracy").GetDouble()), Is.All.InRange(0.0, 1.0), network.Name);
+        }
+        Assert.That(json.RootElement.GetProperty("networks").EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "CNN", "DNN", "CRNN" }));
+    }
+
+    [Test]
+    public void Evaluate_ConditionsText_PrintsTheReportsTableWithCleanFirst()
+    {
+        Assert.That(evaluatedText.Exit, Is.Zero, evaluatedText.Err);
+        var table = evaluatedText.Out[evaluatedText.Out.IndexOf("| condition |", StringComparison.Ordinal)..].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.That(table[2], Does.StartWith("| clean | "));
+        Assert.That(table.Skip(3).Select(row => row.Split(" | ")[0].TrimStart('|', ' ')), Is.EqualTo(RecordingConditions.Benchmark.Select(c => c.Name)));
     }
 }
