@@ -54,12 +54,12 @@ public static class ClipFunctionals
         ArgumentNullException.ThrowIfNull(track);
         if (track.Frames != logMel.Frames)
             throw new ArgumentException($"The pitch track has {track.Frames} frames but the log-mel {logMel.Frames}: not the same frame grid.", nameof(track));
-        if (logMel.Frames == 0 || logMel.Coefficients == 0)
+        if (logMel.Frames == 0 || logMel.Rows == 0)
             throw new ArgumentException("The log-mel has no frames.", nameof(logMel));
 
         var (start, n) = SequenceFeatures.SpeechSpan(logMel, floorDb);
         logMel = SequenceFeatures.Floor(logMel, floorDb);
-        int bands = logMel.Coefficients;
+        int bands = logMel.Rows;
         int coefficients = Math.Min(CepstralCoefficients, bands);
 
         // Level-relative dB, [bands, n] in double (mel-shifted first, when asked).

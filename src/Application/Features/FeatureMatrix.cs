@@ -1,74 +1,74 @@
 namespace EmotionRecognition.Application.Features;
 
 /// <summary>
-/// Features over time: <see cref="Coefficients"/> rows (MFCCs or mel bands) by
-/// <see cref="Frames"/> columns, stored row-major as [coefficient, frame] like librosa's
+/// Features over time: <see cref="Rows"/> (MFCCs, mel bands, or mel bands and pitch rows) by
+/// <see cref="Frames"/> columns, stored row-major as [row, frame] like librosa's
 /// <c>mfcc</c> output. Immutable.
 /// </summary>
 public sealed class FeatureMatrix
 {
     private readonly float[] _values;
 
-    /// <param name="coefficients">Rows.</param>
+    /// <param name="rows">Rows: MFCCs, mel bands, or mel bands and pitch rows.</param>
     /// <param name="frames">Columns (time).</param>
-    /// <param name="values">coefficients × frames values, row-major [coefficient, frame]; copied.</param>
-    public FeatureMatrix(int coefficients, int frames, ReadOnlySpan<float> values)
+    /// <param name="values">rows × frames values, row-major [row, frame]; copied.</param>
+    public FeatureMatrix(int rows, int frames, ReadOnlySpan<float> values)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(coefficients);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(frames);
-        if (values.Length != (long)coefficients * frames)
-            throw new ArgumentException($"Expected {coefficients} × {frames} values, got {values.Length}.", nameof(values));
-        Coefficients = coefficients;
+        if (values.Length != (long)rows * frames)
+            throw new ArgumentException($"Expected {rows} × {frames} values, got {values.Length}.", nameof(values));
+        Rows = rows;
         Frames = frames;
         _values = values.ToArray();
     }
 
-    private FeatureMatrix(int coefficients, int frames, float[] values)
+    private FeatureMatrix(int rows, int frames, float[] values)
     {
-        Coefficients = coefficients;
+        Rows = rows;
         Frames = frames;
         _values = values;
     }
 
-    /// <summary>Rows: MFCCs per frame, or mel bands.</summary>
-    public int Coefficients { get; }
+    /// <summary>Rows: MFCCs per frame, mel bands, or mel bands and pitch rows.</summary>
+    public int Rows { get; }
 
     /// <summary>Columns: analysis frames (one per hop).</summary>
     public int Frames { get; }
 
-    public float this[int coefficient, int frame]
+    public float this[int row, int frame]
     {
         get
         {
-            if ((uint)coefficient >= (uint)Coefficients)
-                throw new ArgumentOutOfRangeException(nameof(coefficient), coefficient, $"Valid coefficients are 0..{Coefficients - 1}.");
+            if ((uint)row >= (uint)Rows)
+                throw new ArgumentOutOfRangeException(nameof(row), row, $"Valid rows are 0..{Rows - 1}.");
             if ((uint)frame >= (uint)Frames)
                 throw new ArgumentOutOfRangeException(nameof(frame), frame, $"Valid frames are 0..{Frames - 1}.");
-            return _values[coefficient * Frames + frame];
+            return _values[row * Frames + frame];
         }
     }
 
-    /// <summary>One coefficient over all frames.</summary>
-    public ReadOnlySpan<float> Row(int coefficient)
+    /// <summary>One row over all frames.</summary>
+    public ReadOnlySpan<float> Row(int row)
     {
-        if ((uint)coefficient >= (uint)Coefficients)
-            throw new ArgumentOutOfRangeException(nameof(coefficient), coefficient, $"Valid coefficients are 0..{Coefficients - 1}.");
-        return _values.AsSpan(coefficient * Frames, Frames);
+        if ((uint)row >= (uint)Rows)
+            throw new ArgumentOutOfRangeException(nameof(row), row, $"Valid rows are 0..{Rows - 1}.");
+        return _values.AsSpan(row * Frames, Frames);
     }
 
-    /// <summary>All values, row-major [coefficient, frame].</summary>
+    /// <summary>All values, row-major [row, frame].</summary>
     public ReadOnlySpan<float> Values => _values;
 
     /// <summary>
-    /// The mean of each coefficient over all frames (librosa: <c>mfcc.mean(axis=1)</c>), summed in
+    /// The mean of each row over all frames (librosa: <c>mfcc.mean(axis=1)</c>), summed in
     /// double precision. A matrix with no frames yields zeros.
     /// </summary>
     public float[] MeanOverFrames()
     {
-        var means = new float[Coefficients];
+        var means = new float[Rows];
         if (Frames == 0)
             return means;
-        for (var c = 0; c < Coefficients; c++)
+        for (var c = 0; c < Rows; c++)
         {
             var row = _values.AsSpan(c * Frames, Frames);
             var sum = 0.0;
@@ -81,5 +81,5 @@ public sealed class FeatureMatrix
     }
 
     /// <summary>Takes ownership of <paramref name="values"/> without copying (the pipeline's own buffers).</summary>
-    internal static FeatureMatrix Wrap(int coefficients, int frames, float[] values) => new(coefficients, frames, values);
+    internal static FeatureMatrix Wrap(int rows, int frames, float[] values) => new(rows, frames, values);
 }

@@ -95,8 +95,8 @@ public sealed class FeaturePipeline
     public SpeechAnalysis Restore(FeatureMatrix logMel, PitchTrack? pitch)
     {
         ArgumentNullException.ThrowIfNull(logMel);
-        if (logMel.Coefficients != Profile.MelBands)
-            throw new ArgumentException($"The log-mel has {logMel.Coefficients} bands; profile '{Profile.Name}' has {Profile.MelBands}.", nameof(logMel));
+        if (logMel.Rows != Profile.MelBands)
+            throw new ArgumentException($"The log-mel has {logMel.Rows} bands; profile '{Profile.Name}' has {Profile.MelBands}.", nameof(logMel));
         if ((pitch is null) != (_pitchTracker is null) || (pitch is not null && pitch.Frames != logMel.Frames))
             throw new ArgumentException($"Profile '{Profile.Name}' has {Profile.PitchRows} pitch rows; the pitch track does not fit the log-mel.", nameof(pitch));
         return new SpeechAnalysis(Profile, logMel, pitch);

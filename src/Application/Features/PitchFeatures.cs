@@ -46,7 +46,7 @@ public static class PitchFeatures
             throw new ArgumentException($"The pitch track has {track.Frames} frames but the log-mel {logMel.Frames}: not the same frame grid.", nameof(track));
 
         var (start, count) = SequenceFeatures.SpeechSpan(logMel, floorDb);
-        var bands = logMel.Coefficients;
+        var bands = logMel.Rows;
         var mel = SequenceFeatures.NormalisePerUtterance(SequenceFeatures.Frames(SequenceFeatures.Floor(logMel, floorDb), start, count));
 
         var values = new float[(bands + Rows) * count];

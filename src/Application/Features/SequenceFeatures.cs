@@ -40,7 +40,7 @@ public static class SequenceFeatures
         var values = logMel.Values.ToArray();
         for (var i = 0; i < values.Length; i++)
             values[i] = Math.Max(values[i], floor);
-        return FeatureMatrix.Wrap(logMel.Coefficients, logMel.Frames, values);
+        return FeatureMatrix.Wrap(logMel.Rows, logMel.Frames, values);
     }
 
     /// <summary>
@@ -69,7 +69,7 @@ public static class SequenceFeatures
             return (0, frames);
 
         var values = logMel.Values;
-        var bands = logMel.Coefficients;
+        var bands = logMel.Rows;
         var peak = double.NegativeInfinity;
         foreach (var v in values)
             peak = Math.Max(peak, v);
@@ -109,7 +109,7 @@ public static class SequenceFeatures
     {
         if (start == 0 && count == matrix.Frames)
             return matrix;
-        var rows = matrix.Coefficients;
+        var rows = matrix.Rows;
         var values = new float[rows * count];
         for (var m = 0; m < rows; m++)
             matrix.Row(m).Slice(start, count).CopyTo(values.AsSpan(m * count, count));
@@ -125,7 +125,7 @@ public static class SequenceFeatures
     {
         ArgumentNullException.ThrowIfNull(features);
         var frames = features.Frames;
-        var bands = features.Coefficients;
+        var bands = features.Rows;
         var values = new float[bands * frames];
         for (var m = 0; m < bands; m++)
         {

@@ -16,7 +16,7 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
     private static readonly Lock ThreadsLock = new();
     private static bool threadsSet;
 
-    private readonly ModelStore.ModelStore store;
+    private readonly ModelSets.ModelStore store;
     private readonly ILogger logger;
     private readonly Lock reloadLock = new();
     private volatile Snapshot snapshot;
@@ -30,7 +30,7 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
     {
         this.logger = logger ?? NullLogger<TorchEmotionClassifier>.Instance;
         this.batcher = batcher;
-        store = new ModelStore.ModelStore(options.Path);
+        store = new ModelSets.ModelStore(options.Path);
         UseOneTorchThreadPerRequest();
         snapshot = new Snapshot(null, "Not loaded yet.");
         lastPointer = ReadPointerStamp();
@@ -57,7 +57,7 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
                     set.Id, store.Root, string.Join(", ", set.Models.Select(m => m.Network)));
                 return true;
             }
-            catch (Exception e) when (e is ModelStore.ModelStoreException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is ModelSets.ModelStoreException or IOException or UnauthorizedAccessException)
             {
                 if (snapshot.Served is null)
                 {
@@ -91,7 +91,7 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
 
     private PointerStamp? ReadPointerStamp()
     {
-        var path = System.IO.Path.Combine(store.Root, ModelStore.ModelStore.PointerFile);
+        var path = System.IO.Path.Combine(store.Root, ModelSets.ModelStore.PointerFile);
         try
         {
             return File.Exists(path) ? new PointerStamp(File.ReadAllText(path).Trim(), File.GetLastWriteTimeUtc(path)) : null;

@@ -2,7 +2,7 @@ using EmotionRecognition.Application.Abstractions;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Models;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using static TorchSharp.torch;
 
 namespace EmotionRecognition.Infrastructure.Classification;
@@ -103,11 +103,11 @@ public sealed class TorchModelSet : IModelSet
         }
         // The manifest's input size counts mel bands; a pitch network reads its profile's pitch rows after them.
         int rows = loaded.Entry.InputSize + loaded.Profile.PitchRows;
-        if (sequence.Coefficients != rows)
+        if (sequence.Rows != rows)
         {
             throw new ArgumentException(loaded.Profile.PitchRows == 0
-                ? $"The sequence has {sequence.Coefficients} bands per frame; the {network.Name()} network takes {rows}."
-                : $"The sequence has {sequence.Coefficients} rows per frame; the {network.Name()} network takes {rows} " +
+                ? $"The sequence has {sequence.Rows} bands per frame; the {network.Name()} network takes {rows}."
+                : $"The sequence has {sequence.Rows} rows per frame; the {network.Name()} network takes {rows} " +
                   $"({loaded.Entry.InputSize} mel bands and {loaded.Profile.PitchRows} pitch rows, FeaturePipeline.Sequence with profile '{loaded.Profile.Name}').");
         }
         var functionalsModel = loaded.Entry.Functionals;

@@ -149,7 +149,7 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
     /// </summary>
     public static Tensor ToInput(FeatureMatrix sequence)
     {
-        int bands = sequence.Coefficients;
+        int bands = sequence.Rows;
         int frames = Math.Max(sequence.Frames, MinFrames);
         if (frames == sequence.Frames)
         {

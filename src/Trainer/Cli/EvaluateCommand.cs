@@ -6,7 +6,7 @@ using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Configuration;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Conditions;
 using EmotionRecognition.Trainer.Reports;

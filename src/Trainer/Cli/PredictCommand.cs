@@ -5,7 +5,7 @@ using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Audio;
 using EmotionRecognition.Infrastructure.Configuration;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Sequence;
 using Microsoft.Extensions.Configuration;

@@ -19,7 +19,7 @@ public sealed class TimelinePredictCommand(TextWriter stdout, TextWriter stderr)
 {
     public async Task<int> RunAsync(IConfiguration configuration, NetworkType network, IReadOnlyList<string> files, CancellationToken ct)
     {
-        var set = new Infrastructure.ModelStore.ModelStore(ModelsOptions.From(configuration).Path).LoadCurrent();
+        var set = new Infrastructure.ModelSets.ModelStore(ModelsOptions.From(configuration).Path).LoadCurrent();
         set.Describe(network);
         var options = configuration.GetSection(SegmentationOptions.Section).Get<SegmentationOptions>() ?? new SegmentationOptions();
         using var metrics = new PredictionMetrics();

@@ -2,7 +2,7 @@ using System.CommandLine;
 using EmotionRecognition.Application.Abstractions;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Infrastructure.Configuration;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.Trainer.Corpus;
 using Microsoft.Extensions.Configuration;
 

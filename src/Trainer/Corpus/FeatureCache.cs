@@ -149,7 +149,7 @@ internal sealed class MatrixCodec(int rows) : IArtefactCodec<FeatureMatrix>
     {
         var values = matrix.Values;
         var bytes = new byte[HeaderBytes + values.Length * sizeof(float)];
-        BinaryPrimitives.WriteInt32LittleEndian(bytes, matrix.Coefficients);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, matrix.Rows);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(sizeof(int)), matrix.Frames);
         for (int i = 0; i < values.Length; i++)
         {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EmotionRecognition.Trainer.Settings;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using ScottPlot;
 
 namespace EmotionRecognition.Trainer.Reports;

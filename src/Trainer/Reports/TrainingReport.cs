@@ -1,7 +1,7 @@
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Configuration;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Training;
 

@@ -29,7 +29,7 @@ internal sealed class CachedJobRunner(ISequenceJobRunner inner, string folder) :
             throw new ArgumentException("There are no clips to train the CRNN on.", nameof(clips));
         }
         Directory.CreateDirectory(folder);
-        int rows = clips[0].Features.Coefficients;
+        int rows = clips[0].Features.Rows;
         var keys = jobs.Select(job => Key(job, options, job.Select(clips, options))).ToArray();
         var fits = new SequenceFit?[jobs.Count];
         var loaded = new HashSet<int>();
@@ -81,7 +81,7 @@ internal sealed class CachedJobRunner(ISequenceJobRunner inner, string folder) :
         {
             var features = train.Features[i];
             hash.AppendData(BitConverter.GetBytes(train.Classes[i]));
-            hash.AppendData(BitConverter.GetBytes(features.Coefficients));
+            hash.AppendData(BitConverter.GetBytes(features.Rows));
             hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(features.Values));
             // Clean-only data hashes exactly as it did before copies existed, so its networks stay cached.
             if (train.Copies?[i] is not { Count: > 0 } copies)
@@ -91,7 +91,7 @@ internal sealed class CachedJobRunner(ISequenceJobRunner inner, string folder) :
             hash.AppendData(BitConverter.GetBytes(copies.Count));
             foreach (var copy in copies)
             {
-                hash.AppendData(BitConverter.GetBytes(copy.Coefficients));
+                hash.AppendData(BitConverter.GetBytes(copy.Rows));
                 hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(copy.Values));
             }
         }

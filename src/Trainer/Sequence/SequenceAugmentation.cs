@@ -46,7 +46,7 @@ internal sealed record SequenceAugmentation(
     /// <summary>Writes one augmented window of <paramref name="clip"/> ([bands, <see cref="CropFrames"/>]) into <paramref name="destination"/>.</summary>
     public void Draw(FeatureMatrix clip, Random random, Span<float> destination)
     {
-        int bands = clip.Coefficients;
+        int bands = clip.Rows;
         int frames = clip.Frames;
         int length = CropFrames;
         if (destination.Length != bands * length)

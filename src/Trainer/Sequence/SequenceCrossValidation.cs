@@ -1,6 +1,6 @@
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.Trainer.Cli;
 using EmotionRecognition.Trainer.Training;
 

@@ -32,7 +32,7 @@ internal static class SequenceDataFile
 
     private static void WriteMatrix(BinaryWriter writer, FeatureMatrix matrix)
     {
-        writer.Write(matrix.Coefficients);
+        writer.Write(matrix.Rows);
         writer.Write(matrix.Frames);
         foreach (var value in matrix.Values)
         {

@@ -26,7 +26,7 @@ internal sealed record SequenceJob(string Name, int[] TrainingActors, int Seed, 
     {
         int drop = Pitch ? 0 : shared.PitchRows;
         var data = LabeledSequences.From(clips.Where(c => TrainingActors.Contains(c.Actor)));
-        FeatureMatrix Drop(FeatureMatrix m) => new(m.Coefficients - drop, m.Frames, m.Values[..((m.Coefficients - drop) * m.Frames)].ToArray());
+        FeatureMatrix Drop(FeatureMatrix m) => new(m.Rows - drop, m.Frames, m.Values[..((m.Rows - drop) * m.Frames)].ToArray());
         return drop == 0 ? data : data with
         {
             Features = data.Features.Select(Drop).ToArray(),

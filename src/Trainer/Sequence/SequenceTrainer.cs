@@ -194,7 +194,7 @@ internal static class SequenceTrainer
         }
         set_num_threads(options.Threads);
         manual_seed(seed);
-        int bands = train.Features[0].Coefficients;
+        int bands = train.Features[0].Rows;
         var module = options.CreateNetwork(bands, Emotions.Count);
         var random = new Random(seed);
         var augmentation = options.Augmentation;
@@ -266,7 +266,7 @@ internal static class SequenceTrainer
     /// </summary>
     private static void RecalibrateBatchNorm(EmotionCrnn module, LabeledSequences train, SequenceAugmentation augmentation, int batchSize, Random random)
     {
-        int bands = train.Features[0].Coefficients;
+        int bands = train.Features[0].Rows;
         int length = augmentation.CropFrames;
         var window = new float[batchSize * bands * length];
         var order = Enumerable.Range(0, train.Count).ToArray();

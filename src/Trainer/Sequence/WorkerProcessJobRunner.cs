@@ -42,7 +42,7 @@ internal sealed class WorkerProcessJobRunner(int workers, TrainerProcess trainer
         {
             var data = Path.Combine(folder, "sequences.bin");
             SequenceDataFile.Write(data, clips);
-            int bands = clips[0].Features.Coefficients;
+            int bands = clips[0].Features.Rows;
             Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, (i, state) =>
             {
                 if (stop.IsCancellationRequested)

@@ -1,7 +1,7 @@
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Audio;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.Trainer.Cli;
 using EmotionRecognition.Trainer.Conditions;
 using EmotionRecognition.Trainer.Corpus;

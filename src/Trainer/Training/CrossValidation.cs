@@ -2,7 +2,7 @@ using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Infrastructure.Models;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.Trainer.Cli;
 using EmotionRecognition.Trainer.Corpus;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Infrastructure.Configuration;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.IntegrationTests.Api;
 using EmotionRecognition.IntegrationTests.Infrastructure;
 

@@ -100,7 +100,7 @@ public sealed class CachedJobRunnerTests
         var clips = CrnnWorkerTests.Clips();
         var job = Jobs()[0];
         var key = CachedJobRunner.Key(job, Tiny, job.Select(clips, Tiny));
-        var changed = clips.Select((c, i) => i == 0 ? c with { Features = new FeatureMatrix(c.Features.Coefficients, c.Features.Frames, c.Features.Values.ToArray().Select(v => v + 1e-3f).ToArray()) } : c).ToArray();
+        var changed = clips.Select((c, i) => i == 0 ? c with { Features = new FeatureMatrix(c.Features.Rows, c.Features.Frames, c.Features.Values.ToArray().Select(v => v + 1e-3f).ToArray()) } : c).ToArray();
         var withCopy = clips.Select((c, i) => i == 0 ? c with { Copies = [new SpeechSequence(c.Features, null)] } : c).ToArray();
 
         Assert.That(CachedJobRunner.Key(job, Tiny, job.Select(clips, Tiny)), Is.EqualTo(key), "the same job, recipe and data");

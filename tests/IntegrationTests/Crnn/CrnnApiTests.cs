@@ -7,7 +7,7 @@ using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Infrastructure.Configuration;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.IntegrationTests.Api;
 using EmotionRecognition.IntegrationTests.Infrastructure;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.IntegrationTests.Infrastructure;
 
 namespace EmotionRecognition.IntegrationTests.Crnn;

@@ -48,8 +48,8 @@ public sealed class MixedRecipeTests
         var withPitch = jobs[0].Select(clips, shared).Features.Single();
         var melOnly = jobs[3].Select(clips, shared).Features.Single();
 
-        Assert.That(withPitch.Coefficients, Is.EqualTo(rows));
-        Assert.That(melOnly.Coefficients, Is.EqualTo(mels));
+        Assert.That(withPitch.Rows, Is.EqualTo(rows));
+        Assert.That(melOnly.Rows, Is.EqualTo(mels));
         Assert.That(melOnly.Values.ToArray(), Is.EqualTo(values[..(mels * frames)]));
     }
 }

@@ -8,7 +8,7 @@ using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Infrastructure.Models;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.IntegrationTests.Api;
 using EmotionRecognition.IntegrationTests.Infrastructure;
 using EmotionRecognition.Trainer.Sequence;

@@ -1,7 +1,7 @@
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.IntegrationTests.Trainer;
 
 namespace EmotionRecognition.IntegrationTests.Crnn;
@@ -23,7 +23,7 @@ public sealed class ShippedCrnnTests
         // The shipped mixed ensemble (pitch and log-mel networks) reads the log-mel with pitch rows.
         // The shipped set predates the level floor: its manifest profile has none, and it is served as it was trained.
         Assert.That(crnn.Profile, Is.EqualTo(FeatureProfile.SequencePitch with { FloorDb = 0 }));
-        Assert.That(sequence.Coefficients, Is.EqualTo(FeatureProfile.SequencePitch.MelBands + FeatureProfile.SequencePitch.PitchRows));
+        Assert.That(sequence.Rows, Is.EqualTo(FeatureProfile.SequencePitch.MelBands + FeatureProfile.SequencePitch.PitchRows));
         Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));
         Assert.That(crnn.Metrics!.Protocol, Does.Contain("by actor"));
         Assert.That(crnn.Metrics.Folds, Is.EqualTo(5));

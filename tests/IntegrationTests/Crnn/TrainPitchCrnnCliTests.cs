@@ -2,7 +2,7 @@ using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.IntegrationTests.Infrastructure;
 using EmotionRecognition.Trainer.Cli;
 using EmotionRecognition.Trainer.Corpus;

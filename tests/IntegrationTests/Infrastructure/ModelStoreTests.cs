@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 
 namespace EmotionRecognition.IntegrationTests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Models;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using static TorchSharp.torch;
 
 namespace EmotionRecognition.IntegrationTests.Infrastructure;

@@ -3,7 +3,7 @@ using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure;
 using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Infrastructure.Configuration;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,7 +3,7 @@ using System.Text;
 using EmotionRecognition.Application.Abstractions;
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Domain;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 
 namespace EmotionRecognition.IntegrationTests.Road;
 

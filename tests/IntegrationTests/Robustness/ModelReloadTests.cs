@@ -5,7 +5,7 @@ using System.Text.Json;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Infrastructure.Configuration;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.IntegrationTests.Api;
 using EmotionRecognition.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Logging;

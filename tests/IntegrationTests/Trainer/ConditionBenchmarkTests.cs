@@ -1,5 +1,5 @@
 using EmotionRecognition.Domain;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.IntegrationTests.Crnn;
 using EmotionRecognition.IntegrationTests.Infrastructure;
 using EmotionRecognition.Trainer.Conditions;

@@ -1,4 +1,4 @@
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 
 namespace EmotionRecognition.IntegrationTests.Trainer;
 

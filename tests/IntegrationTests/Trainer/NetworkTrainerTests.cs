@@ -2,7 +2,7 @@ using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Infrastructure.Models;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.IntegrationTests.Infrastructure;
 using EmotionRecognition.Trainer.Training;
 

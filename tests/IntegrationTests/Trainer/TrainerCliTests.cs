@@ -1,6 +1,6 @@
 using System.Text.Json;
 using EmotionRecognition.Domain;
-using EmotionRecognition.Infrastructure.ModelStore;
+using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.IntegrationTests.Infrastructure;
 using EmotionRecognition.Trainer.Cli;
 using EmotionRecognition.Trainer.Reports;

@@ -38,7 +38,7 @@ public sealed class FeaturePipelineTests
         var mfcc = pipeline.ExtractMfcc(Speechlike(22050, 3.7, 1));
 
         // 2.5 s at 22 050 Hz = 55 125 samples → 1 + 55125/512 = 108 frames.
-        Assert.That(mfcc.Coefficients, Is.EqualTo(FeatureProfile.ContractMfccCount));
+        Assert.That(mfcc.Rows, Is.EqualTo(FeatureProfile.ContractMfccCount));
         Assert.That(mfcc.Frames, Is.EqualTo(108));
     }
 
@@ -70,7 +70,7 @@ public sealed class FeaturePipelineTests
 
         var mfcc = pipeline.ExtractMfcc(Speechlike(22050, 0.5, 4));
 
-        Assert.That(mfcc.Coefficients, Is.EqualTo(25));
+        Assert.That(mfcc.Rows, Is.EqualTo(25));
         Assert.That(mfcc.Frames, Is.EqualTo(1));
         Assert.That(mfcc[0, 0], Is.EqualTo(SilenceC0).Within(1e-3));
         for (var k = 1; k < 25; k++)
@@ -186,7 +186,7 @@ public sealed class FeaturePipelineTests
         var logMel = pipeline.ExtractLogMel(clip);
         var mfcc = pipeline.ExtractMfcc(clip);
 
-        Assert.That(logMel.Coefficients, Is.EqualTo(128));
+        Assert.That(logMel.Rows, Is.EqualTo(128));
         Assert.That(logMel.Frames, Is.EqualTo(mfcc.Frames));
         var max = logMel.Values.ToArray().Max();
         Assert.That(logMel.Values.ToArray(), Has.All.GreaterThanOrEqualTo(max - 80 - 1e-3), "top_db floor");

@@ -38,14 +38,14 @@ public sealed class LevelInvarianceTests
     {
         var frames = Math.Min(a.Frames, b.Frames);
         var sum = 0.0;
-        for (var m = 0; m < a.Coefficients; m++)
+        for (var m = 0; m < a.Rows; m++)
         {
             var ra = a.Row(m);
             var rb = b.Row(m);
             for (var t = 0; t < frames; t++)
                 sum += (ra[t] - rb[t]) * (double)(ra[t] - rb[t]);
         }
-        return Math.Sqrt(sum / (a.Coefficients * frames));
+        return Math.Sqrt(sum / (a.Rows * frames));
     }
 
     private static double[] Differences(FeaturePipeline pipeline, double gainDb)

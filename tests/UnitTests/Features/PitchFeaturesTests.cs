@@ -71,7 +71,7 @@ public sealed class PitchFeaturesTests
 
         var mel = SequenceFeatures.Prepare(logMel);
         var (start, count) = SequenceFeatures.SpeechSpan(logMel);
-        Assert.That(prepared.Coefficients, Is.EqualTo(bands + PitchFeatures.Rows));
+        Assert.That(prepared.Rows, Is.EqualTo(bands + PitchFeatures.Rows));
         Assert.That(prepared.Frames, Is.EqualTo(mel.Frames));
         Assert.That(prepared.Values[..(bands * count)].ToArray(), Is.EqualTo(mel.Values.ToArray()));
         Assert.That(prepared.Values[(bands * count)..].ToArray(), Is.EqualTo(PitchFeatures.Compute(track, start, count).Values.ToArray()));

@@ -56,7 +56,7 @@ public sealed class SequenceFeaturesTests
 
         var normalised = SequenceFeatures.NormalisePerUtterance(logMel);
 
-        for (var m = 0; m < normalised.Coefficients; m++)
+        for (var m = 0; m < normalised.Rows; m++)
         {
             var row = normalised.Row(m).ToArray();
             var mean = row.Average(v => (double)v);
@@ -102,7 +102,7 @@ public sealed class SequenceFeaturesTests
 
         // 1 s of speech between 1 s of silence on each side: 43 voiced frames of 129, plus margins and window overlap.
         Assert.That(prepared.Frames, Is.InRange(43, 43 + 2 * SequenceFeatures.TrimMarginFrames + 6));
-        Assert.That(prepared.Coefficients, Is.EqualTo(FeatureProfile.Full.MelBands));
+        Assert.That(prepared.Rows, Is.EqualTo(FeatureProfile.Full.MelBands));
     }
 
     [Test]

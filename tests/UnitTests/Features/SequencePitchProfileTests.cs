@@ -30,7 +30,7 @@ public sealed class SequencePitchProfileTests
         var old = SequenceFeatures.Prepare(pipeline.ExtractLogMel(clip), FeatureProfile.Sequence.FloorDb);
 
         Assert.That(pipeline.Analyse(clip).Pitch, Is.Null);
-        Assert.That(extracted.Coefficients, Is.EqualTo(old.Coefficients));
+        Assert.That(extracted.Rows, Is.EqualTo(old.Rows));
         Assert.That(extracted.Values.ToArray(), Is.EqualTo(old.Values.ToArray()));
     }
 
@@ -45,7 +45,7 @@ public sealed class SequencePitchProfileTests
         var extracted = new FeaturePipeline(FeatureProfile.SequencePitch).ExtractSequence(clip);
         var expected = PitchFeatures.Prepare(logMel, track, FeatureProfile.SequencePitch.FloorDb);
 
-        Assert.That(extracted.Coefficients, Is.EqualTo(FeatureProfile.Sequence.MelBands + PitchFeatures.Rows));
+        Assert.That(extracted.Rows, Is.EqualTo(FeatureProfile.Sequence.MelBands + PitchFeatures.Rows));
         Assert.That(extracted.Values.ToArray(), Is.EqualTo(expected.Values.ToArray()));
     }
 

@@ -174,7 +174,7 @@ public sealed class AudioPropertyTests
 
             var logMel = pipeline.ExtractLogMel(new AudioClip(samples, sampleRateHz));
 
-            var loudestBand = Enumerable.Range(0, logMel.Coefficients).MaxBy(m => Average(logMel.Row(m)));
+            var loudestBand = Enumerable.Range(0, logMel.Rows).MaxBy(m => Average(logMel.Row(m)));
             var lowHz = filterbank.EdgesHz[loudestBand] - leakageHz;
             var highHz = filterbank.EdgesHz[loudestBand + 2] + leakageHz;
             Assert.That(frequencyHz, Is.InRange(lowHz, highHz),

@@ -56,7 +56,7 @@ internal sealed class FakeModelSet(string id = "fake-set", params NetworkType[] 
         {
             ForwardPassSizes.Add(1);
         }
-        return Softmax(Enumerable.Range(0, sequence.Coefficients).Select(m => sequence[m, 0]).ToArray());
+        return Softmax(Enumerable.Range(0, sequence.Rows).Select(m => sequence[m, 0]).ToArray());
     }
 
     public static float[] Softmax(float[] input)

@@ -1,4 +1,4 @@
-namespace EmotionRecognition.Infrastructure.ModelStore;
+namespace EmotionRecognition.Infrastructure.ModelSets;
 
 /// <summary>
 /// Per-coefficient z-scoring, x' = (x - mean) / std. Fitted on training actors only and saved

@@ -8,7 +8,7 @@ using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Infrastructure.Models;
 using static TorchSharp.torch;
 
-namespace EmotionRecognition.Infrastructure.ModelStore;
+namespace EmotionRecognition.Infrastructure.ModelSets;
 
 /// <summary>A network ready to be saved: its trained module and what serving needs to use it.</summary>
 /// <param name="Standardization">Input scaling of an MFCC-vector network; null for a sequence network (CRNN).</param>

@@ -1,4 +1,4 @@
-namespace EmotionRecognition.Infrastructure.ModelStore;
+namespace EmotionRecognition.Infrastructure.ModelSets;
 
 /// <summary>
 /// How well predictions match the truth over one set of examples. Recall and the confusion

@@ -1,6 +1,6 @@
 using EmotionRecognition.Application.Features;
 
-namespace EmotionRecognition.Infrastructure.ModelStore;
+namespace EmotionRecognition.Infrastructure.ModelSets;
 
 /// <summary>
 /// <c>manifest.json</c> of one model set: everything needed to serve the weights exactly as
