@@ -1,6 +1,6 @@
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.ModelSets;
-using EmotionRecognition.IntegrationTests.Crnn;
+using EmotionRecognition.IntegrationTests.Trainer;
 using EmotionRecognition.IntegrationTests.Infrastructure;
 using EmotionRecognition.Trainer.Conditions;
 using EmotionRecognition.Trainer.Reports;

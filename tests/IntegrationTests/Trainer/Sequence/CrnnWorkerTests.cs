@@ -9,7 +9,7 @@ using EmotionRecognition.Trainer.Sequence;
 using Microsoft.Extensions.Configuration;
 using static TorchSharp.torch;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Trainer.Sequence;
 
 /// <summary>
 /// `train` trains the CRNN's networks in worker processes: the weights must not depend on how many run at once,

@@ -4,7 +4,7 @@ using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.IntegrationTests.Trainer;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Api;
 
 /// <summary>The committed models/ set serves the CRNN with its own sequence profile and its cross-validated metrics.</summary>
 [TestFixture]

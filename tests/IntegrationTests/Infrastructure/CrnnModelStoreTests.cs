@@ -5,7 +5,7 @@ using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.IntegrationTests.Infrastructure;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Infrastructure;
 
 public sealed class CrnnModelStoreTests
 {

@@ -4,7 +4,7 @@ using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Trainer.Sequence;
 using Microsoft.Extensions.Configuration;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Trainer;
 
 /// <summary>
 /// <c>[crnn]</c>: unset keys keep the shipped recipe; <c>warp_bands</c> and <c>pitch_shift_semitones</c> set how far training

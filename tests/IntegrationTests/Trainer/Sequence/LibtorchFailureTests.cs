@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using EmotionRecognition.IntegrationTests.Infrastructure;
 using EmotionRecognition.Trainer.Sequence;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Trainer.Sequence;
 
 /// <summary>
 /// A CRNN job that libtorch fails in the middle of is run again from its seed (up to

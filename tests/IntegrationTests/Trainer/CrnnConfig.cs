@@ -1,7 +1,7 @@
 using EmotionRecognition.Trainer.Settings;
 using Microsoft.Extensions.Configuration;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Trainer;
 
 /// <summary>A configuration with the given <c>[crnn]</c> keys (null: unset), for CrnnSettings tests.</summary>
 internal static class CrnnConfig

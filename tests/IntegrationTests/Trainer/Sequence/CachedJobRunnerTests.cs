@@ -2,7 +2,7 @@ using EmotionRecognition.Application.Features;
 using EmotionRecognition.IntegrationTests.Infrastructure;
 using EmotionRecognition.Trainer.Sequence;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Trainer.Sequence;
 
 /// <summary>
 /// A stopped `train` resumes: every finished CRNN is kept as soon as it is done, a rerun loads it instead of training it

@@ -8,7 +8,7 @@ using EmotionRecognition.Trainer.Cli;
 using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Sequence;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Trainer;
 
 /// <summary>
 /// `train` with <c>[crnn] pitch = true</c>, end to end, on the real RAVDESS clips of four actors with the tiniest recipe

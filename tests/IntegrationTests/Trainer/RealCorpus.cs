@@ -2,7 +2,7 @@ using EmotionRecognition.IntegrationTests.Infrastructure;
 using EmotionRecognition.Trainer.Cli;
 using EmotionRecognition.Trainer.Corpus;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Trainer;
 
 /// <summary>The set-up of the end-to-end CRNN training tests: a small real corpus and the Trainer run on it.</summary>
 internal static class RealCorpus

@@ -2,7 +2,7 @@ using EmotionRecognition.Application.Features;
 using EmotionRecognition.Infrastructure.Models;
 using EmotionRecognition.Trainer.Sequence;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Trainer.Sequence;
 
 /// <summary>
 /// <see cref="FunctionalsTrainer"/>: standardise, then multinomial logistic regression with a ridge penalty on the weights

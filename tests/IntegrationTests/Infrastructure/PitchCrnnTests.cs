@@ -5,7 +5,7 @@ using EmotionRecognition.Infrastructure.Models;
 using EmotionRecognition.Trainer.Sequence;
 using static TorchSharp.torch;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Infrastructure;
 
 public sealed class PitchCrnnTests
 {

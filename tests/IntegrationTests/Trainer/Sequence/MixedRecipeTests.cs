@@ -5,7 +5,7 @@ using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Trainer.Sequence;
 using EmotionRecognition.Trainer.Training;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Trainer.Sequence;
 
 /// <summary>
 /// <c>[crnn] ensemble = 2x100 pitch, 1x150 pitch, 1x100, 1x150</c>: pitch CRNNs and log-mel-only CRNNs in one ensemble. The

@@ -3,7 +3,7 @@ using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Trainer.Sequence;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Trainer.Sequence;
 
 /// <summary>
 /// The speaker perturbations the functionals model trains on (<see cref="FunctionalsTrainer.Perturbations"/>): what a mel

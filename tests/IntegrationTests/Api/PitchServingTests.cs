@@ -15,7 +15,7 @@ using EmotionRecognition.Trainer.Sequence;
 using Microsoft.Extensions.Configuration;
 using static TorchSharp.torch;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Api;
 
 /// <summary>
 /// Pitch CRNNs as a served variant: an ensemble of pitch <see cref="EmotionCrnn"/>s saved and loaded through the store, the

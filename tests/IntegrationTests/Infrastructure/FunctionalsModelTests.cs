@@ -1,7 +1,7 @@
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Infrastructure.Models;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Infrastructure;
 
 /// <summary><see cref="FunctionalsModel"/>: its probabilities, the served mix with the CRNN, and the checks before serving.</summary>
 public sealed class FunctionalsModelTests

@@ -11,7 +11,7 @@ using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.IntegrationTests.Api;
 using EmotionRecognition.IntegrationTests.Infrastructure;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Api;
 
 /// <summary>
 /// CRNN through the Api over the real classifier and a saved model set (CNN, DNN and an untrained CRNN):

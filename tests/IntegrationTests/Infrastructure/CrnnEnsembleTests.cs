@@ -9,7 +9,7 @@ using EmotionRecognition.Trainer.Sequence;
 using Microsoft.Extensions.Configuration;
 using static TorchSharp.torch;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Infrastructure;
 
 public sealed class CrnnEnsembleTests
 {

@@ -4,7 +4,7 @@ using EmotionRecognition.Trainer.Sequence;
 using EmotionRecognition.Trainer.Training;
 using static TorchSharp.torch;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Trainer.Sequence;
 
 /// <summary>
 /// Each CRNN is the mean of its weights over the tail of its schedule: nothing is chosen on held-out actors, so every

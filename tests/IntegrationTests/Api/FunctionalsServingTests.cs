@@ -15,7 +15,7 @@ using EmotionRecognition.IntegrationTests.Infrastructure;
 using EmotionRecognition.Trainer.Sequence;
 using static TorchSharp.torch;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Api;
 
 /// <summary>
 /// A CRNN set served with a functionals model: the store keeps and checks it, the set mixes its probabilities with the

@@ -8,7 +8,7 @@ using EmotionRecognition.Trainer.Cli;
 using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Reports;
 
-namespace EmotionRecognition.IntegrationTests.Crnn;
+namespace EmotionRecognition.IntegrationTests.Trainer;
 
 /// <summary>
 /// `train` with the CRNN turned on, end to end, on real RAVDESS clips of four actors from ../shared with a tiny
