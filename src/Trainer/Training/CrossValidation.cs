@@ -1,3 +1,4 @@
+using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.Trainer.Settings;
@@ -46,17 +47,22 @@ internal static class CrossValidation
             {
                 var split = Split(clips, augmented, fold);
                 var testRows = split.Test.Rows;
+                var testMfccs = clips.Where(c => fold.TestActors.Contains(c.Actor)).Select(c => c.Features).ToArray();
                 foreach (var network in networks)
                 {
-                    var fit = NetworkTrainer.Fit(network, NetworkArchitectures.Default(network), split.Train, split.Validation,
-                        options, options.Seed + fold.Index, ct);
+                    var architecture = NetworkArchitectures.Default(network);
+                    var fit = NetworkTrainer.Fit(network, architecture, split.Train, split.Validation, options, options.Seed + fold.Index, ct);
                     using (fit.Module)
                     {
-                        predictions[network.Name()].Add((split.Test.Classes, NetworkTrainer.PredictClasses(fit.Module, testRows)));
+                        // Scored through the classifier call the Api serves with, on the fold's network and standardisation as
+                        // the saved set would carry them: what is evaluated is what is served.
+                        var served = ModelStore.InMemory(new ModelSetDraft(0, "", FeatureProfile.Compat, [new TrainedNetwork(
+                            network, architecture, fit.Module, split.Standardization, new TrainingRun([], [], 0, 0, 0), null)]));
+                        int[] Classify(IReadOnlyList<float[]> mfccs) => served.ClassifyMany(network, mfccs).Select(Probabilities.ArgMax).ToArray();
+                        predictions[network.Name()].Add((split.Test.Classes, Classify(testMfccs)));
                         if (benchmark is not null)
                         {
-                            benchmark.Score(conditioned[network.Name()]!, TestClips(clips, fold), inputs =>
-                                NetworkTrainer.PredictClasses(fit.Module, inputs.Select(i => split.Standardization.Apply(i.Mfccs)).ToArray()), ct);
+                            benchmark.Score(conditioned[network.Name()]!, TestClips(clips, fold), inputs => Classify(inputs.Select(i => i.Mfccs).ToArray()), ct);
                         }
                     }
                     progress.Info($"  fold {fold.Index} {network.Name()}: best epoch {fit.BestEpoch} of {fit.EpochsRun}");
