@@ -190,8 +190,7 @@ public sealed class FunctionalsServingTests
 
         var text = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
-        var probabilities = JsonDocument.Parse(text).RootElement.GetProperty("results").EnumerateArray()
-            .Select(r => r.GetProperty("prediction").GetSingle()).ToArray();
+        var probabilities = PredictionRequests.Probabilities(text);
         var speech = new FeaturePipeline(FeatureProfile.SequencePitch).ExtractSpeech(WavReader.Read(wav));
         Assert.That(probabilities, Is.EqualTo(classifier.Current.ClassifySequence(NetworkType.Crnn, speech.Sequence, speech.Functionals)));
     }

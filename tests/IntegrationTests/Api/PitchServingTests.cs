@@ -178,8 +178,7 @@ public sealed class PitchServingTests
 
         var text = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
-        var probabilities = JsonDocument.Parse(text).RootElement.GetProperty("results").EnumerateArray()
-            .Select(r => r.GetProperty("prediction").GetSingle()).ToArray();
+        var probabilities = PredictionRequests.Probabilities(text);
         var expected = classifier.Current.ClassifySequence(NetworkType.Crnn,
             new FeaturePipeline(FeatureProfile.SequencePitch).ExtractSequence(WavReader.Read(wav)));
         Assert.That(probabilities, Is.EqualTo(expected));
