@@ -2,6 +2,7 @@ using EmotionRecognition.Application.Abstractions;
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.ModelSets;
+using EmotionRecognition.Tests.Shared;
 
 namespace EmotionRecognition.IntegrationTests.Road;
 
@@ -17,29 +18,9 @@ public sealed class LevelInvarianceAnswersTests
 {
     private static string RepositoryRoot => Native.TorchSharpLoadingTests.RepositoryRoot();
 
-    private static IEnumerable<string> Clips()
-    {
-        var root = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "ravdess"));
-        if (!Directory.Exists(root))
-            yield break;
-        foreach (var (path, i) in Directory.EnumerateFiles(root, "*.wav", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select((p, i) => (p, i)))
-        {
-            if (i % 12 == 0)
-                yield return path;
-        }
-    }
-
-    /// <summary>The clip <paramref name="gainDb"/> quieter, rounded to 16-bit steps as a WAV file would store it.</summary>
-    private static AudioClip Quieter(AudioClip clip, double gainDb)
-    {
-        var gain = Math.Pow(10, gainDb / 20);
-        var samples = clip.Samples.Select(s => (float)(Math.Clamp(Math.Round(s * gain * 32768), -32768, 32767) / 32768)).ToArray();
-        return new AudioClip(samples, clip.SampleRateHz);
-    }
-
     private static (double[] Moves, double SameTop) Answers(double gainDb)
     {
-        var clips = Clips().ToArray();
+        var clips = QuietRecordings.Clips(Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"))).ToArray();
         Assume.That(clips, Is.Not.Empty, "../shared/ravdess is missing: the level-invariance property needs real speech.");
         var set = new ModelStore(Path.Combine(RepositoryRoot, "tests", "IntegrationTests", "Road", "level-floor-set")).LoadCurrent();
         var same = 0;
@@ -48,18 +29,12 @@ public sealed class LevelInvarianceAnswersTests
         {
             var clip = WavReader.ReadFile(clips[i]);
             var clean = set.ClassifyAsync(NetworkType.Crnn, clip).AsTask().GetAwaiter().GetResult();
-            var quiet = set.ClassifyAsync(NetworkType.Crnn, Quieter(clip, gainDb)).AsTask().GetAwaiter().GetResult();
+            var quiet = set.ClassifyAsync(NetworkType.Crnn, QuietRecordings.Quieter(clip, gainDb)).AsTask().GetAwaiter().GetResult();
             moves[i] = clean.Zip(quiet, (a, b) => Math.Abs((double)a - b)).Max();
             same += Array.IndexOf(clean, clean.Max()) == Array.IndexOf(quiet, quiet.Max()) ? 1 : 0;
         }
-        TestContext.Out.WriteLine($"{gainDb} dB: median largest move {Quantile(moves, 0.5):F4}, 95th percentile {Quantile(moves, 0.95):F4}, worst {moves.Max():F4}, same top emotion {same}/{clips.Length}");
+        TestContext.Out.WriteLine($"{gainDb} dB: median largest move {QuietRecordings.Quantile(moves, 0.5):F4}, 95th percentile {QuietRecordings.Quantile(moves, 0.95):F4}, worst {moves.Max():F4}, same top emotion {same}/{clips.Length}");
         return (moves, (double)same / clips.Length);
-    }
-
-    private static double Quantile(double[] values, double q)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(q * sorted.Length))];
     }
 
     [Test]
@@ -68,8 +43,8 @@ public sealed class LevelInvarianceAnswersTests
         var (moves, sameTop) = Answers(-30);
 
         // Measured: median 0.006, 95th percentile 0.049, worst 0.18, 98 of 100 keep their top emotion.
-        Assert.That(Quantile(moves, 0.5), Is.LessThan(0.02), "median of each clip's largest probability change");
-        Assert.That(Quantile(moves, 0.95), Is.LessThan(0.1), "95th percentile");
+        Assert.That(QuietRecordings.Quantile(moves, 0.5), Is.LessThan(0.02), "median of each clip's largest probability change");
+        Assert.That(QuietRecordings.Quantile(moves, 0.95), Is.LessThan(0.1), "95th percentile");
         Assert.That(sameTop, Is.GreaterThanOrEqualTo(0.95), "share of clips that keep their top emotion");
     }
 
@@ -79,7 +54,7 @@ public sealed class LevelInvarianceAnswersTests
         var (moves, sameTop) = Answers(-40);
 
         // Measured: median 0.027, 95th percentile 0.26, 89 of 100 keep their top emotion.
-        Assert.That(Quantile(moves, 0.5), Is.LessThan(0.06), "median of each clip's largest probability change");
+        Assert.That(QuietRecordings.Quantile(moves, 0.5), Is.LessThan(0.06), "median of each clip's largest probability change");
         Assert.That(sameTop, Is.GreaterThanOrEqualTo(0.85), "share of clips that keep their top emotion");
     }
 }

@@ -1,5 +1,6 @@
 using EmotionRecognition.Application.Audio;
 using EmotionRecognition.Application.Features;
+using EmotionRecognition.Tests.Shared;
 
 namespace EmotionRecognition.UnitTests.Features;
 
@@ -11,27 +12,6 @@ namespace EmotionRecognition.UnitTests.Features;
 public sealed class LevelInvarianceTests
 {
     private static readonly FeaturePipeline Pipeline = FeaturePipeline.For(FeatureProfile.SequencePitch);
-
-    private static IEnumerable<string> Clips()
-    {
-        var root = Path.GetFullPath(Path.Combine(TestData.RepoRoot, "..", "shared", "ravdess"));
-        if (!Directory.Exists(root))
-            yield break;
-        // Every 12th clip of the corpus: 100 clips of all 20 actors, all emotions.
-        foreach (var (path, i) in Directory.EnumerateFiles(root, "*.wav", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select((p, i) => (p, i)))
-        {
-            if (i % 12 == 0)
-                yield return path;
-        }
-    }
-
-    /// <summary>The clip <paramref name="gainDb"/> quieter, rounded to 16-bit steps as a WAV file would store it.</summary>
-    private static AudioClip Quieter(AudioClip clip, double gainDb)
-    {
-        var gain = Math.Pow(10, gainDb / 20);
-        var samples = clip.Samples.Select(s => (float)(Math.Clamp(Math.Round(s * gain * 32768), -32768, 32767) / 32768)).ToArray();
-        return new AudioClip(samples, clip.SampleRateHz);
-    }
 
     /// <summary>RMS difference of two prepared inputs over their common leading frames (trimming may differ by a frame).</summary>
     private static double Difference(FeatureMatrix a, FeatureMatrix b)
@@ -50,19 +30,13 @@ public sealed class LevelInvarianceTests
 
     private static double[] Differences(FeaturePipeline pipeline, double gainDb)
     {
-        var clips = Clips().ToArray();
+        var clips = QuietRecordings.Clips(Path.GetFullPath(Path.Combine(TestData.RepoRoot, "..", "shared"))).ToArray();
         Assume.That(clips, Is.Not.Empty, "../shared/ravdess is missing: the level-invariance property needs real speech.");
         return clips.AsParallel().AsOrdered().Select(path =>
         {
             var clip = WavReader.ReadFile(path);
-            return Difference(pipeline.Sequence(pipeline.Analyse(clip)).Sequence, pipeline.Sequence(pipeline.Analyse(Quieter(clip, gainDb))).Sequence);
+            return Difference(pipeline.Sequence(pipeline.Analyse(clip)).Sequence, pipeline.Sequence(pipeline.Analyse(QuietRecordings.Quieter(clip, gainDb))).Sequence);
         }).ToArray();
-    }
-
-    private static double Quantile(double[] values, double q)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(q * sorted.Length))];
     }
 
     [Test]
@@ -71,8 +45,8 @@ public sealed class LevelInvarianceTests
         var differences = Differences(Pipeline, -30);
 
         // The input is normalised per band (unit variance), so 0.05 is 5 % of a band's spread.
-        Assert.That(Quantile(differences, 0.5), Is.LessThan(0.05), "median RMS difference");
-        Assert.That(Quantile(differences, 0.95), Is.LessThan(0.2), "95th percentile");
+        Assert.That(QuietRecordings.Quantile(differences, 0.5), Is.LessThan(0.05), "median RMS difference");
+        Assert.That(QuietRecordings.Quantile(differences, 0.95), Is.LessThan(0.2), "95th percentile");
     }
 
     [Test]
@@ -80,7 +54,7 @@ public sealed class LevelInvarianceTests
     {
         var differences = Differences(Pipeline, -40);
 
-        Assert.That(Quantile(differences, 0.5), Is.LessThan(0.15), "median RMS difference");
+        Assert.That(QuietRecordings.Quantile(differences, 0.5), Is.LessThan(0.15), "median RMS difference");
     }
 
     [Test]
@@ -89,19 +63,19 @@ public sealed class LevelInvarianceTests
         // What the floor buys: the same profile without it moves several times as far.
         var differences = Differences(FeaturePipeline.For(FeatureProfile.SequencePitch with { FloorDb = 0 }), -30);
 
-        Assert.That(Quantile(differences, 0.5), Is.GreaterThan(0.1), "median RMS difference without the floor");
+        Assert.That(QuietRecordings.Quantile(differences, 0.5), Is.GreaterThan(0.1), "median RMS difference without the floor");
     }
 
     [Test]
     public void Functionals_ClipThirtyDbQuieterIn16Bit_AreNearlyTheSame()
     {
-        var clips = Clips().Take(40).ToArray();
+        var clips = QuietRecordings.Clips(Path.GetFullPath(Path.Combine(TestData.RepoRoot, "..", "shared"))).Take(40).ToArray();
         Assume.That(clips, Is.Not.Empty, "../shared/ravdess is missing: the level-invariance property needs real speech.");
         var worst = clips.AsParallel().Select(path =>
         {
             var clip = WavReader.ReadFile(path);
             var clean = Pipeline.Sequence(Pipeline.Analyse(clip)).Functionals!;
-            var quiet = Pipeline.Sequence(Pipeline.Analyse(Quieter(clip, -30))).Functionals!;
+            var quiet = Pipeline.Sequence(Pipeline.Analyse(QuietRecordings.Quieter(clip, -30))).Functionals!;
             return clean.Zip(quiet).Select(p => Math.Abs(p.First - p.Second) / Math.Max(1, Math.Abs(p.First))).Order().ElementAt(clean.Length * 9 / 10);
         }).Max();
 
