@@ -69,11 +69,15 @@ internal static class ReportWriter
             {
                 var score = c.Conditions.FirstOrDefault(s => s.Condition == name);
                 return score is null ? "–" : string.Create(inv,
-                    $"{score.Accuracy:P1}, {score.MacroF1:F3} ({100 * (score.Accuracy - c.CleanAccuracy):+0.0;−0.0})");
+                    $"{score.Accuracy:P1}, {score.MacroF1:F3} ({Points(score.Accuracy - c.CleanAccuracy):+0.0;−0.0})");
             })) + " |");
         }
         md.AppendLine();
     }
+
+    /// <summary>A change of accuracy in points, rounded to the table's 0.1 and without a sign on zero: a change just under 0
+    /// would otherwise print as "-+0.0".</summary>
+    private static double Points(double change) => Math.Round(100 * change, 1) + 0.0;
 
     /// <summary>Accuracy per condition, one bar group per condition and one bar per network, clean first.</summary>
     public static Plot ConditionsPlot(IReadOnlyDictionary<string, CrossValidatedMetrics> models)
