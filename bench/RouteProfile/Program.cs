@@ -70,7 +70,7 @@ if (args is not ["profile", var models, var wav, ..])
 int repetitions = args.Length > 3 ? int.Parse(args[3]) : 300;
 GlibcHeap.KeepFreedMemory();
 TorchSharp.torch.set_num_threads(1);
-var set = new EmotionRecognition.Infrastructure.ModelStore.ModelStore(models).LoadCurrent();
+var set = new EmotionRecognition.Infrastructure.ModelSets.ModelStore(models).LoadCurrent();
 var profile = set.Describe(NetworkType.Crnn).Profile;
 var pipeline = FeaturePipeline.For(profile);
 var logMelOnly = new FeaturePipeline(profile with { PitchRows = 0 });

@@ -38,7 +38,7 @@ static class Bench
     {
         var clip = TenMinutes(ravdess);
         var wav = Wav(clip);
-        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = Path.GetFullPath(models), ReloadPollSeconds = 0 });
+        var classifier = new ModelSetClassifier(new ModelsOptions { Path = Path.GetFullPath(models), ReloadPollSeconds = 0 });
         using var metrics = new PredictionMetrics();
         using var detector = new SileroVoiceActivityDetector();
         var streams = new TimelineStreams(classifier, detector, new SegmentationOptions(), new StartTimelineStreamValidator());

@@ -27,7 +27,7 @@ if (args[0] == "bench-stream")
     return;
 }
 var ravdess = args[0];
-var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = Path.GetFullPath(args[1]), ReloadPollSeconds = 0 });
+var classifier = new ModelSetClassifier(new ModelsOptions { Path = Path.GetFullPath(args[1]), ReloadPollSeconds = 0 });
 var actors = args.Length > 2 ? int.Parse(args[2]) : 20;
 var models = classifier.Current;
 var metrics = new PredictionMetrics();

@@ -30,8 +30,8 @@ public static class DependencyInjection
         services.TryAddSingleton(new PredictionOptions());
         services.TryAddSingleton<PredictionMetrics>();
         services.AddSingleton<InferenceBatcher>();
-        services.AddSingleton<IEmotionClassifier>(sp => new TorchEmotionClassifier(
-            models, sp.GetService<ILogger<TorchEmotionClassifier>>(), sp.GetRequiredService<InferenceBatcher>()));
+        services.AddSingleton<IEmotionClassifier>(sp => new ModelSetClassifier(
+            models, sp.GetService<ILogger<ModelSetClassifier>>(), sp.GetRequiredService<InferenceBatcher>()));
         services.AddHostedService<LoadModelsAtStartup>();
         services.AddHostedService<ReloadModelsOnChange>();
         services.AddSingleton<IExternalAudioDecoder>(_ => new FfmpegAudioDecoder());

@@ -17,7 +17,7 @@ internal sealed class ReloadModelsOnChange(IEmotionClassifier classifier, Models
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
         // Only the TorchSharp classifier reads a models folder (tests substitute fakes).
-        if (classifier is not TorchEmotionClassifier torch || options.ReloadPollSeconds <= 0)
+        if (classifier is not ModelSetClassifier torch || options.ReloadPollSeconds <= 0)
         {
             return;
         }

@@ -8,7 +8,7 @@ namespace EmotionRecognition.Infrastructure.Classification;
 /// A loaded set as the Api serves it: single MFCC vectors from concurrent requests join one forward pass through the
 /// <see cref="InferenceBatcher"/>; everything else goes straight to the set.
 /// </summary>
-internal sealed class ServedModelSet(TorchModelSet set, InferenceBatcher batcher) : IModelSet
+internal sealed class ServedModelSet(LoadedModelSet set, InferenceBatcher batcher) : IModelSet
 {
     public string Id => set.Id;
 

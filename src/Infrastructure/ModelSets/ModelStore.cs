@@ -6,6 +6,7 @@ using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Classification;
 using EmotionRecognition.Infrastructure.Models;
+using EmotionRecognition.Infrastructure.Onnx;
 using static TorchSharp.torch;
 
 namespace EmotionRecognition.Infrastructure.ModelSets;
@@ -102,10 +103,10 @@ public sealed class ModelStore(string root)
 
     /// <summary>
     /// The draft's networks served in this process exactly as the saved set will serve them, without writing anything:
-    /// cross-validation scores a fold through the classifier call the Api uses. The set uses the draft's modules (eval
-    /// mode) and does not own them.
+    /// cross-validation scores a fold through the classifier call the Api uses. The set compiles copies of the draft's
+    /// weights (eval mode); the caller disposes it.
     /// </summary>
-    public static TorchModelSet InMemory(ModelSetDraft draft)
+    public static LoadedModelSet InMemory(ModelSetDraft draft)
     {
         var entries = draft.Networks.Select(n => Entry(n, sha256: "")).ToArray();
         var manifest = new ModelManifest(
@@ -113,8 +114,8 @@ public sealed class ModelStore(string root)
             draft.Profile, Emotions.AllLabels.ToArray(), entries);
         var networks = draft.Networks.Zip(entries).ToDictionary(
             p => p.First.Network,
-            p => new LoadedNetwork(p.First.Network, p.First.Module, p.First.Standardization, p.First.Profile ?? draft.Profile, p.Second));
-        return new TorchModelSet(manifest, networks);
+            p => new LoadedNetwork(p.First.Network, OnnxRuntimeNetwork.Compile(p.First.Module), p.First.Standardization, p.First.Profile ?? draft.Profile, p.Second));
+        return new LoadedModelSet(manifest, networks);
     }
 
     private static NetworkEntry Entry(TrainedNetwork network, string sha256) => new(
@@ -146,7 +147,7 @@ public sealed class ModelStore(string root)
     }
 
     /// <summary>Loads and verifies the set <c>current</c> names.</summary>
-    public TorchModelSet LoadCurrent()
+    public LoadedModelSet LoadCurrent()
     {
         var id = ReadPointer() ?? throw new ModelStoreException(
             $"No trained models in '{Root}' (no '{PointerFile}' file). Train them with `dotnet run --project src/Trainer` or set [models] path.");
@@ -180,7 +181,7 @@ public sealed class ModelStore(string root)
     }
 
     /// <summary>Loads a set, verifying manifest, label order, feature version, architectures and weight hashes.</summary>
-    public TorchModelSet Load(string setId)
+    public LoadedModelSet Load(string setId)
     {
         var manifest = ReadManifest(setId);
         var folder = Path.Combine(Root, setId);
@@ -209,10 +210,12 @@ public sealed class ModelStore(string root)
                 module.Dispose();
                 throw new ModelStoreException($"Model set '{setId}': {entry.WeightsFile} does not fit architecture '{entry.Architecture}': {e.Message}", e);
             }
-            module.eval();
-            networks[network] = new LoadedNetwork(network, module, entry.Standardization, entry.Profile ?? manifest.Profile, entry);
+            using (module)
+            {
+                networks[network] = new LoadedNetwork(network, OnnxRuntimeNetwork.Compile(module), entry.Standardization, entry.Profile ?? manifest.Profile, entry);
+            }
         }
-        return new TorchModelSet(manifest, networks);
+        return new LoadedModelSet(manifest, networks);
     }
 
     private static void Verify(ModelManifest manifest, string path)

@@ -1,3 +1,4 @@
+using EmotionRecognition.Infrastructure.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,7 +14,7 @@ namespace EmotionRecognition.Infrastructure.Models;
 /// max over the 6 positions feeds the dense layer. Dropout 0.3. Outputs logits. Field names are the
 /// keys in the weights file: never rename them once weights exist.
 /// </summary>
-public sealed class EmotionCnnV2 : nn.Module<Tensor, Tensor>
+public sealed class EmotionCnnV2 : nn.Module<Tensor, Tensor>, IOnnxNetwork
 {
     public const string ArchitectureName = "cnn-v2";
 
@@ -62,6 +63,22 @@ public sealed class EmotionCnnV2 : nn.Module<Tensor, Tensor>
         // Global max over coefficient positions: [batch, 128, positions] -> [batch, 128].
         x = x.amax([2]);
         return output.forward(dropout.forward(x)).MoveToOuterDisposeScope();
+    }
+
+    public int InputRank => 2;
+
+    /// <summary>The eval-mode forward as ONNX nodes: [batch, inputs] → [batch, classes] probabilities.</summary>
+    public string ToOnnx(OnnxGraph g, string input)
+    {
+        var x = g.Node("Unsqueeze", [input, g.Int64s("axes", 1)]);
+        x = g.Relu(g.BatchNorm(g.Conv(x, conv1.weight!, conv1.bias, padding: 2), norm1));
+        x = g.Relu(g.BatchNorm(g.Conv(x, conv2.weight!, conv2.bias, padding: 2), norm2));
+        x = g.MaxPool(x, 2, axes: 1);
+        x = g.Relu(g.BatchNorm(g.Conv(x, conv3.weight!, conv3.bias, padding: 2), norm3));
+        x = g.MaxPool(x, 2, axes: 1);
+        x = g.Relu(g.BatchNorm(g.Conv(x, conv4.weight!, conv4.bias, padding: 2), norm4));
+        x = g.Node("ReduceMax", [x], OnnxAttribute.Of("axes", [2L]), OnnxAttribute.Of("keepdims", 0L));
+        return g.Softmax(g.Dense(x, output), 1);
     }
 
     protected override void Dispose(bool disposing)

@@ -1,4 +1,5 @@
 using EmotionRecognition.Application.Features;
+using EmotionRecognition.Infrastructure.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,7 +40,7 @@ namespace EmotionRecognition.Infrastructure.Models;
 /// Field names are the keys in the weights file, the same with and without pitch rows: never rename them once
 /// weights exist.
 /// </summary>
-public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
+public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>, IOnnxNetwork
 {
     public const string ArchitectureName = "crnn-v1";
 
@@ -69,6 +70,7 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
     private readonly Linear attention;
     private readonly Linear output;
     private readonly int melBands;
+    private readonly int hidden;
 
     /// <param name="melBands">Leading rows of the input that are mel bands; at least 8.</param>
     /// <param name="classes">Output classes.</param>
@@ -85,6 +87,7 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
             throw new ArgumentOutOfRangeException(nameof(melBands), melBands, "The CRNN pools the mel axis by 8; it needs at least 8 bands.");
         }
         this.melBands = melBands;
+        this.hidden = hidden;
         PitchRows = pitchRows;
         conv1 = nn.Conv2d(1, Channels[0], 3, padding: 1, bias: false);
         conv2 = nn.Conv2d(Channels[0], Channels[1], 3, padding: 1, bias: false);
@@ -143,17 +146,51 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
         return output.forward(dropout.forward(embedding)).MoveToOuterDisposeScope();
     }
 
+    public int InputRank => 3;
+
+    /// <summary>The eval-mode <see cref="forward"/> as ONNX nodes: [batch, rows, frames] → [batch, classes] probabilities.</summary>
+    public string ToOnnx(OnnxGraph g, string input)
+    {
+        var x = g.Node("Unsqueeze", [g.Slice(input, 1, 0, melBands), g.Int64s("axes", 1)]);
+        x = g.MaxPool(g.Relu(g.BatchNorm(g.Conv(x, conv1.weight!, null, padding: 1), norm1)), 2, axes: 2);
+        x = g.MaxPool(g.Relu(g.BatchNorm(g.Conv(x, conv2.weight!, null, padding: 1), norm2)), 2, axes: 2);
+        x = g.MaxPool(g.Relu(g.BatchNorm(g.Conv(x, conv3.weight!, null, padding: 1), norm3)), 2, axes: 2);
+        x = g.Reshape(g.Transpose(x, 0, 3, 1, 2), 0, 0, -1);
+        if (PitchRows > 0)
+        {
+            var pitch = g.Slice(input, 1, melBands, melBands + PitchRows);
+            string Pool(string v) => g.Node("AveragePool", [v], OnnxAttribute.Of("kernel_shape", [(long)Step]), OnnxAttribute.Of("strides", [(long)Step]));
+            var mean = Pool(pitch);
+            var meanSquare = Pool(g.Node("Mul", [pitch, pitch]));
+            var variance = g.Node("Sub", [meanSquare, g.Node("Mul", [mean, mean])]);
+            var std = g.Node("Sqrt", [g.Node("Max", [variance, g.Constant("floor", [1e-6f], 1)])]);
+            var steps = g.Transpose(g.Node("Concat", [mean, std], OnnxAttribute.Of("axis", 1L)), 0, 2, 1);
+            x = g.Node("Concat", [x, steps], OnnxAttribute.Of("axis", 2L));
+        }
+        var sequence = g.BidirectionalGru(g.Transpose(x, 1, 0, 2), gru, hidden);
+        var weights = g.Softmax(g.Dense(sequence, attention), 1);
+        var embedding = g.Node("ReduceSum", [g.Node("Mul", [weights, sequence]), g.Int64s("axes", 1)], OnnxAttribute.Of("keepdims", 0L));
+        return g.Softmax(g.Dense(embedding, output), 1);
+    }
+
     /// <summary>
     /// [1, bands, frames] for one clip; a clip shorter than <see cref="MinFrames"/> is repeated cyclically up to it (the three
     /// 2× pools need 8 frames). Longer clips are read whole: the GRU and the attention pooling take any length.
     /// </summary>
     public static Tensor ToInput(FeatureMatrix sequence)
     {
+        var (values, frames) = InputValues(sequence);
+        return tensor(values, [1, sequence.Rows, frames]);
+    }
+
+    /// <summary><see cref="ToInput"/>'s values, row-major, and its frame count.</summary>
+    public static (float[] Values, int Frames) InputValues(FeatureMatrix sequence)
+    {
         int bands = sequence.Rows;
         int frames = Math.Max(sequence.Frames, MinFrames);
         if (frames == sequence.Frames)
         {
-            return tensor(sequence.Values.ToArray(), [1, bands, frames]);
+            return (sequence.Values.ToArray(), frames);
         }
         var values = new float[bands * frames];
         for (int m = 0; m < bands; m++)
@@ -163,7 +200,7 @@ public sealed class EmotionCrnn : nn.Module<Tensor, Tensor>
                 values[m * frames + t] = sequence.Frames == 0 ? 0 : sequence[m, t % sequence.Frames];
             }
         }
-        return tensor(values, [1, bands, frames]);
+        return (values, frames);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EmotionRecognition.Infrastructure.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ namespace EmotionRecognition.Infrastructure.Models;
 /// rebuild the module before loading weights.
 /// </para>
 /// </summary>
-public sealed class EmotionCrnnEnsemble : nn.Module<Tensor, Tensor>
+public sealed class EmotionCrnnEnsemble : nn.Module<Tensor, Tensor>, IOnnxNetwork
 {
     /// <summary>Fewest and most members an ensemble may have.</summary>
     public const int MinMembers = 2;
@@ -147,6 +148,15 @@ public sealed class EmotionCrnnEnsemble : nn.Module<Tensor, Tensor>
         var mean = stack(members.Select(m => nn.functional.softmax(m.forward(input), 1))).mean([0]);
         // A class every member rules out entirely gives log 0 = -inf, which softmax maps back to 0: no clamp needed.
         return mean.log().MoveToOuterDisposeScope();
+    }
+
+    public int InputRank => 3;
+
+    /// <summary>The members' mean probabilities as ONNX nodes (what softmax of <see cref="forward"/> gives, without the log round trip).</summary>
+    public string ToOnnx(OnnxGraph g, string input)
+    {
+        var sum = g.Node("Sum", members.Select(m => m.ToOnnx(g, input)).ToArray());
+        return g.Node("Div", [sum, g.Constant("members", [(float)members.Count], 1)]);
     }
 
     private static int CheckCount(int memberCount) =>

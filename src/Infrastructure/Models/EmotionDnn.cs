@@ -1,3 +1,4 @@
+using EmotionRecognition.Infrastructure.Onnx;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace EmotionRecognition.Infrastructure.Models;
 /// Outputs logits; the classifier applies softmax. Field names are the keys in the
 /// weights file: never rename them once weights exist.
 /// </summary>
-public sealed class EmotionDnn : nn.Module<Tensor, Tensor>
+public sealed class EmotionDnn : nn.Module<Tensor, Tensor>, IOnnxNetwork
 {
     public const string ArchitectureName = "dnn-v1";
 
@@ -35,6 +36,16 @@ public sealed class EmotionDnn : nn.Module<Tensor, Tensor>
         var x = dropout.forward(nn.functional.relu(hidden1.forward(input)));
         x = dropout.forward(nn.functional.relu(hidden2.forward(x)));
         return output.forward(x).MoveToOuterDisposeScope();
+    }
+
+    public int InputRank => 2;
+
+    /// <summary>The eval-mode forward as ONNX nodes: [batch, inputs] → [batch, classes] probabilities.</summary>
+    public string ToOnnx(OnnxGraph g, string input)
+    {
+        var x = g.Relu(g.Dense(input, hidden1));
+        x = g.Relu(g.Dense(x, hidden2));
+        return g.Softmax(g.Dense(x, output), 1);
     }
 
     protected override void Dispose(bool disposing)

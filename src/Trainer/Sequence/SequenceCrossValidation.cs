@@ -48,7 +48,7 @@ internal static class SequenceCrossValidation
             {
                 // Scored through the classifier call the Api serves with, on the fold's networks and functionals model as the
                 // saved set would carry them: what is evaluated is what is served.
-                var served = ModelStore.InMemory(new ModelSetDraft(0, "", FeatureProfile.Compat, [new TrainedNetwork(
+                using var served = ModelStore.InMemory(new ModelSetDraft(0, "", FeatureProfile.Compat, [new TrainedNetwork(
                     NetworkType.Crnn, fit.Architecture, fit.Module, null, new TrainingRun([], [], 0, 0, 0), null, CrnnTraining.ProfileFor(options), functionals)]));
                 var probabilities = testClips.Select(c => served.ClassifyAsync(NetworkType.Crnn, new SpeechSequence(c.Features, c.Functionals))
                     .AsTask().GetAwaiter().GetResult()).ToArray();

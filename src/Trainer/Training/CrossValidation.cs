@@ -56,7 +56,7 @@ internal static class CrossValidation
                     {
                         // Scored through the classifier call the Api serves with, on the fold's network and standardisation as
                         // the saved set would carry them: what is evaluated is what is served.
-                        var served = ModelStore.InMemory(new ModelSetDraft(0, "", FeatureProfile.Compat, [new TrainedNetwork(
+                        using var served = ModelStore.InMemory(new ModelSetDraft(0, "", FeatureProfile.Compat, [new TrainedNetwork(
                             network, architecture, fit.Module, split.Standardization, new TrainingRun([], [], 0, 0, 0), null)]));
                         int[] Classify(IReadOnlyList<float[]> mfccs) => served.ClassifyMany(network, mfccs).Select(Probabilities.ArgMax).ToArray();
                         predictions[network.Name()].Add((split.Test.Classes, Classify(testMfccs)));

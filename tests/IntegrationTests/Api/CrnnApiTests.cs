@@ -22,7 +22,7 @@ public sealed class CrnnApiTests
 {
     private const string Speech = "speech_22050_s16.wav";
     private TempFolder _folder = null!;
-    private TorchEmotionClassifier _classifier = null!;
+    private ModelSetClassifier _classifier = null!;
     private ApiFactory _factory = null!;
     private HttpClient _client = null!;
 
@@ -31,7 +31,7 @@ public sealed class CrnnApiTests
     {
         _folder = new TempFolder();
         TestModelSets.Save(new ModelStore(_folder.Path), seed: 21);
-        _classifier = new TorchEmotionClassifier(new ModelsOptions { Path = _folder.Path });
+        _classifier = new ModelSetClassifier(new ModelsOptions { Path = _folder.Path });
         _factory = new ApiFactory(_classifier);
         _client = _factory.CreateClient();
     }

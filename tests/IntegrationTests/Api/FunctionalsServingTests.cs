@@ -45,9 +45,9 @@ public sealed class FunctionalsServingTests
     }
 
     /// <summary>The same pitch CRNN saved twice: alone, and with <paramref name="functionals"/>.</summary>
-    private static (TorchModelSet Plain, TorchModelSet Mixed) Sets(TempFolder folder, FunctionalsModel? functionals)
+    private static (LoadedModelSet Plain, LoadedModelSet Mixed) Sets(TempFolder folder, FunctionalsModel? functionals)
     {
-        var sets = new List<TorchModelSet>();
+        var sets = new List<LoadedModelSet>();
         foreach (var (name, model) in new[] { ("plain", (FunctionalsModel?)null), ("mixed", functionals) })
         {
             manual_seed(11);
@@ -180,7 +180,7 @@ public sealed class FunctionalsServingTests
     {
         using var folder = new TempFolder();
         var (_, mixed) = Sets(folder, Functionals());
-        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = Path.Combine(folder.Path, "mixed") });
+        var classifier = new ModelSetClassifier(new ModelsOptions { Path = Path.Combine(folder.Path, "mixed") });
         using var factory = new ApiFactory(classifier);
         using var client = factory.CreateClient();
         var wav = GoldenWavs.Read("speech_22050_s16.wav");

@@ -168,7 +168,7 @@ public sealed class PitchServingTests
     {
         using var folder = new TempFolder();
         TestModelSets.Save(new ModelStore(folder.Path), seed: 22, crnnArchitecture: "crnn-pitch-v1x2", crnnProfile: FeatureProfile.SequencePitch);
-        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path });
+        var classifier = new ModelSetClassifier(new ModelsOptions { Path = folder.Path });
         using var factory = new ApiFactory(classifier);
         using var client = factory.CreateClient();
         var wav = GoldenWavs.Read("speech_22050_s16.wav");

@@ -19,7 +19,7 @@ namespace EmotionRecognition.IntegrationTests.Api;
 [TestFixture]
 public sealed class RealClassifierTests
 {
-    private static float[] PredictDirectly(TorchEmotionClassifier classifier, NetworkType network, float[] input) =>
+    private static float[] PredictDirectly(ModelSetClassifier classifier, NetworkType network, float[] input) =>
         classifier.Current.ClassifyMany(network, [input])[0];
 
     [TestCase(NetworkType.Dnn)]
@@ -28,7 +28,7 @@ public sealed class RealClassifierTests
     {
         using var folder = new TempFolder();
         TestModelSets.Save(new ModelStore(folder.Path), seed: 7);
-        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path });
+        var classifier = new ModelSetClassifier(new ModelsOptions { Path = folder.Path });
         using var factory = new ApiFactory(classifier);
         using var client = factory.CreateClient();
         var input = TestModelSets.Input(11);
@@ -47,7 +47,7 @@ public sealed class RealClassifierTests
     {
         using var folder = new TempFolder();
         TestModelSets.Save(new ModelStore(folder.Path), seed: 8);
-        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path });
+        var classifier = new ModelSetClassifier(new ModelsOptions { Path = folder.Path });
         using var factory = new ApiFactory(classifier);
         using var client = factory.CreateClient();
         var inputs = Enumerable.Range(0, 48).Select(TestModelSets.Input).ToArray();
@@ -71,7 +71,7 @@ public sealed class RealClassifierTests
     {
         using var folder = new TempFolder();
         TestModelSets.Save(new ModelStore(folder.Path), seed: 9, FeatureProfile.Full);
-        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path });
+        var classifier = new ModelSetClassifier(new ModelsOptions { Path = folder.Path });
         using var factory = new ApiFactory(classifier);
         using var client = factory.CreateClient();
         var wav = GoldenWavs.Read("speech_22050_s16.wav");
@@ -92,7 +92,7 @@ public sealed class RealClassifierTests
     {
         using var folder = new TempFolder();
         var setId = TestModelSets.Save(new ModelStore(folder.Path), seed: 10);
-        using var factory = new ApiFactory(new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path }));
+        using var factory = new ApiFactory(new ModelSetClassifier(new ModelsOptions { Path = folder.Path }));
         using var client = factory.CreateClient();
 
         using var models = JsonDocument.Parse(await client.GetStringAsync("/models"));
@@ -110,7 +110,7 @@ public sealed class RealClassifierTests
     public async Task NoModelsFolder_StaysUp_ReadinessAndPredictionSayWhy()
     {
         using var folder = new TempFolder();
-        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path });
+        var classifier = new ModelSetClassifier(new ModelsOptions { Path = folder.Path });
         using var factory = new ApiFactory(classifier);
         using var client = factory.CreateClient();
 
@@ -133,7 +133,7 @@ public sealed class RealClassifierTests
         var bytes = File.ReadAllBytes(weights);
         bytes[^1] ^= 0xFF;
         File.WriteAllBytes(weights, bytes);
-        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path });
+        var classifier = new ModelSetClassifier(new ModelsOptions { Path = folder.Path });
         using var factory = new ApiFactory(classifier);
         using var client = factory.CreateClient();
 

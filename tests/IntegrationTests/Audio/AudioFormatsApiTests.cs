@@ -36,7 +36,7 @@ public sealed class AudioFormatsApiTests
     {
         _folder = new TempFolder();
         TestModelSets.Save(new ModelStore(_folder.Path), seed: 17);
-        _factory = new ApiFactory(new TorchEmotionClassifier(new ModelsOptions { Path = _folder.Path }));
+        _factory = new ApiFactory(new ModelSetClassifier(new ModelsOptions { Path = _folder.Path }));
         _client = _factory.CreateClient();
     }
 

@@ -34,7 +34,7 @@ public sealed class ModelReloadTests
         return NetworkTypes.MfccVector.ToDictionary(n => n, n => set.ClassifyMany(n, [Input])[0]);
     }
 
-    private static async Task WaitUntilServing(TorchEmotionClassifier classifier, string setId)
+    private static async Task WaitUntilServing(ModelSetClassifier classifier, string setId)
     {
         var deadline = DateTime.UtcNow + ReloadDeadline;
         while (classifier.UnavailableReason is not null || classifier.Current.Id != setId)
@@ -59,7 +59,7 @@ public sealed class ModelReloadTests
         var store = new ModelStore(folder.Path);
         var first = TestModelSets.Save(store, seed: 100);
         var expected = new Dictionary<string, Dictionary<NetworkType, float[]>> { [first] = ExpectedAnswers(folder.Path, first) };
-        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path });
+        var classifier = new ModelSetClassifier(new ModelsOptions { Path = folder.Path });
         using var factory = new ApiFactory(classifier, FastPolling);
         using var client = factory.CreateClient();
 
@@ -108,7 +108,7 @@ public sealed class ModelReloadTests
         var store = new ModelStore(folder.Path);
         var served = TestModelSets.Save(store, seed: 200);
         var expected = ExpectedAnswers(folder.Path, served);
-        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path });
+        var classifier = new ModelSetClassifier(new ModelsOptions { Path = folder.Path });
         using var factory = new ApiFactory(classifier, FastPolling);
         using var client = factory.CreateClient();
 
@@ -171,8 +171,8 @@ public sealed class ModelReloadTests
         var store = new ModelStore(folder.Path);
         var served = TestModelSets.Save(store, seed: 300);
         var expected = ExpectedAnswers(folder.Path, served);
-        var log = new CollectingLogger<TorchEmotionClassifier>();
-        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path }, log);
+        var log = new CollectingLogger<ModelSetClassifier>();
+        var classifier = new ModelSetClassifier(new ModelsOptions { Path = folder.Path }, log);
         using var factory = new ApiFactory(classifier, FastPolling);
         using var client = factory.CreateClient();
 

@@ -10,14 +10,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace EmotionRecognition.IntegrationTests.Infrastructure;
 
 [TestFixture]
-public sealed class TorchEmotionClassifierTests
+public sealed class ModelSetClassifierTests
 {
     [Test]
     public void NoModels_StaysAliveAndSaysWhy()
     {
         using var folder = new TempFolder();
 
-        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path });
+        var classifier = new ModelSetClassifier(new ModelsOptions { Path = folder.Path });
 
         Assert.That(classifier.UnavailableReason, Does.Contain("No trained models"));
         var e = Assert.Throws<ModelsUnavailableException>(() => _ = classifier.Current);
@@ -29,7 +29,7 @@ public sealed class TorchEmotionClassifierTests
     {
         using var folder = new TempFolder();
         TestModelSets.Save(new ModelStore(folder.Path), seed: 3);
-        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path });
+        var classifier = new ModelSetClassifier(new ModelsOptions { Path = folder.Path });
 
         foreach (var network in NetworkTypes.MfccVector)
         {
@@ -51,7 +51,7 @@ public sealed class TorchEmotionClassifierTests
     {
         using var folder = new TempFolder();
         TestModelSets.Save(new ModelStore(folder.Path), seed: 3);
-        var set = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path }).Current;
+        var set = new ModelSetClassifier(new ModelsOptions { Path = folder.Path }).Current;
         var inputs = Enumerable.Range(0, 10).Select(TestModelSets.Input).ToArray();
 
         var batched = set.ClassifyMany(NetworkType.Cnn, inputs);
@@ -67,7 +67,7 @@ public sealed class TorchEmotionClassifierTests
     {
         using var folder = new TempFolder();
         TestModelSets.Save(new ModelStore(folder.Path), seed: 4);
-        var set = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path }).Current;
+        var set = new ModelSetClassifier(new ModelsOptions { Path = folder.Path }).Current;
         var inputs = Enumerable.Range(0, 64).Select(TestModelSets.Input).ToArray();
         var expected = inputs.Select(x => NetworkTypes.MfccVector.Select(n => set.ClassifyMany(n, [x])[0]).ToArray()).ToArray();
 
@@ -88,7 +88,7 @@ public sealed class TorchEmotionClassifierTests
     {
         using var folder = new TempFolder();
         TestModelSets.Save(new ModelStore(folder.Path), seed: 3);
-        var set = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path }).Current;
+        var set = new ModelSetClassifier(new ModelsOptions { Path = folder.Path }).Current;
 
         var e = Assert.Throws<ArgumentException>(() => set.ClassifyMany(NetworkType.Dnn, [new float[24]]));
 
@@ -101,7 +101,7 @@ public sealed class TorchEmotionClassifierTests
         using var folder = new TempFolder();
         var store = new ModelStore(folder.Path);
         var first = TestModelSets.Save(store, seed: 1);
-        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path });
+        var classifier = new ModelSetClassifier(new ModelsOptions { Path = folder.Path });
         var held = classifier.Current;
 
         var second = TestModelSets.Save(store, seed: 2);
@@ -118,7 +118,7 @@ public sealed class TorchEmotionClassifierTests
         using var folder = new TempFolder();
         var store = new ModelStore(folder.Path);
         var first = TestModelSets.Save(store, seed: 1);
-        var classifier = new TorchEmotionClassifier(new ModelsOptions { Path = folder.Path });
+        var classifier = new ModelSetClassifier(new ModelsOptions { Path = folder.Path });
         var second = TestModelSets.Save(store, seed: 2);
         File.WriteAllBytes(folder.Combine(second, "cnn.bin"), [1, 2, 3]);
 
@@ -139,7 +139,7 @@ public sealed class TorchEmotionClassifierTests
         using var provider = new ServiceCollection().AddInfrastructure(configuration).BuildServiceProvider();
 
         var classifier = provider.GetRequiredService<IEmotionClassifier>();
-        Assert.That(classifier, Is.InstanceOf<TorchEmotionClassifier>());
+        Assert.That(classifier, Is.InstanceOf<ModelSetClassifier>());
         Assert.That(provider.GetRequiredService<IEmotionClassifier>(), Is.SameAs(classifier));
         Assert.That(provider.GetRequiredService<ModelsOptions>().Path, Is.EqualTo(folder.Combine("trained")));
         Assert.That(classifier.Current.Models, Has.Count.EqualTo(NetworkTypes.All.Count));

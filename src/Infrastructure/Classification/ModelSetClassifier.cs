@@ -11,7 +11,7 @@ namespace EmotionRecognition.Infrastructure.Classification;
 /// fails the service still starts and reports why (<see cref="UnavailableReason"/>). <see cref="Reload"/>
 /// swaps in a newly saved set atomically: a request holds the snapshot it read, so it never mixes two sets.
 /// </summary>
-public sealed class TorchEmotionClassifier : IEmotionClassifier
+public sealed class ModelSetClassifier : IEmotionClassifier
 {
     private static readonly Lock ThreadsLock = new();
     private static bool threadsSet;
@@ -26,9 +26,9 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
     private readonly InferenceBatcher? batcher;
 
     /// <param name="batcher">Joins concurrent single MFCC vectors into one forward pass; null runs each on its own.</param>
-    public TorchEmotionClassifier(ModelsOptions options, ILogger<TorchEmotionClassifier>? logger = null, InferenceBatcher? batcher = null)
+    public ModelSetClassifier(ModelsOptions options, ILogger<ModelSetClassifier>? logger = null, InferenceBatcher? batcher = null)
     {
-        this.logger = logger ?? NullLogger<TorchEmotionClassifier>.Instance;
+        this.logger = logger ?? NullLogger<ModelSetClassifier>.Instance;
         this.batcher = batcher;
         store = new ModelSets.ModelStore(options.Path);
         UseOneTorchThreadPerRequest();
@@ -103,8 +103,9 @@ public sealed class TorchEmotionClassifier : IEmotionClassifier
     }
 
     /// <summary>
-    /// Requests run in parallel on the thread pool; one intra-op thread each avoids oversubscribing
-    /// the cores (libtorch would otherwise start a pool per request thread).
+    /// Loading and compiling a set runs a few libtorch operations (reading weights, reordering GRU gates); one intra-op
+    /// thread keeps libtorch from starting a pool of its own beside the request threads. Classification itself runs in
+    /// ONNX Runtime (<see cref="Onnx.OnnxRuntimeNetwork"/>).
     /// </summary>
     private static void UseOneTorchThreadPerRequest()
     {

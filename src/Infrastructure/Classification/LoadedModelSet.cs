@@ -3,30 +3,30 @@ using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Models;
 using EmotionRecognition.Infrastructure.ModelSets;
-using static TorchSharp.torch;
+using EmotionRecognition.Infrastructure.Onnx;
 
 namespace EmotionRecognition.Infrastructure.Classification;
 
 /// <summary>
-/// One network of a loaded set, in eval mode, with the standardisation (MFCC-vector networks) and
+/// One network of a loaded set, compiled for ONNX Runtime, with the standardisation (MFCC-vector networks) and
 /// feature profile it was trained with.
 /// </summary>
 public sealed record LoadedNetwork(
     NetworkType Network,
-    nn.Module<Tensor, Tensor> Module,
+    OnnxRuntimeNetwork Runtime,
     Standardization? Standardization,
     FeatureProfile Profile,
     NetworkEntry Entry);
 
 /// <summary>
-/// An immutable, verified model set. Safe to share across threads: inference only reads the
-/// modules, and the dispose scope and no-grad mode it opens are per thread.
+/// An immutable, verified model set. Safe to share across threads: every classification is one run of a network's
+/// ONNX Runtime session on the calling thread. Disposing it releases the sessions.
 /// </summary>
-public sealed class TorchModelSet : IModelSet
+public sealed class LoadedModelSet : IModelSet, IDisposable
 {
     private readonly IReadOnlyDictionary<NetworkType, LoadedNetwork> networks;
 
-    internal TorchModelSet(ModelManifest manifest, IReadOnlyDictionary<NetworkType, LoadedNetwork> networks)
+    internal LoadedModelSet(ModelManifest manifest, IReadOnlyDictionary<NetworkType, LoadedNetwork> networks)
     {
         Manifest = manifest;
         this.networks = networks;
@@ -75,14 +75,7 @@ public sealed class TorchModelSet : IModelSet
             standardization.Apply(row, batch.AsSpan(i * size, size));
         }
 
-        float[] probabilities;
-        // Opened here, on the calling thread, and never awaited across: both are thread-local.
-        using (NewDisposeScope())
-        using (no_grad())
-        {
-            var logits = loaded.Module.forward(tensor(batch, [inputs.Count, size]));
-            probabilities = nn.functional.softmax(logits, 1).data<float>().ToArray();
-        }
+        var probabilities = loaded.Runtime.Run(batch, [inputs.Count, size]);
         int classes = probabilities.Length / inputs.Count;
         var result = new float[inputs.Count][];
         for (int i = 0; i < inputs.Count; i++)
@@ -116,16 +109,17 @@ public sealed class TorchModelSet : IModelSet
             throw new ArgumentException(
                 $"The {network.Name()} network is served with a functionals model and needs the clip's functionals (FeaturePipeline.Sequence with profile '{loaded.Profile.Name}').");
         }
-        float[] probabilities;
-        // Opened here, on the calling thread, and never awaited across: both are thread-local. Inference mode, not just
-        // no_grad: the ensemble's few hundred small tensors skip autograd's version counters and view tracking too,
-        // and none of them outlives this call.
-        using (NewDisposeScope())
-        using (inference_mode())
-        {
-            probabilities = EmotionCrnn.Probabilities(loaded.Module, sequence);
-        }
+        var (values, frames) = EmotionCrnn.InputValues(sequence);
+        var probabilities = loaded.Runtime.Run(values, [1, sequence.Rows, frames]);
         return functionalsModel is null ? probabilities : functionalsModel.Mix(probabilities, functionals);
+    }
+
+    public void Dispose()
+    {
+        foreach (var network in networks.Values)
+        {
+            network.Runtime.Dispose();
+        }
     }
 
     private LoadedNetwork Find(NetworkType network) =>
