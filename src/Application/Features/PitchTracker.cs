@@ -225,39 +225,91 @@ public sealed class PitchTracker
 
     /// <summary>
     /// d′(τ) for τ = 0 … L. The difference function is summed directly, O(W·L) (656 × 368 per frame), vectorised in
-    /// float: measured at a median 2.3 ms per RAVDESS clip (3.6 s, one thread; docs/benchmarks.md), well inside
-    /// the per-request budget, so the FFT form (r(0) + r_τ(0) − 2r(τ), which needs an inverse FFT RealFft lacks) was
-    /// not written; the direct sum also has none of that form's cancellation, which loses digits where d is small,
-    /// exactly where the pitch is read.
+    /// float, four lags at a time: each lag keeps its own accumulator and its own order of terms, so the four are four
+    /// independent add chains that share the loads of x[j] (one chain alone waits on the adder's latency every step).
+    /// The FFT form (r(0) + r_τ(0) − 2r(τ)) was not written: the direct sum has none of that form's cancellation,
+    /// which loses digits where d is small, exactly where the pitch is read.
     /// </summary>
     private void CumulativeMeanNormalisedDifference(ReadOnlySpan<float> frame, Span<double> cmndf)
+    {
+        Span<double> d = stackalloc double[4];
+        cmndf[0] = 1;
+        var running = 0.0;
+        var lag = 1;
+        for (; lag + 3 <= MaxLag; lag += 4)
+        {
+            Difference4(frame, lag, d);
+            for (var k = 0; k < 4; k++)
+            {
+                running += d[k];
+                // Why the guard: a constant (DC) frame has d ≡ 0; 1 (no dip at all) is what YIN defines for τ = 0.
+                cmndf[lag + k] = running > 0 ? d[k] * (lag + k) / running : 1;
+            }
+        }
+        for (; lag <= MaxLag; lag++)
+        {
+            var one = Difference(frame, lag);
+            running += one;
+            cmndf[lag] = running > 0 ? one * lag / running : 1;
+        }
+    }
+
+    /// <summary>d(τ) for τ = <paramref name="lag"/> … <paramref name="lag"/> + 3, each summed exactly as <see cref="Difference"/> sums it.</summary>
+    private void Difference4(ReadOnlySpan<float> frame, int lag, Span<double> d)
     {
         var w = IntegrationWindow;
         ref var x = ref MemoryMarshal.GetReference(frame);
         var width = Vector<float>.Count;
-        cmndf[0] = 1;
-        var running = 0.0;
-        for (var lag = 1; lag <= MaxLag; lag++)
+        Vector<float> a0 = Vector<float>.Zero, a1 = Vector<float>.Zero, a2 = Vector<float>.Zero, a3 = Vector<float>.Zero;
+        var j = 0;
+        for (; j + width <= w; j += width)
         {
-            var acc = Vector<float>.Zero;
-            var j = 0;
-            for (; j + width <= w; j += width)
-            {
-                var diff = Vector.LoadUnsafe(ref x, (nuint)j) - Vector.LoadUnsafe(ref x, (nuint)(j + lag));
-                acc += diff * diff;
-            }
-
-            var d = (double)Vector.Sum(acc);
-            for (; j < w; j++)
-            {
-                var diff = frame[j] - frame[j + lag];
-                d += diff * diff;
-            }
-
-            running += d;
-            // Why the guard: a constant (DC) frame has d ≡ 0; 1 (no dip at all) is what YIN defines for τ = 0.
-            cmndf[lag] = running > 0 ? d * lag / running : 1;
+            var xj = Vector.LoadUnsafe(ref x, (nuint)j);
+            var d0 = xj - Vector.LoadUnsafe(ref x, (nuint)(j + lag));
+            var d1 = xj - Vector.LoadUnsafe(ref x, (nuint)(j + lag + 1));
+            var d2 = xj - Vector.LoadUnsafe(ref x, (nuint)(j + lag + 2));
+            var d3 = xj - Vector.LoadUnsafe(ref x, (nuint)(j + lag + 3));
+            a0 += d0 * d0;
+            a1 += d1 * d1;
+            a2 += d2 * d2;
+            a3 += d3 * d3;
         }
+
+        d[0] = Vector.Sum(a0);
+        d[1] = Vector.Sum(a1);
+        d[2] = Vector.Sum(a2);
+        d[3] = Vector.Sum(a3);
+        for (var k = 0; k < 4; k++)
+        {
+            for (var i = j; i < w; i++)
+            {
+                var diff = frame[i] - frame[i + lag + k];
+                d[k] += diff * diff;
+            }
+        }
+    }
+
+    /// <summary>d(τ) = Σ_{j &lt; W} (x[j] − x[j+τ])²: eight float partial sums over j mod 8, added up, then the tail in double.</summary>
+    private double Difference(ReadOnlySpan<float> frame, int lag)
+    {
+        var w = IntegrationWindow;
+        ref var x = ref MemoryMarshal.GetReference(frame);
+        var width = Vector<float>.Count;
+        var acc = Vector<float>.Zero;
+        var j = 0;
+        for (; j + width <= w; j += width)
+        {
+            var diff = Vector.LoadUnsafe(ref x, (nuint)j) - Vector.LoadUnsafe(ref x, (nuint)(j + lag));
+            acc += diff * diff;
+        }
+
+        var d = (double)Vector.Sum(acc);
+        for (; j < w; j++)
+        {
+            var diff = frame[j] - frame[j + lag];
+            d += diff * diff;
+        }
+        return d;
     }
 
     /// <summary>YIN steps 4 and 5: the lag (fractional), the d′ dip there, and whether it passed the threshold.</summary>
