@@ -25,14 +25,7 @@ public sealed class OnnxRuntimeNetwork : IDisposable
 
     private OnnxRuntimeNetwork(byte[] model, string output)
     {
-        using var options = new SessionOptions
-        {
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
-        session = new InferenceSession(model, options);
+        session = OnnxSessions.OnCallingThread(model);
         outputNames = [output];
     }
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using EmotionRecognition.Application.Abstractions;
+using EmotionRecognition.Infrastructure.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EmotionRecognition.Infrastructure.Vad;
@@ -40,14 +41,7 @@ public sealed class SileroVoiceActivityDetector : IVoiceActivityDetector, IDispo
         {
             throw new InvalidDataException($"The voice-activity model's SHA-256 is {actual}, not the {sha256Hex} recorded beside it; the file is damaged or was replaced.");
         }
-        using var options = new SessionOptions
-        {
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
-        _session = new InferenceSession(model, options);
+        _session = OnnxSessions.OnCallingThread(model);
     }
 
     public int SampleRateHz => 16_000;
