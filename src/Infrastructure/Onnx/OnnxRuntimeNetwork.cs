@@ -9,8 +9,8 @@ namespace EmotionRecognition.Infrastructure.Onnx;
 /// scale over the cores instead of contending for an intra-op pool.
 /// <para>
 /// Why not libtorch: at our sizes (a 25-number vector, or a 3.7 s clip through a small CRNN) a libtorch forward is
-/// mostly per-operation dispatch, about a hundred operations for a CRNN member; ONNX Runtime runs the same graph as
-/// fused kernels (batch norm folded into the convolutions, the GRU as one kernel). docs/benchmarks.md has the
+/// many small operations dispatched one by one; ONNX Runtime runs the same graph with its graph optimisations
+/// (batch norm folded into the convolutions) and the GRU as one kernel. docs/benchmarks.md has the
 /// measured difference and the agreement with the torch forward.
 /// </para>
 /// </summary>
