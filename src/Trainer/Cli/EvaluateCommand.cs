@@ -57,15 +57,14 @@ internal sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progr
         var sequenceNetwork = set.Models.FirstOrDefault(m => !m.Network.TakesMfccVector());
         var reader = new CorpusReader(profile, extractorFor, [], sequenceNetwork?.Profile, new FeatureCache(DataOptions.From(configuration).CachePath));
         var read = reader.Read(scan, progress, ct);
-        var features = read.Vectors;
-        if (features.Clips.Count == 0)
+        if (read.Vectors.Count == 0)
         {
-            throw new InvalidDataException($"'{scan.Root}' has no usable RAVDESS clips ({features.Skipped.Count} file(s) skipped).");
+            throw new InvalidDataException($"'{scan.Root}' has no usable RAVDESS clips ({read.Skipped.Count} file(s) skipped).");
         }
-        var inputs = features.Clips.Select(c => c.Features).ToArray();
-        var truth = features.Clips.Select(c => (int)c.Emotion).ToArray();
+        var inputs = read.Vectors.Select(c => c.Features).ToArray();
+        var truth = read.Vectors.Select(c => (int)c.Emotion).ToArray();
         ConditionBenchmark? benchmark = null;
-        var benchmarkClips = features.Clips.Select(c => new BenchmarkClip(new CorpusFile(c.Path, c.Name), c.ContentHash)).ToArray();
+        var benchmarkClips = read.Vectors.Select(c => new BenchmarkClip(c.File, c.ContentHash)).ToArray();
         if (conditions)
         {
             benchmark = new ConditionBenchmark(reader.Conditioned(scan), RecordingConditions.Benchmark);
@@ -76,8 +75,8 @@ internal sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progr
         {
             var predicted = model.Network.TakesMfccVector()
                 ? set.ClassifyMany(model.Network, inputs).Select(Probabilities.ArgMax).ToArray()
-                : read.Sequences!.Clips.Select(c => Probabilities.ArgMax(
-                    set.ClassifyAsync(model.Network, new SpeechSequence(c.Features, c.Functionals), ct).AsTask().GetAwaiter().GetResult())).ToArray();
+                : read.Sequences!.Select(c => Probabilities.ArgMax(
+                    set.ClassifyAsync(model.Network, c.Features.Input, ct).AsTask().GetAwaiter().GetResult())).ToArray();
             var m = ClassificationMetrics.From(truth, predicted, Emotions.Count);
             IReadOnlyList<ConditionScore>? scores = null;
             if (benchmark is not null)
@@ -93,8 +92,8 @@ internal sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progr
                 Emotions.AllLabels.Select((label, i) => (label, i)).ToDictionary(x => x.label, x => m.RecallPerClass[x.i]),
                 m.ConfusionMatrix) { Conditions = scores };
         }
-        var result = new EvaluationResult(set.Id, scan.Root, features.Clips.Count, features.Actors, Emotions.AllLabels,
-            features.Skipped.Select(s => s with { Path = Path.GetRelativePath(scan.Root, s.Path) }).ToArray(), networks);
+        var result = new EvaluationResult(set.Id, scan.Root, read.Vectors.Count, read.Actors, Emotions.AllLabels,
+            read.Skipped.Select(s => s with { Path = Path.GetRelativePath(scan.Root, s.Path) }).ToArray(), networks);
         if (json)
         {
             stdout.WriteLine(JsonSerializer.Serialize(result, Json));

@@ -62,7 +62,7 @@ internal sealed class ConditionedCopies(FeatureProfile vectorProfile, SequenceEx
         {
             var read = sequences.Read(hash, () => audio.Value, variant);
             hit &= read.CacheHit;
-            sequence = new SpeechSequence(read.Features, read.Functionals);
+            sequence = read.Example.Input;
         }
         cacheHit = hit;
         return new ConditionedInput(mfccs, sequence);

@@ -7,15 +7,27 @@ using EmotionRecognition.Trainer.Sequence;
 
 namespace EmotionRecognition.Trainer.Corpus;
 
-/// <summary>What one pass over a corpus gave: each usable clip's MFCC vector (as served), its speed-perturbed copies, and its
-/// prepared sequence when a sequence profile was asked for; files left out with the reason; how many clips came whole
-/// from the cache.</summary>
-/// <param name="ConditionCopies">Each clip's MFCC vector under its multi-condition training copies (<see cref="ConditionedCopies"/>),
-/// copy after copy, each copy in scan order; the sequence copies are on the <see cref="SequenceClip"/>s.</param>
+/// <summary>What one pass over a corpus gave: each usable clip's MFCC vector (as served), its speed-perturbed and
+/// condition copies, and its sequence example when a sequence profile was asked for; files left out with the reason; how
+/// many clips came whole from the cache. <see cref="Vectors"/> and <see cref="Sequences"/> hold the same files in scan order.</summary>
+/// <param name="SpeedCopies">Each clip's MFCC vector at each speed factor, factor after factor, each factor in scan order.</param>
+/// <param name="Sequences">Null when no sequence profile was asked for.</param>
 internal sealed record CorpusFeatures(
-    FeatureSet Vectors, IReadOnlyList<LabeledClip> SpeedCopies, SequenceSet? Sequences, int CacheHits, int Extracted)
+    IReadOnlyList<LabeledClip<float[]>> Vectors,
+    IReadOnlyList<LabeledClip<float[]>> SpeedCopies,
+    IReadOnlyList<LabeledClip<SequenceExample>>? Sequences,
+    IReadOnlyList<SkippedFile> Skipped,
+    int CacheHits,
+    int Extracted)
 {
-    public IReadOnlyList<LabeledClip> ConditionCopies { get; init; } = [];
+    /// <summary>Each clip's MFCC vector under its multi-condition training copies (<see cref="ConditionedCopies"/>), copy after
+    /// copy, each copy in scan order; the sequence copies are on the <see cref="SequenceExample"/>s.</summary>
+    public IReadOnlyList<LabeledClip<float[]>> ConditionCopies { get; init; } = [];
+
+    /// <summary>What the set was trained on: the usable clips' content hashes (<see cref="FeatureCache.Fingerprint"/>).</summary>
+    public string Fingerprint => FeatureCache.Fingerprint(Vectors.Select(c => c.ContentHash));
+
+    public IReadOnlyList<int> Actors => Vectors.Select(c => c.Actor).Distinct().Order().ToArray();
 }
 
 /// <summary>
@@ -25,7 +37,7 @@ internal sealed record CorpusFeatures(
 /// </summary>
 /// <param name="speeds">Speed factors of the augmented copies of the MFCC vectors (<see cref="ExtractorFactory"/>).</param>
 /// <param name="sequenceProfile">The sequence networks' profile, or null when no sequence network is trained or evaluated.</param>
-/// <param name="perturbedFunctionals">Also the clips' <see cref="SequenceClip.PerturbedFunctionals"/> (only a recipe that
+/// <param name="perturbedFunctionals">Also the clips' <see cref="SequenceExample.PerturbedFunctionals"/> (only a recipe that
 /// fits a functionals model needs them).</param>
 /// <param name="conditionCopies">Multi-condition training copies per clip (<see cref="ConditionedCopies.TrainingCopy"/>); 0: none.</param>
 /// <param name="speechGroups">The actors of each cross-validation test group: babble in a clip's copies is speech of its own
@@ -58,14 +70,13 @@ internal sealed class CorpusReader(
             var clips = vectors.Select(v =>
             {
                 var features = Cached(v.Artefact, hash, () => Checked(v.Extract(bytes)), ref allHit);
-                return new LabeledClip(file.Path, file.Name, hash, features);
+                return new LabeledClip<float[]>(file.Path, file.Name, hash, features);
             }).ToArray();
-            SequenceClip? sequence = null;
+            SequenceExample? sequence = null;
             if (sequences is not null)
             {
-                var (features, functionals, perturbed, hit) = sequences.Read(bytes, hash);
+                (sequence, bool hit) = sequences.Read(bytes, hash);
                 allHit &= hit;
-                sequence = new SequenceClip(file.Path, file.Name, hash, features, functionals, perturbed);
             }
             var copies = new ConditionedInput[conditionCopies];
             if (conditioned is not null)
@@ -81,14 +92,13 @@ internal sealed class CorpusReader(
                     sequence = sequence with { Copies = copies.Select(c => c.Sequence!).ToArray() };
                 }
             }
-            return (new ReadClip(clips, sequence, copies.Select(c => new LabeledClip(file.Path, file.Name, hash, c.Mfccs)).ToArray()), allHit);
+            var sequenceClip = sequence is null ? null : new LabeledClip<SequenceExample>(file.Path, file.Name, hash, sequence);
+            return (new ReadClip(clips, sequenceClip, copies.Select(c => new LabeledClip<float[]>(file.Path, file.Name, hash, c.Mfccs)).ToArray()), allHit);
         }, ct);
-        var plain = new FeatureSet(vectorProfile, read.Clips.Select(c => c.Vectors[0]).ToArray(), read.Skipped, read.CacheHits, read.Extracted);
         // Copies in factor order, each factor in scan order: the order of the training matrix (it decides the shuffles).
         var copies = Enumerable.Range(1, vectors.Length - 1).SelectMany(k => read.Clips.Select(c => c.Vectors[k])).ToArray();
-        var sequenceSet = sequences is null ? null
-            : new SequenceSet(read.Clips.Select(c => c.Sequence!).ToArray(), read.Skipped, read.CacheHits, read.Extracted);
-        return new CorpusFeatures(plain, copies, sequenceSet, read.CacheHits, read.Extracted)
+        return new CorpusFeatures(read.Clips.Select(c => c.Vectors[0]).ToArray(), copies,
+            sequences is null ? null : read.Clips.Select(c => c.Sequence!).ToArray(), read.Skipped, read.CacheHits, read.Extracted)
         {
             ConditionCopies = Enumerable.Range(0, conditionCopies).SelectMany(k => read.Clips.Select(c => c.ConditionCopies[k])).ToArray(),
         };
@@ -111,5 +121,5 @@ internal sealed class CorpusReader(
             ? features
             : throw new InvalidDataException($"extraction gave {features.Length} values, not {vectorProfile.CoefficientCount} finite ones");
 
-    private sealed record ReadClip(LabeledClip[] Vectors, SequenceClip? Sequence, LabeledClip[] ConditionCopies);
+    private sealed record ReadClip(LabeledClip<float[]>[] Vectors, LabeledClip<SequenceExample>? Sequence, LabeledClip<float[]>[] ConditionCopies);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using EmotionRecognition.Trainer.Corpus;
 
 namespace EmotionRecognition.Trainer.Sequence;
 
@@ -21,7 +22,7 @@ internal sealed class CachedJobRunner(ISequenceJobRunner inner, string folder) :
     private readonly Lock saving = new();
 
     public IReadOnlyList<SequenceFit> Run(
-        IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action<int, SequenceFit> jobDone,
+        IReadOnlyList<LabeledClip<SequenceExample>> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action<int, SequenceFit> jobDone,
         CancellationToken ct)
     {
         if (clips.Count == 0)
@@ -29,7 +30,7 @@ internal sealed class CachedJobRunner(ISequenceJobRunner inner, string folder) :
             throw new ArgumentException("There are no clips to train the CRNN on.", nameof(clips));
         }
         Directory.CreateDirectory(folder);
-        int rows = clips[0].Features.Rows;
+        int rows = clips[0].Features.Sequence.Rows;
         var keys = jobs.Select(job => Key(job, options, job.Select(clips, options))).ToArray();
         var fits = new SequenceFit?[jobs.Count];
         var loaded = new HashSet<int>();

@@ -8,7 +8,7 @@ using EmotionRecognition.Trainer.Training;
 namespace EmotionRecognition.Trainer.Sequence;
 
 /// <summary>What the CRNN part of <c>train</c> produced: its cross-validated metrics and the final network.</summary>
-internal sealed record CrnnOutcome(CrossValidatedMetrics Metrics, TrainedNetwork Network, SequenceSet Sequences);
+internal sealed record CrnnOutcome(CrossValidatedMetrics Metrics, TrainedNetwork Network);
 
 /// <summary>
 /// The CRNN part of <c>train</c>: cross-validation on the very folds the other networks used, then the final network on
@@ -27,7 +27,7 @@ internal sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJob
         : options.PitchRows == FeatureProfile.SequencePitch.PitchRows ? FeatureProfile.SequencePitch with { FloorDb = options.FloorDb }
         : throw new ArgumentException($"No feature profile has {options.PitchRows} pitch rows (sequence-pitch has {FeatureProfile.SequencePitch.PitchRows}).", nameof(options));
 
-    public CrnnOutcome Run(SequenceSet sequences, IReadOnlyList<ActorFold> folds, ActorFold final, int seed, CancellationToken ct,
+    public CrnnOutcome Run(IReadOnlyList<LabeledClip<SequenceExample>> clips, IReadOnlyList<ActorFold> folds, ActorFold final, int seed, CancellationToken ct,
         ConditionBenchmark? benchmark = null)
     {
         var crossValidationJobs = SequenceCrossValidation.Jobs(folds, options, seed).ToArray();
@@ -36,19 +36,19 @@ internal sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJob
         progress.Run($"{NetworkType.Crnn.Name()} networks ({folds.Count} folds and the final model, {options.Members} each)",
             crossValidationJobs.Length + finalJobs.Length, advance =>
         {
-            fits = runner.Run(sequences.Clips, [.. crossValidationJobs, .. finalJobs], options, (_, _) => advance(1), ct);
+            fits = runner.Run(clips, [.. crossValidationJobs, .. finalJobs], options, (_, _) => advance(1), ct);
         });
-        var metrics = SequenceCrossValidation.Evaluate(sequences.Clips, folds, fits.Take(crossValidationJobs.Length).ToArray(), options, progress, benchmark, ct);
+        var metrics = SequenceCrossValidation.Evaluate(clips, folds, fits.Take(crossValidationJobs.Length).ToArray(), options, progress, benchmark, ct);
 
         var fit = SequenceEnsemble.Join(fits.Skip(crossValidationJobs.Length).ToArray());
         progress.Info($"Final {NetworkType.Crnn.Name()} ({fit.Architecture}): epochs {fit.Epochs}");
         // The manifest has one epoch count per network: an ensemble records its first member's (the line above prints them all).
-        var examples = finalJobs[0].Select(sequences.Clips, options).Count;
+        var examples = finalJobs[0].Select(clips, options).Count;
         var run = new TrainingRun(finalJobs[0].TrainingActors, [], examples, fit.Members[0].EpochsRun, fit.Members[0].EpochsRun);
         // The functionals model sees the final networks' actors.
         var finalActors = finalJobs[0].TrainingActors.ToHashSet();
-        var functionals = FunctionalsTrainer.Fit(sequences.Clips.Where(c => finalActors.Contains(c.Actor)).ToArray(), options);
+        var functionals = FunctionalsTrainer.Fit(clips.Where(c => finalActors.Contains(c.Actor)).ToArray(), options);
         return new CrnnOutcome(metrics, new TrainedNetwork(
-            NetworkType.Crnn, fit.Architecture, fit.Module, null, run, metrics, Profile, functionals), sequences);
+            NetworkType.Crnn, fit.Architecture, fit.Module, null, run, metrics, Profile, functionals));
     }
 }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Infrastructure.Models;
+using EmotionRecognition.Trainer.Corpus;
 
 namespace EmotionRecognition.Trainer.Sequence;
 
@@ -41,23 +42,23 @@ internal static class FunctionalsTrainer
     /// <summary>
     /// The recipe's functionals model of these clips (<see cref="SequenceTrainingOptions.FunctionalsWeight"/> and
     /// <see cref="SequenceTrainingOptions.FunctionalsL2"/>), fitted on each clip as it is and under every one of
-    /// <see cref="Perturbations"/> (<see cref="SequenceClip.PerturbedFunctionals"/>), all with its label; null when the
+    /// <see cref="Perturbations"/> (<see cref="SequenceExample.PerturbedFunctionals"/>), all with its label; null when the
     /// recipe's weight is 0.
     /// </summary>
     /// <exception cref="InvalidOperationException">A clip has no functionals (a profile without pitch rows).</exception>
-    public static FunctionalsModel? Fit(IReadOnlyList<SequenceClip> clips, SequenceTrainingOptions options)
+    public static FunctionalsModel? Fit(IReadOnlyList<LabeledClip<SequenceExample>> clips, SequenceTrainingOptions options)
     {
         if (options.FunctionalsWeight == 0)
         {
             return null;
         }
-        var missing = clips.FirstOrDefault(c => c.Functionals is null);
+        var missing = clips.FirstOrDefault(c => c.Features.Functionals is null);
         if (missing is not null)
         {
             throw new InvalidOperationException($"'{missing.Path}' has no functionals: they need a profile with pitch rows.");
         }
-        var examples = clips.SelectMany(c => (c.PerturbedFunctionals ?? []).Prepend(c.Functionals!)
-            .Concat(c.Copies.Select(copy => copy.Functionals!))
+        var examples = clips.SelectMany(c => (c.Features.PerturbedFunctionals ?? []).Prepend(c.Features.Functionals!)
+            .Concat(c.Features.Copies.Select(copy => copy.Functionals!))
             .Select(f => (Functionals: f, Class: (int)c.Emotion))).ToArray();
         return Fit(examples.Select(e => e.Functionals).ToArray(), examples.Select(e => e.Class).ToArray(),
             Domain.Emotions.Count, options.FunctionalsL2, options.FunctionalsWeight);

@@ -7,33 +7,23 @@ using EmotionRecognition.Trainer.Corpus;
 
 namespace EmotionRecognition.Trainer.Sequence;
 
-/// <summary>One usable clip for a sequence network: its label, speaker and prepared sequence.</summary>
-/// <param name="Features">[bands, frames] after <see cref="SequenceFeatures.Prepare"/>; [bands + pitch rows, frames] after
+/// <summary>What a sequence network learns from one clip.</summary>
+/// <param name="Sequence">[bands, frames] after <see cref="SequenceFeatures.Prepare"/>; [bands + pitch rows, frames] after
 /// <see cref="PitchFeatures.Prepare"/> for a profile with pitch rows.</param>
 /// <param name="Functionals">The clip's <see cref="ClipFunctionals"/> (profiles with pitch rows; null otherwise and in worker processes,
 /// which train networks only).</param>
 /// <param name="PerturbedFunctionals">The clip's functionals under each of <see cref="FunctionalsTrainer.Perturbations"/>, in that
 /// order: what the functionals model trains on besides <paramref name="Functionals"/> (null where that is null, and unless the
 /// corpus pass was asked for them).</param>
-/// <param name="Copies">The clip under randomly drawn recording conditions (noise, level, band limits, codecs, echo; the
-/// multi-condition training copies of <see cref="Corpus.ConditionedCopies"/>), each as the network reads it: training draws
-/// its windows from the clip and these alike. Empty when the recipe trains on clean audio only.</param>
-internal sealed record SequenceClip(
-    string Path, RavdessFileName Name, string ContentHash, FeatureMatrix Features, float[]? Functionals = null, IReadOnlyList<float[]>? PerturbedFunctionals = null)
+internal sealed record SequenceExample(FeatureMatrix Sequence, float[]? Functionals = null, IReadOnlyList<float[]>? PerturbedFunctionals = null)
 {
+    /// <summary>The clip under randomly drawn recording conditions (noise, level, band limits, codecs, echo; the
+    /// multi-condition training copies of <see cref="Corpus.ConditionedCopies"/>), each as the network reads it: training draws
+    /// its windows from the clip and these alike. Empty when the recipe trains on clean audio only.</summary>
     public IReadOnlyList<SpeechSequence> Copies { get; init; } = [];
 
-    public Emotion Emotion => Name.Emotion;
-
-    public int Actor => Name.Actor;
-}
-
-/// <summary>The clips whose sequences could be extracted, the files left out, and cache statistics.</summary>
-internal sealed record SequenceSet(IReadOnlyList<SequenceClip> Clips, IReadOnlyList<SkippedFile> Skipped, int CacheHits, int Extracted)
-{
-    public string Fingerprint => FeatureCache.Fingerprint(Clips.Select(c => c.ContentHash));
-
-    public IReadOnlyList<int> Actors => Clips.Select(c => c.Actor).Distinct().Order().ToArray();
+    /// <summary>What the served set classifies: the sequence and its functionals.</summary>
+    public SpeechSequence Input => new(Sequence, Functionals);
 }
 
 /// <summary>
@@ -74,13 +64,12 @@ internal sealed class SequenceExtraction
     }
 
     /// <summary>The prepared sequence and its functionals, as <see cref="FeaturePipeline.Sequence"/> gives them for serving.</summary>
-    public (FeatureMatrix Features, float[]? Functionals, IReadOnlyList<float[]>? PerturbedFunctionals, bool CacheHit) Read(byte[] bytes, string hash) =>
+    public (SequenceExample Example, bool CacheHit) Read(byte[] bytes, string hash) =>
         Read(hash, () => AudioDecoding.ForLocalFiles.Decode(bytes));
 
     /// <summary>The same for the audio <paramref name="audio"/> gives (asked only when the cache lacks a part), filed under
     /// <paramref name="variant"/> (e.g. a recording condition; null for the clip as it is); no perturbed functionals for a variant.</summary>
-    public (FeatureMatrix Features, float[]? Functionals, IReadOnlyList<float[]>? PerturbedFunctionals, bool CacheHit) Read(
-        string hash, Func<AudioClip> audio, string? variant = null)
+    public (SequenceExample Example, bool CacheHit) Read(string hash, Func<AudioClip> audio, string? variant = null)
     {
         var logMel = Artefacts.LogMel(cacheProfile, variant);
         var pitchTrack = tracker is null ? null : Artefacts.PitchTrack(cacheProfile, tracker, variant);
@@ -103,8 +92,7 @@ internal sealed class SequenceExtraction
             }
         }
         var sequence = pipeline.Sequence(pipeline.Restore(mel!, track));
-        return (sequence.Sequence, sequence.Functionals,
-            track is null || !perturbedFunctionals || variant is not null ? null : FunctionalsTrainer.Perturbed(mel!, track, Profile.FloorDb),
-            melHit && pitchHit);
+        var perturbed = track is null || !perturbedFunctionals || variant is not null ? null : FunctionalsTrainer.Perturbed(mel!, track, Profile.FloorDb);
+        return (new SequenceExample(sequence.Sequence, sequence.Functionals, perturbed), melHit && pitchHit);
     }
 }

@@ -2,6 +2,7 @@ using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.ModelSets;
 using EmotionRecognition.Trainer.Cli;
+using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Training;
 
 namespace EmotionRecognition.Trainer.Sequence;
@@ -22,7 +23,7 @@ internal static class SequenceCrossValidation
     /// <see cref="Jobs"/>, in its order; this method disposes them) and pools the predictions of all folds.
     /// </summary>
     public static CrossValidatedMetrics Evaluate(
-        IReadOnlyList<SequenceClip> clips,
+        IReadOnlyList<LabeledClip<SequenceExample>> clips,
         IReadOnlyList<ActorFold> folds,
         IReadOnlyList<SequenceFit> memberFits,
         SequenceTrainingOptions options,
@@ -50,22 +51,20 @@ internal static class SequenceCrossValidation
                 // saved set would carry them: what is evaluated is what is served.
                 using var served = ModelStore.InMemory(new ModelSetDraft(0, "", FeatureProfile.Compat, [new TrainedNetwork(
                     NetworkType.Crnn, fit.Architecture, fit.Module, null, new TrainingRun([], [], 0, 0, 0), null, CrnnTraining.ProfileFor(options), functionals)]));
-                var probabilities = testClips.Select(c => served.ClassifyAsync(NetworkType.Crnn, new SpeechSequence(c.Features, c.Functionals))
+                var probabilities = testClips.Select(c => served.ClassifyAsync(NetworkType.Crnn, c.Features.Input)
                     .AsTask().GetAwaiter().GetResult()).ToArray();
                 if (functionals is not null)
                 {
                     // Each part's own accuracy too, so the log shows what the mix adds.
                     var networks = SequenceTrainer.PredictProbabilities(fit.Module, test.Features);
-                    var own = testClips.Select(c => functionals.Probabilities(c.Functionals!)).ToArray();
+                    var own = testClips.Select(c => functionals.Probabilities(c.Features.Functionals!)).ToArray();
                     parts = $" (networks alone {Accuracy((test.Classes, networks.Select(Probabilities.ArgMax).ToArray())):P1}, " +
                         $"functionals alone {Accuracy((test.Classes, own.Select(Probabilities.ArgMax).ToArray())):P1})";
                 }
                 results.Add((test.Classes, probabilities.Select(Probabilities.ArgMax).ToArray()));
                 if (benchmark is not null)
                 {
-                    var benchmarkClips = testClips.Where(c => ConditionBenchmark.Includes(c.ContentHash))
-                        .Select(c => new BenchmarkClip(new Corpus.CorpusFile(c.Path, c.Name), c.ContentHash)).ToArray();
-                    benchmark.Score(conditioned!, benchmarkClips, inputs => inputs
+                    benchmark.Score(conditioned!, CrossValidation.TestClips(clips, fold), inputs => inputs
                         .Select(input => Probabilities.ArgMax(served.ClassifyAsync(NetworkType.Crnn, input.Sequence!).AsTask().GetAwaiter().GetResult()))
                         .ToArray(), ct);
                 }
@@ -73,15 +72,8 @@ internal static class SequenceCrossValidation
             progress.Info($"  fold {fold.Index} {NetworkType.Crnn.Name()} ({fit.Architecture}): epochs {fit.Epochs}, " +
                 $"test accuracy {Accuracy(results[^1]):P1}{parts}, {fit.SecondsPerEpoch:F1} s/epoch");
         }
-        var perFold = results.Select(f => ClassificationMetrics.From(f.Truth, f.Predicted, Emotions.Count)).ToArray();
-        var pooled = ClassificationMetrics.From(
-            results.SelectMany(f => f.Truth).ToArray(), results.SelectMany(f => f.Predicted).ToArray(), Emotions.Count);
         var actors = clips.Select(c => c.Actor).Distinct().Order().ToArray();
-        return new CrossValidatedMetrics(Protocol(actors, folds, options), folds.Count, pooled,
-            perFold.Select(m => m.Accuracy).ToArray(), perFold.Select(m => m.MacroF1).ToArray())
-        {
-            Conditions = conditioned?.Scores(),
-        };
+        return CrossValidation.Pool(Protocol(actors, folds, options), results) with { Conditions = conditioned?.Scores() };
     }
 
     public static string Protocol(IReadOnlyList<int> actors, IReadOnlyList<ActorFold> folds, SequenceTrainingOptions options) =>

@@ -1,5 +1,6 @@
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
+using EmotionRecognition.Trainer.Corpus;
 
 namespace EmotionRecognition.Trainer.Sequence;
 
@@ -12,7 +13,7 @@ internal static class SequenceDataFile
 {
     private const string Magic = "EMOTION-SEQUENCES-2";
 
-    public static void Write(string path, IReadOnlyList<SequenceClip> clips)
+    public static void Write(string path, IReadOnlyList<LabeledClip<SequenceExample>> clips)
     {
         using var writer = new BinaryWriter(File.Create(path));
         writer.Write(Magic);
@@ -21,9 +22,9 @@ internal static class SequenceDataFile
         {
             writer.Write(clip.Path);
             writer.Write(clip.ContentHash);
-            WriteMatrix(writer, clip.Features);
-            writer.Write(clip.Copies.Count);
-            foreach (var copy in clip.Copies)
+            WriteMatrix(writer, clip.Features.Sequence);
+            writer.Write(clip.Features.Copies.Count);
+            foreach (var copy in clip.Features.Copies)
             {
                 WriteMatrix(writer, copy.Sequence);
             }
@@ -53,7 +54,7 @@ internal static class SequenceDataFile
     }
 
     /// <exception cref="InvalidDataException">Not a file <see cref="Write"/> made, or cut short.</exception>
-    public static IReadOnlyList<SequenceClip> Read(string path)
+    public static IReadOnlyList<LabeledClip<SequenceExample>> Read(string path)
     {
         using var reader = new BinaryReader(File.OpenRead(path));
         try
@@ -62,7 +63,7 @@ internal static class SequenceDataFile
             {
                 throw new InvalidDataException($"{path} is not a sequence data file.");
             }
-            var clips = new SequenceClip[reader.ReadInt32()];
+            var clips = new LabeledClip<SequenceExample>[reader.ReadInt32()];
             for (int i = 0; i < clips.Length; i++)
             {
                 var clipPath = reader.ReadString();
@@ -77,7 +78,7 @@ internal static class SequenceDataFile
                 {
                     throw new InvalidDataException($"{path}: clip {i} has no RAVDESS file name ({clipPath}).");
                 }
-                clips[i] = new SequenceClip(clipPath, name!, hash, features) { Copies = copies };
+                clips[i] = new LabeledClip<SequenceExample>(clipPath, name!, hash, new SequenceExample(features) { Copies = copies });
             }
             return clips;
         }

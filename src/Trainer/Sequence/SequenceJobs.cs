@@ -1,6 +1,7 @@
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Models;
+using EmotionRecognition.Trainer.Corpus;
 
 namespace EmotionRecognition.Trainer.Sequence;
 
@@ -22,7 +23,7 @@ internal sealed record SequenceJob(string Name, int[] TrainingActors, int Seed, 
     /// <summary>The job's training clips, in the order of <paramref name="clips"/> (the order decides the shuffles).
     /// The clips carry <see cref="SequenceTrainingOptions.PitchRows"/> of <paramref name="shared"/> pitch rows; a log-mel-only
     /// job gets them without those rows, i.e. exactly the features of a recipe without pitch.</summary>
-    public LabeledSequences Select(IReadOnlyList<SequenceClip> clips, SequenceTrainingOptions shared)
+    public LabeledSequences Select(IReadOnlyList<LabeledClip<SequenceExample>> clips, SequenceTrainingOptions shared)
     {
         int drop = Pitch ? 0 : shared.PitchRows;
         var data = LabeledSequences.From(clips.Where(c => TrainingActors.Contains(c.Actor)));
@@ -56,7 +57,7 @@ internal interface ISequenceJobRunner
     /// <param name="jobDone">Called once per finished job with its index in <paramref name="jobs"/> and its fit (from any thread),
     /// as soon as it is done: a caller that keeps fits (<see cref="CachedJobRunner"/>) loses none when a later job fails.</param>
     IReadOnlyList<SequenceFit> Run(
-        IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action<int, SequenceFit> jobDone,
+        IReadOnlyList<LabeledClip<SequenceExample>> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action<int, SequenceFit> jobDone,
         CancellationToken ct);
 }
 
@@ -64,7 +65,7 @@ internal interface ISequenceJobRunner
 internal sealed class InProcessJobRunner : ISequenceJobRunner
 {
     public IReadOnlyList<SequenceFit> Run(
-        IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action<int, SequenceFit> jobDone,
+        IReadOnlyList<LabeledClip<SequenceExample>> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action<int, SequenceFit> jobDone,
         CancellationToken ct)
     {
         var fits = new List<SequenceFit>();

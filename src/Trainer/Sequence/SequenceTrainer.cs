@@ -5,6 +5,7 @@ using EmotionRecognition.Infrastructure.Models;
 using static TorchSharp.torch;
 
 using EmotionRecognition.Trainer.Training;
+using EmotionRecognition.Trainer.Corpus;
 
 namespace EmotionRecognition.Trainer.Sequence;
 
@@ -140,17 +141,19 @@ internal sealed record EnsembleGroup(int Members, int Epochs, bool Pitch = false
 /// <summary>Prepared sequences with their class indices (label order).</summary>
 internal sealed record LabeledSequences(IReadOnlyList<FeatureMatrix> Features, int[] Classes)
 {
-    /// <summary>Per clip, its conditioned copies (<see cref="SequenceClip.Copies"/>); empty lists, or none at all, for clean-only training.</summary>
+    /// <summary>Per clip, its conditioned copies (<see cref="SequenceExample.Copies"/>); empty lists, or none at all, for clean-only training.</summary>
     public IReadOnlyList<IReadOnlyList<FeatureMatrix>>? Copies { get; init; }
 
     public int Count => Features.Count;
 
-    public static LabeledSequences From(IEnumerable<SequenceClip> clips)
+    public static LabeledSequences From(IEnumerable<LabeledClip<SequenceExample>> clips)
     {
         var list = clips.ToArray();
-        return new LabeledSequences(list.Select(c => c.Features).ToArray(), list.Select(c => (int)c.Emotion).ToArray())
+        return new LabeledSequences(list.Select(c => c.Features.Sequence).ToArray(), list.Select(c => (int)c.Emotion).ToArray())
         {
-            Copies = list.Any(c => c.Copies.Count > 0) ? list.Select(c => (IReadOnlyList<FeatureMatrix>)c.Copies.Select(s => s.Sequence).ToArray()).ToArray() : null,
+            Copies = list.Any(c => c.Features.Copies.Count > 0)
+                ? list.Select(c => (IReadOnlyList<FeatureMatrix>)c.Features.Copies.Select(s => s.Sequence).ToArray()).ToArray()
+                : null,
         };
     }
 

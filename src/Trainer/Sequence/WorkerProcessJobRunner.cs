@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Models;
+using EmotionRecognition.Trainer.Corpus;
 
 namespace EmotionRecognition.Trainer.Sequence;
 
@@ -26,7 +27,7 @@ internal sealed class WorkerProcessJobRunner(int workers, TrainerProcess trainer
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public IReadOnlyList<SequenceFit> Run(
-        IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action<int, SequenceFit> jobDone,
+        IReadOnlyList<LabeledClip<SequenceExample>> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options, Action<int, SequenceFit> jobDone,
         CancellationToken ct)
     {
         if (clips.Count == 0)
@@ -42,7 +43,7 @@ internal sealed class WorkerProcessJobRunner(int workers, TrainerProcess trainer
         {
             var data = Path.Combine(folder, "sequences.bin");
             SequenceDataFile.Write(data, clips);
-            int bands = clips[0].Features.Rows;
+            int bands = clips[0].Features.Sequence.Rows;
             Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, (i, state) =>
             {
                 if (stop.IsCancellationRequested)

@@ -31,7 +31,7 @@ internal static class CrossValidation
     /// <param name="baselines">Also the ML.NET <see cref="Baselines"/>, which show what the networks add.</param>
     /// <param name="benchmark">Also score each fold's networks on its test clips under the benchmark's recording conditions.</param>
     public static CrossValidationResult Run(
-        IReadOnlyList<LabeledClip> clips, IReadOnlyList<LabeledClip> augmented, TrainingOptions options, IReadOnlyList<NetworkType> networks,
+        IReadOnlyList<LabeledClip<float[]>> clips, IReadOnlyList<LabeledClip<float[]>> augmented, TrainingOptions options, IReadOnlyList<NetworkType> networks,
         bool baselines, IProgressReporter progress, CancellationToken ct, ConditionBenchmark? benchmark = null)
     {
         IReadOnlyList<string> baselineNames = baselines ? Baselines.Names : [];
@@ -80,7 +80,7 @@ internal static class CrossValidation
         });
 
         var protocol = Protocol(actors, folds.Length, options.ValidationActors);
-        var metrics = predictions.ToDictionary(kv => kv.Key, kv => Summarise(protocol, kv.Value) with
+        var metrics = predictions.ToDictionary(kv => kv.Key, kv => Pool(protocol, kv.Value) with
         {
             Conditions = conditioned.GetValueOrDefault(kv.Key)?.Scores(),
         });
@@ -97,9 +97,13 @@ internal static class CrossValidation
             return new ActorFold(i + 1, test, validation, rest.Except(validation).ToArray());
         }).ToArray();
 
-    /// <summary>A fold's test clips that the condition benchmark scores (<see cref="ConditionBenchmark.Includes"/>), in corpus order.</summary>
-    public static BenchmarkClip[] TestClips(IEnumerable<LabeledClip> clips, ActorFold fold) =>
-        clips.Where(c => fold.TestActors.Contains(c.Actor) && ConditionBenchmark.Includes(c.ContentHash)).Select(c => new BenchmarkClip(new CorpusFile(c.Path, c.Name), c.ContentHash)).ToArray();
+    /// <summary>The clips the condition benchmark scores (<see cref="ConditionBenchmark.Includes"/>), in corpus order.</summary>
+    public static BenchmarkClip[] BenchmarkClips<T>(IEnumerable<LabeledClip<T>> clips) =>
+        clips.Where(c => ConditionBenchmark.Includes(c.ContentHash)).Select(c => new BenchmarkClip(c.File, c.ContentHash)).ToArray();
+
+    /// <summary>A fold's test clips that the condition benchmark scores, in corpus order.</summary>
+    public static BenchmarkClip[] TestClips<T>(IEnumerable<LabeledClip<T>> clips, ActorFold fold) =>
+        BenchmarkClips(clips.Where(c => fold.TestActors.Contains(c.Actor)));
 
     public static string Protocol(IReadOnlyList<int> actors, int folds, int validationActors) =>
         $"{folds}-fold cross-validation by actor over actors {FormatActors(actors)} ({actors.Count} speakers; " +
@@ -119,7 +123,7 @@ internal static class CrossValidation
     /// training actors' plain clips; their augmented copies join the training matrix only.
     /// </summary>
     internal static (LabeledMatrix Train, LabeledMatrix Validation, LabeledMatrix Test, Standardization Standardization) Split(
-        IReadOnlyList<LabeledClip> clips, IReadOnlyList<LabeledClip> augmented, ActorFold fold)
+        IReadOnlyList<LabeledClip<float[]>> clips, IReadOnlyList<LabeledClip<float[]>> augmented, ActorFold fold)
     {
         var train = clips.Where(c => fold.TrainingActors.Contains(c.Actor)).ToArray();
         var standardization = Standardization.Fit(train.Select(c => c.Features).ToArray());
@@ -130,7 +134,7 @@ internal static class CrossValidation
             standardization);
     }
 
-    internal static LabeledMatrix Matrix(IEnumerable<LabeledClip> clips, Standardization standardization)
+    internal static LabeledMatrix Matrix(IEnumerable<LabeledClip<float[]>> clips, Standardization standardization)
     {
         var list = clips.ToArray();
         return new LabeledMatrix(
@@ -141,7 +145,8 @@ internal static class CrossValidation
     private static LabeledMatrix Concat(LabeledMatrix a, LabeledMatrix b) =>
         new([.. a.Rows, .. b.Rows], [.. a.Classes, .. b.Classes]);
 
-    private static CrossValidatedMetrics Summarise(string protocol, IReadOnlyList<(int[] Truth, int[] Predicted)> folds)
+    /// <summary>The metrics of each fold's test predictions and of all folds' pooled: what every network's cross-validation reports.</summary>
+    public static CrossValidatedMetrics Pool(string protocol, IReadOnlyList<(int[] Truth, int[] Predicted)> folds)
     {
         var perFold = folds.Select(f => ClassificationMetrics.From(f.Truth, f.Predicted, Emotions.Count)).ToArray();
         var pooled = ClassificationMetrics.From(

@@ -42,11 +42,10 @@ internal sealed class TrainModels(FeatureProfile profile, ExtractorFactory extra
         var reader = new CorpusReader(profile, extractors, options.SpeedPerturbation, trainsCrnn ? CrnnTraining.ProfileFor(settings.Crnn) : null,
             new FeatureCache(settings.Data.CachePath), perturbedFunctionals: settings.Crnn.FunctionalsWeight > 0, options.ConditionCopies, groups);
         var read = reader.Read(scan, progress, ct);
-        var features = read.Vectors;
-        IReadOnlyList<LabeledClip> augmented = [.. read.SpeedCopies, .. read.ConditionCopies];
-        progress.Info($"Features: {read.CacheHits} clips from cache, {read.Extracted} extracted, {features.Skipped.Count} files skipped in total");
+        IReadOnlyList<LabeledClip<float[]>> augmented = [.. read.SpeedCopies, .. read.ConditionCopies];
+        progress.Info($"Features: {read.CacheHits} clips from cache, {read.Extracted} extracted, {read.Skipped.Count} files skipped in total");
         seconds["features"] = Lap(step);
-        var actors = features.Actors;
+        var actors = read.Actors;
         if (actors.Count < options.Folds + options.ValidationActors)
         {
             throw new InvalidDataException(
@@ -58,16 +57,16 @@ internal sealed class TrainModels(FeatureProfile profile, ExtractorFactory extra
         if (options.BenchmarkConditions)
         {
             benchmark = new ConditionBenchmark(reader.Conditioned(scan), RecordingConditions.Benchmark);
-            benchmark.Prepare(features.Clips.Where(c => ConditionBenchmark.Includes(c.ContentHash)).Select(c => new BenchmarkClip(new CorpusFile(c.Path, c.Name), c.ContentHash)).ToArray(), progress, ct);
+            benchmark.Prepare(CrossValidation.BenchmarkClips(read.Vectors), progress, ct);
             seconds["benchmark features"] = Lap(step);
         }
         var vectorNetworks = options.Networks.Where(n => n.TakesMfccVector()).ToArray();
-        var cv = CrossValidation.Run(features.Clips, augmented, options, vectorNetworks, settings.Baselines, progress, ct, benchmark);
+        var cv = CrossValidation.Run(read.Vectors, augmented, options, vectorNetworks, settings.Baselines, progress, ct, benchmark);
         seconds["cross-validation"] = Lap(step);
 
         var validationActors = ActorSplits.Validation(actors.ToArray(), options.ValidationActors, options.Seed);
         var fold = new ActorFold(0, [], validationActors, actors.Except(validationActors).ToArray());
-        var (train, validation, _, standardization) = CrossValidation.Split(features.Clips, augmented, fold);
+        var (train, validation, _, standardization) = CrossValidation.Split(read.Vectors, augmented, fold);
         var networks = new List<TrainedNetwork>();
         progress.Run("Final networks", vectorNetworks.Length, advance =>
         {
@@ -98,15 +97,15 @@ internal sealed class TrainModels(FeatureProfile profile, ExtractorFactory extra
         try
         {
             var store = new ModelStore(settings.Models.Path);
-            var setId = store.Save(new ModelSetDraft(options.Seed, features.Fingerprint, profile, networks));
+            var setId = store.Save(new ModelSetDraft(options.Seed, read.Fingerprint, profile, networks));
             var folder = Path.Combine(store.Root, setId);
             seconds["total"] = total.Elapsed.TotalSeconds;
             var report = new TrainingReport(
                 // Relative to the working directory, so a shipped report names no machine's paths.
-                setId, DateTimeOffset.UtcNow, Path.GetRelativePath(Directory.GetCurrentDirectory(), scan.Root), features.Fingerprint, profile, options,
+                setId, DateTimeOffset.UtcNow, Path.GetRelativePath(Directory.GetCurrentDirectory(), scan.Root), read.Fingerprint, profile, options,
                 scan.Files.Count + scan.Skipped.Count,
-                features.Clips.Count, actors,
-                features.Skipped.Select(s => s with { Path = Path.GetRelativePath(scan.Root, s.Path) }).ToArray(),
+                read.Vectors.Count, actors,
+                read.Skipped.Select(s => s with { Path = Path.GetRelativePath(scan.Root, s.Path) }).ToArray(),
                 read.CacheHits, read.Extracted, augmented.Count, cv.Protocol, cv.Folds, crossValidation,
                 networks.ToDictionary(n => n.Network.Name(), n => n.Training),
                 seconds, Emotions.AllLabels);

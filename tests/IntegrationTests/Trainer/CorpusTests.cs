@@ -58,9 +58,9 @@ public sealed class CorpusTests
         Write(folder, "Actor_02/03-01-04-01-01-01-02.wav", Clip(2));
 
         var set = new CorpusReader(FeatureProfile.Compat, (_, _) => Synthetic.Extract, [], null, new FeatureCache(cache.Path))
-            .Read(CorpusScan.Read(folder.Path, false), Quiet, CancellationToken.None).Vectors;
+            .Read(CorpusScan.Read(folder.Path, false), Quiet, CancellationToken.None);
 
-        Assert.That(set.Clips.Select(c => c.Emotion), Is.EquivalentTo(new[] { Emotion.Angry, Emotion.Sad }));
+        Assert.That(set.Vectors.Select(c => c.Emotion), Is.EquivalentTo(new[] { Emotion.Angry, Emotion.Sad }));
         Assert.That(set.Skipped, Has.Count.EqualTo(1));
         Assert.That(set.Skipped[0].Path, Does.EndWith("03-01-05-01-01-02-01.wav"));
         Assert.That(set.Skipped[0].Reason, Is.EqualTo("not a synthetic clip"));
@@ -81,14 +81,14 @@ public sealed class CorpusTests
         var reader = new CorpusReader(FeatureProfile.Compat, (_, _) => Counting, [], null, new FeatureCache(cache.Path));
         var scan = CorpusScan.Read(folder.Path, false);
 
-        var first = reader.Read(scan, Quiet, CancellationToken.None).Vectors;
+        var first = reader.Read(scan, Quiet, CancellationToken.None);
         int callsAfterFirst = calls;
-        var second = reader.Read(scan, Quiet, CancellationToken.None).Vectors;
+        var second = reader.Read(scan, Quiet, CancellationToken.None);
 
         Assert.That(callsAfterFirst, Is.EqualTo(32));
         Assert.That(calls, Is.EqualTo(callsAfterFirst), "no extraction on the second run");
         Assert.That((second.CacheHits, second.Extracted), Is.EqualTo((32, 0)));
-        Assert.That(second.Clips.Select(c => c.Features), Is.EqualTo(first.Clips.Select(c => c.Features)));
+        Assert.That(second.Vectors.Select(c => c.Features), Is.EqualTo(first.Vectors.Select(c => c.Features)));
         Assert.That(second.Fingerprint, Is.EqualTo(first.Fingerprint));
     }
 
@@ -120,7 +120,7 @@ public sealed class CorpusTests
         var read = new CorpusReader(FeatureProfile.Compat, (_, speed) => bytes => Synthetic.ExtractAt(bytes, speed), [0.9, 1.1], null, new FeatureCache(cache.Path))
             .Read(scan, Quiet, CancellationToken.None);
 
-        Assert.That((read.Vectors.Clips.Count, read.Extracted, read.CacheHits), Is.EqualTo((16, 16, 0)), "one count per file");
+        Assert.That((read.Vectors.Count, read.Extracted, read.CacheHits), Is.EqualTo((16, 16, 0)), "one count per file");
         Assert.That(read.SpeedCopies.Select(c => c.Path), Is.EqualTo(scan.Files.Select(f => f.Path).Concat(scan.Files.Select(f => f.Path))));
         Assert.That(read.SpeedCopies[0].Features, Is.EqualTo(Synthetic.ExtractAt(File.ReadAllBytes(scan.Files[0].Path), 0.9)));
         Assert.That(read.SpeedCopies[16].Features, Is.EqualTo(Synthetic.ExtractAt(File.ReadAllBytes(scan.Files[0].Path), 1.1)));

@@ -48,15 +48,15 @@ public sealed class RealAudioTests
         File.WriteAllBytes(folder.Combine("take 2.wav"), TestWav.Tone(330));
 
         var set = new CorpusReader(FeatureProfile.Compat, FeatureExtractors.Mean, [], null, new FeatureCache(cache.Path))
-            .Read(CorpusScan.Read(folder.Path, false), new PlainProgress(TextWriter.Null), CancellationToken.None).Vectors;
+            .Read(CorpusScan.Read(folder.Path, false), new PlainProgress(TextWriter.Null), CancellationToken.None);
 
-        Assert.That(set.Clips.Select(c => c.Path), Is.EquivalentTo(new[] { good, original }));
-        Assert.That(set.Clips.SelectMany(c => c.Features), Has.All.Matches<float>(float.IsFinite));
+        Assert.That(set.Vectors.Select(c => c.Path), Is.EquivalentTo(new[] { good, original }));
+        Assert.That(set.Vectors.SelectMany(c => c.Features), Has.All.Matches<float>(float.IsFinite));
         Assert.That(set.Skipped.Select(s => Path.GetFileName(s.Path)), Is.EquivalentTo(new[] { "take 2.wav", "03-01-04-01-01-01-01.wav" }));
         Assert.That(set.Skipped.Single(s => s.Path == corrupt).Reason, Is.Not.Empty);
         // Resampled to 22.05 kHz and averaged to mono, the 48 kHz stereo tone gives nearly the same vector.
-        var a = set.Clips.Single(c => c.Path == good).Features;
-        var b = set.Clips.Single(c => c.Path == original).Features;
+        var a = set.Vectors.Single(c => c.Path == good).Features;
+        var b = set.Vectors.Single(c => c.Path == original).Features;
         Assert.That(b, Is.EqualTo(a).Within(0.5f));
     }
 

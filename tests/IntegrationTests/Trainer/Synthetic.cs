@@ -17,11 +17,11 @@ internal static class Synthetic
 
     public static int Width => FeatureProfile.ContractMfccCount;
 
-    public static IReadOnlyList<LabeledClip> Clips(int actors, int clipsPerEmotion, int seed, double separation = 2.5)
+    public static IReadOnlyList<LabeledClip<float[]>> Clips(int actors, int clipsPerEmotion, int seed, double separation = 2.5)
     {
         var random = new Random(seed);
         var centres = Emotions.InLabelOrder.Select(_ => Gaussian(random, Width, separation)).ToArray();
-        var clips = new List<LabeledClip>();
+        var clips = new List<LabeledClip<float[]>>();
         for (int actor = 1; actor <= actors; actor++)
         {
             var shift = Gaussian(random, Width, 0.5);
@@ -32,7 +32,7 @@ internal static class Synthetic
                     var noise = Gaussian(random, Width, 1.0);
                     var features = Enumerable.Range(0, Width).Select(j => (float)(centres[(int)emotion][j] + shift[j] + noise[j]) * 10 + 3 * j).ToArray();
                     var name = Name(emotion, k, actor);
-                    clips.Add(new LabeledClip($"Actor_{actor:00}/{FileName(name)}", name, $"{actor:00}{(int)emotion}{k:0000}".PadRight(64, 'a'), features));
+                    clips.Add(new LabeledClip<float[]>($"Actor_{actor:00}/{FileName(name)}", name, $"{actor:00}{(int)emotion}{k:0000}".PadRight(64, 'a'), features));
                 }
             }
         }
@@ -40,7 +40,7 @@ internal static class Synthetic
     }
 
     /// <summary>Writes the clips as files that <see cref="Extract"/> decodes, in the RAVDESS folder layout.</summary>
-    public static void WriteCorpus(string root, IReadOnlyList<LabeledClip> clips)
+    public static void WriteCorpus(string root, IReadOnlyList<LabeledClip<float[]>> clips)
     {
         foreach (var clip in clips)
         {

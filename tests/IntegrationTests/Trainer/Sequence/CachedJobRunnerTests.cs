@@ -1,5 +1,6 @@
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.IntegrationTests.Infrastructure;
+using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Sequence;
 
 namespace EmotionRecognition.IntegrationTests.Trainer.Sequence;
@@ -23,7 +24,7 @@ public sealed class CachedJobRunnerTests
     {
         public int Trained { get; private set; }
 
-        public IReadOnlyList<SequenceFit> Run(IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options,
+        public IReadOnlyList<SequenceFit> Run(IReadOnlyList<LabeledClip<SequenceExample>> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options,
             Action<int, SequenceFit> jobDone, CancellationToken ct)
         {
             Trained += jobs.Count;
@@ -34,7 +35,7 @@ public sealed class CachedJobRunnerTests
     /// <summary>Trains the first job, then fails, as a session that ends mid-run does.</summary>
     private sealed class StoppingRunner : ISequenceJobRunner
     {
-        public IReadOnlyList<SequenceFit> Run(IReadOnlyList<SequenceClip> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options,
+        public IReadOnlyList<SequenceFit> Run(IReadOnlyList<LabeledClip<SequenceExample>> clips, IReadOnlyList<SequenceJob> jobs, SequenceTrainingOptions options,
             Action<int, SequenceFit> jobDone, CancellationToken ct)
         {
             var first = new InProcessJobRunner().Run(clips, [jobs[0]], options, (_, fit) => jobDone(0, fit), ct);
@@ -100,8 +101,9 @@ public sealed class CachedJobRunnerTests
         var clips = CrnnWorkerTests.Clips();
         var job = Jobs()[0];
         var key = CachedJobRunner.Key(job, Tiny, job.Select(clips, Tiny));
-        var changed = clips.Select((c, i) => i == 0 ? c with { Features = new FeatureMatrix(c.Features.Rows, c.Features.Frames, c.Features.Values.ToArray().Select(v => v + 1e-3f).ToArray()) } : c).ToArray();
-        var withCopy = clips.Select((c, i) => i == 0 ? c with { Copies = [new SpeechSequence(c.Features, null)] } : c).ToArray();
+        var changed = clips.Select((c, i) => i == 0 ? c with { Features = new SequenceExample(new FeatureMatrix(
+            c.Features.Sequence.Rows, c.Features.Sequence.Frames, c.Features.Sequence.Values.ToArray().Select(v => v + 1e-3f).ToArray())) } : c).ToArray();
+        var withCopy = clips.Select((c, i) => i == 0 ? c with { Features = c.Features with { Copies = [c.Features.Input] } } : c).ToArray();
 
         Assert.That(CachedJobRunner.Key(job, Tiny, job.Select(clips, Tiny)), Is.EqualTo(key), "the same job, recipe and data");
         Assert.That(CachedJobRunner.Key(job, Tiny, job.Select(changed, Tiny)), Is.Not.EqualTo(key), "one number of one clip");

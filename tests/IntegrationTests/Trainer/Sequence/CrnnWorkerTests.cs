@@ -1,11 +1,12 @@
-using EmotionRecognition.Trainer.Settings;
 using System.Diagnostics;
 using System.Text.Json;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Configuration;
 using EmotionRecognition.IntegrationTests.Infrastructure;
+using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Sequence;
+using EmotionRecognition.Trainer.Settings;
 using Microsoft.Extensions.Configuration;
 using static TorchSharp.torch;
 
@@ -27,7 +28,7 @@ public sealed class CrnnWorkerTests
     };
 
     /// <summary>Four actors × eight emotions of random [16, 20-40] sequences with RAVDESS names.</summary>
-    internal static IReadOnlyList<SequenceClip> Clips()
+    internal static IReadOnlyList<LabeledClip<SequenceExample>> Clips()
     {
         var random = new Random(7);
         return (from actor in Enumerable.Range(1, 4)
@@ -35,7 +36,7 @@ public sealed class CrnnWorkerTests
                 let frames = random.Next(20, 41)
                 let values = Enumerable.Range(0, Bands * frames).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()
                 let file = $"03-01-{emotion:00}-01-01-01-{actor:00}.wav"
-                select new SequenceClip($"/corpus/Actor_{actor:00}/{file}", Parse(file), $"hash{actor}{emotion}", new FeatureMatrix(Bands, frames, values)))
+                select new LabeledClip<SequenceExample>($"/corpus/Actor_{actor:00}/{file}", Parse(file), $"hash{actor}{emotion}", new SequenceExample(new FeatureMatrix(Bands, frames, values))))
             .ToArray();
     }
 
@@ -138,8 +139,8 @@ public sealed class CrnnWorkerTests
         Assert.That(read.Select(c => (c.Path, c.ContentHash, c.Actor, c.Emotion)), Is.EqualTo(clips.Select(c => (c.Path, c.ContentHash, c.Actor, c.Emotion))));
         for (int i = 0; i < clips.Count; i++)
         {
-            Assert.That(read[i].Features.Frames, Is.EqualTo(clips[i].Features.Frames));
-            Assert.That(read[i].Features.Values.ToArray(), Is.EqualTo(clips[i].Features.Values.ToArray()));
+            Assert.That(read[i].Features.Sequence.Frames, Is.EqualTo(clips[i].Features.Sequence.Frames));
+            Assert.That(read[i].Features.Sequence.Values.ToArray(), Is.EqualTo(clips[i].Features.Sequence.Values.ToArray()));
         }
     }
 

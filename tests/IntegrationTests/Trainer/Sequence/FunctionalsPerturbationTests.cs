@@ -1,7 +1,8 @@
-using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
+using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Sequence;
+using EmotionRecognition.Trainer.Settings;
 
 namespace EmotionRecognition.IntegrationTests.Trainer.Sequence;
 
@@ -114,14 +115,14 @@ public sealed class FunctionalsPerturbationTests
         var clips = Enumerable.Range(0, 16).Select(i =>
         {
             RavdessFileName.TryParse($"03-01-0{1 + i % 8}-01-01-01-{1 + i / 8:00}.wav", out var name);
-            return new SequenceClip($"clip{i}.wav", name!, $"hash{i}", new FeatureMatrix(1, 1, [0f]), Vector(), [Vector(), Vector()]);
+            return new LabeledClip<SequenceExample>($"clip{i}.wav", name!, $"hash{i}", new SequenceExample(new FeatureMatrix(1, 1, [0f]), Vector(), [Vector(), Vector()]));
         }).ToArray();
         var options = SequenceTrainingOptions.OneNetwork.WithPitchRows() with { FunctionalsWeight = 0.25, FunctionalsL2 = 0.5 };
 
         var fitted = FunctionalsTrainer.Fit(clips, options)!;
 
         var expected = FunctionalsTrainer.Fit(
-            clips.SelectMany(c => new[] { c.Functionals! }.Concat(c.PerturbedFunctionals!)).ToArray(),
+            clips.SelectMany(c => new[] { c.Features.Functionals! }.Concat(c.Features.PerturbedFunctionals!)).ToArray(),
             clips.SelectMany(c => Enumerable.Repeat((int)c.Emotion, 3)).ToArray(), Emotions.Count, 0.5, 0.25);
         Assert.That(fitted.Mean, Is.EqualTo(expected.Mean));
         Assert.That(fitted.Coefficients.SelectMany(r => r), Is.EqualTo(expected.Coefficients.SelectMany(r => r)));

@@ -1,7 +1,8 @@
-using EmotionRecognition.Trainer.Settings;
 using System.Runtime.InteropServices;
 using EmotionRecognition.IntegrationTests.Infrastructure;
+using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Sequence;
+using EmotionRecognition.Trainer.Settings;
 
 namespace EmotionRecognition.IntegrationTests.Trainer.Sequence;
 
@@ -14,7 +15,7 @@ public sealed class LibtorchFailureTests
     // The tiny recipe and the four actors of random sequences the worker tests train on.
     private static readonly SequenceTrainingOptions Tiny = CrnnWorkerTests.Tiny;
 
-    private static IReadOnlyList<SequenceClip> Clips() => CrnnWorkerTests.Clips();
+    private static IReadOnlyList<LabeledClip<SequenceExample>> Clips() => CrnnWorkerTests.Clips();
 
     /// <summary>The real worker behind a shell that counts its starts in <paramref name="count"/> and, for the first
     /// <paramref name="failures"/> of them, exits as a worker does when libtorch fails.</summary>

@@ -1,8 +1,9 @@
-using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Application.Features;
 using EmotionRecognition.Domain;
 using EmotionRecognition.Infrastructure.Configuration;
+using EmotionRecognition.Trainer.Corpus;
 using EmotionRecognition.Trainer.Sequence;
+using EmotionRecognition.Trainer.Settings;
 using EmotionRecognition.Trainer.Training;
 
 namespace EmotionRecognition.IntegrationTests.Trainer.Sequence;
@@ -43,7 +44,7 @@ public sealed class MixedRecipeTests
         int mels = FeatureProfile.SequencePitch.MelBands, rows = mels + PitchFeatures.Rows, frames = 12;
         var values = Enumerable.Range(0, rows * frames).Select(i => (float)i).ToArray();
         RavdessFileName.TryParse("03-01-05-01-01-01-01.wav", out var name);
-        SequenceClip[] clips = [new SequenceClip("03-01-05-01-01-01-01.wav", name!, "hash", new FeatureMatrix(rows, frames, values))];
+        LabeledClip<SequenceExample>[] clips = [new LabeledClip<SequenceExample>("03-01-05-01-01-01-01.wav", name!, "hash", new SequenceExample(new FeatureMatrix(rows, frames, values)))];
 
         var withPitch = jobs[0].Select(clips, shared).Features.Single();
         var melOnly = jobs[3].Select(clips, shared).Features.Single();
