@@ -20,9 +20,8 @@ public sealed class ShippedCrnnTests
         var sequence = speech.Sequence;
         var probabilities = set.ClassifySequence(NetworkType.Crnn, sequence, speech.Functionals);
 
-        // The shipped mixed ensemble (pitch and log-mel networks) reads the log-mel with pitch rows.
-        // The shipped set predates the level floor: its manifest profile has none, and it is served as it was trained.
-        Assert.That(crnn.Profile, Is.EqualTo(FeatureProfile.SequencePitch with { FloorDb = 0 }));
+        // The shipped mixed ensemble (pitch and log-mel networks) reads the log-mel with pitch rows, under the level floor.
+        Assert.That(crnn.Profile, Is.EqualTo(FeatureProfile.SequencePitch));
         Assert.That(sequence.Rows, Is.EqualTo(FeatureProfile.SequencePitch.MelBands + FeatureProfile.SequencePitch.PitchRows));
         Assert.That(probabilities.Sum(), Is.EqualTo(1f).Within(1e-5));
         Assert.That(crnn.Metrics!.Protocol, Does.Contain("by actor"));
