@@ -48,7 +48,8 @@ if [ ${#AUDIO_CONN_LIST[@]} -gt 0 ]; then
     sox "$KIT/../ravdess/Actor_01/03-01-05-01-01-01-01.wav" -r 48000 "$WAV" rate -v pad 0 3.7 trim 0 3.7
   fi
   echo "# audio upload: $WAV, $(soxi -r "$WAV") Hz, $(soxi -D "$WAV") s, $(stat -c %s "$WAV") bytes"
-  AUDIO_WAV=$WAV wrk -t1 -c4 -d2s --timeout 10s -s "$ROOT/bench/audio.lua" "$API/prediction/CRNN" >/dev/null
+  # Warm-up, unmeasured: long enough for the JIT to finish tiering the hot loops (2 s left the first cell low).
+  AUDIO_WAV=$WAV wrk -t1 -c8 -d6s --timeout 10s -s "$ROOT/bench/audio.lua" "$API/prediction/CRNN" >/dev/null
   for c in "${AUDIO_CONN_LIST[@]}"; do
     line=$(AUDIO_WAV=$WAV wrk -t1 -c"$c" -d"$DUR" --timeout 10s --latency -s "$ROOT/bench/audio.lua" "$API/prediction/CRNN" | grep '^RESULT ')
     echo "RESULT server=api path=/prediction/CRNN(wav) conns=$c ${line#RESULT }" | tee -a "$RESULTS"

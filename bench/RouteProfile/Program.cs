@@ -77,9 +77,10 @@ var logMelOnly = new FeaturePipeline(profile with { PitchRows = 0 });
 var bytes = File.ReadAllBytes(wav);
 var decoder = AudioDecoding.Create(new AudioLimits());
 
-var stages = new[] { "decode", "resample", "log-mel", "pitch track", "sequence input", "functionals", "nine networks + mix", "JSON" };
+var stages = new[] { "decode", "resample", "log-mel", "pitch track", "sequence input", "functionals", "networks + mix", "JSON" };
 var times = stages.ToDictionary(s => s, _ => new List<double>());
 var whole = new List<double>();
+int sequenceFrames = 0;
 var cpu = Process.GetCurrentProcess();
 TimeSpan cpuStart = TimeSpan.Zero;
 for (int r = -20; r < repetitions; r++)
@@ -100,9 +101,10 @@ for (int r = -20; r < repetitions; r++)
     long t3 = sw.ElapsedTicks;
     var analysis = pipeline.Analyse(at22);   // log-mel again plus the pitch track: the difference is the pitch track
     long t4 = sw.ElapsedTicks;
-    var sequence = PitchFeatures.Prepare(analysis.LogMel, analysis.Pitch!);
+    var sequence = PitchFeatures.Prepare(analysis.LogMel, analysis.Pitch!, profile.FloorDb);
+    sequenceFrames = sequence.Frames;
     long t5 = sw.ElapsedTicks;
-    var functionals = ClipFunctionals.Compute(analysis.LogMel, analysis.Pitch!);
+    var functionals = ClipFunctionals.Compute(analysis.LogMel, analysis.Pitch!, floorDb: profile.FloorDb);
     long t6 = sw.ElapsedTicks;
     var probabilities = set.ClassifyAsync(NetworkType.Crnn, new SpeechSequence(sequence, functionals)).AsTask().GetAwaiter().GetResult();
     long t7 = sw.ElapsedTicks;
@@ -120,7 +122,7 @@ for (int r = -20; r < repetitions; r++)
     times["pitch track"].Add(Ms(t3, t4) - Ms(t2, t3));
     times["sequence input"].Add(Ms(t4, t5));
     times["functionals"].Add(Ms(t5, t6));
-    times["nine networks + mix"].Add(Ms(t6, t7));
+    times["networks + mix"].Add(Ms(t6, t7));
     times["JSON"].Add(Ms(t7, t8));
     whole.Add(Ms(t8, t9));
     if (!road.SequenceEqual(probabilities))
@@ -129,7 +131,7 @@ for (int r = -20; r < repetitions; r++)
 cpu.Refresh();
 double Median(List<double> v) { var s = v.Order().ToArray(); return s[s.Length / 2]; }
 double P90(List<double> v) { var s = v.Order().ToArray(); return s[(int)(s.Length * 0.9)]; }
-Console.WriteLine($"# {repetitions} repetitions of {Path.GetFileName(wav)} ({bytes.Length} bytes), set {set.Id}, one torch thread, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+Console.WriteLine($"# {repetitions} repetitions of {Path.GetFileName(wav)} ({bytes.Length} bytes), set {set.Id} ({sequenceFrames} sequence frames), one torch thread, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 Console.WriteLine("| stage | median ms | p90 ms | share of the medians' sum |");
 Console.WriteLine("|---|---:|---:|---:|");
 double sum = stages.Sum(s => Median(times[s]));
