@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace EmotionRecognition.Application.Audio;
 
@@ -36,6 +37,11 @@ internal static class PcmFrames
         var bytesPerSample = layout.BitsPerSample / 8;
         var channels = layout.Channels;
         var samples = new float[frameCount];
+        if (layout is { IsFloat: false, BitsPerSample: 16, BigEndian: false } && BitConverter.IsLittleEndian)
+        {
+            Int16LittleEndian(MemoryMarshal.Cast<byte, short>(data[..(frameCount * blockAlign)]), channels, samples);
+            return samples;
+        }
         for (var frame = 0; frame < frameCount; frame++)
         {
             var block = data.Slice(frame * blockAlign, blockAlign);
@@ -45,6 +51,30 @@ internal static class PcmFrames
             samples[frame] = channels == 1 ? sum : sum / channels;
         }
         return samples;
+    }
+
+    /// <summary>
+    /// 16-bit little-endian PCM, what phones, browsers and most WAV files hold, read as shorts in place. The same
+    /// arithmetic as <see cref="Sample"/>: v / 2^15 is exact in float32 (a 16-bit value scaled by a power of two), so
+    /// multiplying by 2^−15 gives the same bits, and channels are summed and divided in float32 as there.
+    /// </summary>
+    private static void Int16LittleEndian(ReadOnlySpan<short> interleaved, int channels, Span<float> samples)
+    {
+        const float scale = 1f / 32768f;
+        if (channels == 1)
+        {
+            for (var i = 0; i < samples.Length; i++)
+                samples[i] = interleaved[i] * scale;
+            return;
+        }
+        for (var frame = 0; frame < samples.Length; frame++)
+        {
+            var block = interleaved.Slice(frame * channels, channels);
+            var sum = block[0] * scale;
+            for (var channel = 1; channel < channels; channel++)
+                sum += block[channel] * scale;
+            samples[frame] = sum / channels;
+        }
     }
 
     private static float Sample(PcmLayout layout, ReadOnlySpan<byte> bytes)

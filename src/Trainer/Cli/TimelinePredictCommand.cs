@@ -15,7 +15,7 @@ namespace EmotionRecognition.Trainer.Cli;
 /// exactly the shape of <c>POST /prediction/{networkType}/timeline</c>'s answer. A file that fails gets one line on
 /// stderr; the others are still analysed; the exit code is 1 if any failed.
 /// </summary>
-public sealed class TimelinePredictCommand(TextWriter stdout, TextWriter stderr)
+internal sealed class TimelinePredictCommand(TextWriter stdout, TextWriter stderr)
 {
     public async Task<int> RunAsync(IConfiguration configuration, NetworkType network, IReadOnlyList<string> files, CancellationToken ct)
     {

@@ -20,6 +20,32 @@ public sealed class WavReaderTests
     }
 
     [Test]
+    public void Read_Pcm16Mono_EveryValueIsItsDoubleQuotientRoundedToFloat32()
+    {
+        var values = Enumerable.Range(short.MinValue, 65536).Select(v => (short)v).ToArray();
+
+        var clip = WavReader.Read(WavBuilder.MonoPcm16(16000, values));
+
+        Assert.That(clip.Samples, Is.EqualTo(values.Select(v => (float)(v / 32768.0)).ToArray()));
+    }
+
+    [Test]
+    public void Read_Pcm16ThreeChannels_SumsInFloat32ThenDivides()
+    {
+        short[] frames = [1, -7, 32767, -32768, 3, 12345];
+        var wav = new WavBuilder().Format(1, 3, 16000, 16).Data(WavBuilder.Int16s(frames)).Build();
+
+        var clip = WavReader.Read(wav);
+
+        float Scaled(short v) => (float)(v / 32768.0);
+        Assert.That(clip.Samples, Is.EqualTo(new[]
+        {
+            (Scaled(1) + Scaled(-7) + Scaled(32767)) / 3f,
+            (Scaled(-32768) + Scaled(3) + Scaled(12345)) / 3f,
+        }));
+    }
+
+    [Test]
     public void Read_PcmU8_CentresOn128()
     {
         var wav = new WavBuilder().Format(1, 1, 8000, 8).Data([0, 128, 255, 64]).Build();
