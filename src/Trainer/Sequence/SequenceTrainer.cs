@@ -119,8 +119,9 @@ internal sealed record SequenceTrainingOptions(
     /// <summary>
     /// The shipped recipe: five networks (three pitch CRNNs and two log-mel ones; in each kind one of 150 epochs, the rest of
     /// 100: networks of two schedules and two inputs disagree more, so their mean is right more often), mixed 0.75 : 0.25
-    /// with the functionals model. Five score as nine did with the functionals model (68.3 against 68.25 %) at about two
-    /// thirds of the serving time and half the training (docs/crnn.md).
+    /// with the functionals model. Five score as nine did with the functionals model (68.3 against 68.25 %) at about half the
+    /// training (docs/crnn.md). Under the level floor nothing is trimmed, so five read as many frames as nine read of a
+    /// trimmed clip, and serving costs about the same (docs/benchmarks.md, "The five-network set on a quiet machine").
     /// </summary>
     public static SequenceTrainingOptions Default { get; } = (OneNetwork with
     {
