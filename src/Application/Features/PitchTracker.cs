@@ -246,15 +246,26 @@ public sealed class PitchTracker
                 cmndf[lag + k] = running > 0 ? d[k] * (lag + k) / running : 1;
             }
         }
-        for (; lag <= MaxLag; lag++)
+        if (lag <= MaxLag)
         {
-            var one = Difference(frame, lag);
-            running += one;
-            cmndf[lag] = running > 0 ? one * lag / running : 1;
+            // The last MaxLag mod 4 lags: the group of four that ends at MaxLag, whose first lags are already summed
+            // (MaxLag > 4, since the highest F0 lies below sr/4).
+            var first = MaxLag - 3;
+            Difference4(frame, first, d);
+            for (; lag <= MaxLag; lag++)
+            {
+                var one = d[lag - first];
+                running += one;
+                cmndf[lag] = running > 0 ? one * lag / running : 1;
+            }
         }
     }
 
-    /// <summary>d(τ) for τ = <paramref name="lag"/> … <paramref name="lag"/> + 3, each summed exactly as <see cref="Difference"/> sums it.</summary>
+
+    /// <summary>
+    /// d(τ) = Σ_{j &lt; W} (x[j] − x[j+τ])² for τ = <paramref name="lag"/> … <paramref name="lag"/> + 3: per lag, float
+    /// partial sums over j mod the vector width, added up, then the tail in double.
+    /// </summary>
     private void Difference4(ReadOnlySpan<float> frame, int lag, Span<double> d)
     {
         var w = IntegrationWindow;
@@ -287,29 +298,6 @@ public sealed class PitchTracker
                 d[k] += diff * diff;
             }
         }
-    }
-
-    /// <summary>d(τ) = Σ_{j &lt; W} (x[j] − x[j+τ])²: eight float partial sums over j mod 8, added up, then the tail in double.</summary>
-    private double Difference(ReadOnlySpan<float> frame, int lag)
-    {
-        var w = IntegrationWindow;
-        ref var x = ref MemoryMarshal.GetReference(frame);
-        var width = Vector<float>.Count;
-        var acc = Vector<float>.Zero;
-        var j = 0;
-        for (; j + width <= w; j += width)
-        {
-            var diff = Vector.LoadUnsafe(ref x, (nuint)j) - Vector.LoadUnsafe(ref x, (nuint)(j + lag));
-            acc += diff * diff;
-        }
-
-        var d = (double)Vector.Sum(acc);
-        for (; j < w; j++)
-        {
-            var diff = frame[j] - frame[j + lag];
-            d += diff * diff;
-        }
-        return d;
     }
 
     /// <summary>YIN steps 4 and 5: the lag (fractional), the d′ dip there, and whether it passed the threshold.</summary>
