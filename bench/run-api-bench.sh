@@ -56,9 +56,9 @@ if [ ${#AUDIO_CONN_LIST[@]} -gt 0 ]; then
   done
 fi
 
-# Warm both up (JIT, first allocations), unmeasured.
-"$KIT/load.sh" "$API" /prediction/DNN 2s 16 1 >/dev/null
-"$KIT/load.sh" "$API" /prediction/CNN 2s 16 1 >/dev/null
+# Warm both up (JIT, first allocations), unmeasured: 6 s each, as the audio route (2 s left the first cell low).
+"$KIT/load.sh" "$API" /prediction/DNN 6s 16 1 >/dev/null
+"$KIT/load.sh" "$API" /prediction/CNN 6s 16 1 >/dev/null
 if [ -n "${ONLY_AUDIO:-}" ]; then ROUTES=(/init/configuration); else ROUTES=(/prediction/DNN /prediction/CNN /init/configuration); fi
 for path in "${ROUTES[@]}"; do
   for c in "${CONNS[@]}"; do run api "$API" "$path" "$c"; done
