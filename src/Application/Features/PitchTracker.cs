@@ -261,7 +261,6 @@ public sealed class PitchTracker
         }
     }
 
-
     /// <summary>
     /// d(τ) = Σ_{j &lt; W} (x[j] − x[j+τ])² for τ = <paramref name="lag"/> … <paramref name="lag"/> + 3: per lag, float
     /// partial sums over j mod the vector width, added up, then the tail in double.

@@ -64,7 +64,7 @@ internal sealed class EvaluateCommand(TextWriter stdout, IProgressReporter progr
         var inputs = read.Vectors.Select(c => c.Features).ToArray();
         var truth = read.Vectors.Select(c => (int)c.Emotion).ToArray();
         ConditionBenchmark? benchmark = null;
-        var benchmarkClips = read.Vectors.Select(c => new BenchmarkClip(c.File, c.ContentHash)).ToArray();
+        var benchmarkClips = read.Vectors.Select(c => BenchmarkClip.Of(c)).ToArray();
         if (conditions)
         {
             benchmark = new ConditionBenchmark(reader.Conditioned(scan), RecordingConditions.Benchmark);

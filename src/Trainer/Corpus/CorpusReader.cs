@@ -66,12 +66,9 @@ internal sealed class CorpusReader(
         var sequences = sequenceProfile is null ? null : new SequenceExtraction(sequenceProfile, cache, perturbedFunctionals);
         var read = ParallelClipReader.Read(scan, progress, "Features", (file, bytes, hash) =>
         {
+            LabeledClip<T> Clip<T>(T features) => new(file.Path, file.Name, hash, features);
             bool allHit = true;
-            var clips = vectors.Select(v =>
-            {
-                var features = Cached(v.Artefact, hash, () => Checked(v.Extract(bytes)), ref allHit);
-                return new LabeledClip<float[]>(file.Path, file.Name, hash, features);
-            }).ToArray();
+            var clips = vectors.Select(v => Clip(Cached(v.Artefact, hash, () => Checked(v.Extract(bytes)), ref allHit))).ToArray();
             SequenceExample? sequence = null;
             if (sequences is not null)
             {
@@ -92,8 +89,7 @@ internal sealed class CorpusReader(
                     sequence = sequence with { Copies = copies.Select(c => c.Sequence!).ToArray() };
                 }
             }
-            var sequenceClip = sequence is null ? null : new LabeledClip<SequenceExample>(file.Path, file.Name, hash, sequence);
-            return (new ReadClip(clips, sequenceClip, copies.Select(c => new LabeledClip<float[]>(file.Path, file.Name, hash, c.Mfccs)).ToArray()), allHit);
+            return (new ReadClip(clips, sequence is null ? null : Clip(sequence), copies.Select(c => Clip(c.Mfccs)).ToArray()), allHit);
         }, ct);
         // Copies in factor order, each factor in scan order: the order of the training matrix (it decides the shuffles).
         var copies = Enumerable.Range(1, vectors.Length - 1).SelectMany(k => read.Clips.Select(c => c.Vectors[k])).ToArray();

@@ -9,7 +9,10 @@ using EmotionRecognition.Trainer.Corpus;
 namespace EmotionRecognition.Trainer.Training;
 
 /// <summary>A clip of the corpus as the benchmark reads it: its file and content hash.</summary>
-internal sealed record BenchmarkClip(CorpusFile File, string ContentHash);
+internal sealed record BenchmarkClip(CorpusFile File, string ContentHash)
+{
+    public static BenchmarkClip Of<T>(LabeledClip<T> clip) => new(clip.File, clip.ContentHash);
+}
 
 /// <summary>
 /// The condition benchmark: every network of every cross-validation fold is also scored on its fold's test clips under each of
@@ -31,6 +34,10 @@ internal sealed class ConditionBenchmark(ConditionedCopies copies, IReadOnlyList
 
     /// <summary>Whether the clip with this content hash is one of the benchmark's (<see cref="OneClipIn"/>).</summary>
     public static bool Includes(string contentHash) => Convert.ToInt32(contentHash[..2], 16) % OneClipIn == 0;
+
+    /// <summary>The benchmark's clips among <paramref name="clips"/> (<see cref="Includes"/>), in their order.</summary>
+    public static BenchmarkClip[] ClipsOf<T>(IEnumerable<LabeledClip<T>> clips) =>
+        clips.Where(c => Includes(c.ContentHash)).Select(c => BenchmarkClip.Of(c)).ToArray();
 
     /// <summary>Every clip under every condition, on all cores, into the cache (clips already there are only checked).</summary>
     public void Prepare(IReadOnlyList<BenchmarkClip> clips, IProgressReporter progress, CancellationToken ct)

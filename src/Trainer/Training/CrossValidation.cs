@@ -97,13 +97,9 @@ internal static class CrossValidation
             return new ActorFold(i + 1, test, validation, rest.Except(validation).ToArray());
         }).ToArray();
 
-    /// <summary>The clips the condition benchmark scores (<see cref="ConditionBenchmark.Includes"/>), in corpus order.</summary>
-    public static BenchmarkClip[] BenchmarkClips<T>(IEnumerable<LabeledClip<T>> clips) =>
-        clips.Where(c => ConditionBenchmark.Includes(c.ContentHash)).Select(c => new BenchmarkClip(c.File, c.ContentHash)).ToArray();
-
-    /// <summary>A fold's test clips that the condition benchmark scores, in corpus order.</summary>
+    /// <summary>A fold's test clips that the condition benchmark scores (<see cref="ConditionBenchmark.ClipsOf"/>), in corpus order.</summary>
     public static BenchmarkClip[] TestClips<T>(IEnumerable<LabeledClip<T>> clips, ActorFold fold) =>
-        BenchmarkClips(clips.Where(c => fold.TestActors.Contains(c.Actor)));
+        ConditionBenchmark.ClipsOf(clips.Where(c => fold.TestActors.Contains(c.Actor)));
 
     public static string Protocol(IReadOnlyList<int> actors, int folds, int validationActors) =>
         $"{folds}-fold cross-validation by actor over actors {FormatActors(actors)} ({actors.Count} speakers; " +

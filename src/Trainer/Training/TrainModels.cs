@@ -57,7 +57,7 @@ internal sealed class TrainModels(FeatureProfile profile, ExtractorFactory extra
         if (options.BenchmarkConditions)
         {
             benchmark = new ConditionBenchmark(reader.Conditioned(scan), RecordingConditions.Benchmark);
-            benchmark.Prepare(CrossValidation.BenchmarkClips(read.Vectors), progress, ct);
+            benchmark.Prepare(ConditionBenchmark.ClipsOf(read.Vectors), progress, ct);
             seconds["benchmark features"] = Lap(step);
         }
         var vectorNetworks = options.Networks.Where(n => n.TakesMfccVector()).ToArray();
