@@ -10,7 +10,8 @@ namespace EmotionRecognition.Application.Audio;
 /// Sample-rate conversion by band-limited interpolation with resampy 0.4.2's <c>kaiser_fast</c>
 /// filter (<see cref="KaiserFastFilter"/>) at resampy's filter positions, computed polyphase:
 /// every output phase's weights come from a <see cref="ResamplerPhaseTable"/>, and eight
-/// outputs that share a phase are summed at once in two Vector256 of double.
+/// outputs that share a phase are summed at once in one Vector512 of double (AVX-512) or two
+/// Vector256 (elsewhere), with the same operations in the same order, so the same bits.
 /// <para>
 /// Output t sits at input time t·sr_in/sr_out; with n its integer part, the left wing sums
 /// <c>x[n−i]</c> and the right wing <c>x[n+1+k]</c>, as far as the table and the signal reach.
@@ -80,6 +81,12 @@ public static class Resampler
     /// </summary>
     private const int MaxSegmentOutputs = 16_384;
 
+    /// <summary>Segments of a block: one output of each per vector step.</summary>
+    private const int Lanes = 8;
+
+    /// <summary>Consecutive outputs of a segment summed at once, at most (they may run past a segment's end).</summary>
+    private const int MaxChains = 8;
+
     /// <summary>
     /// resampy's <c>_resample_loop</c>, <c>y[t] = Σᵢ wᵢ·x[n−i] + Σₖ w′ₖ·x[n+1+k]</c> with the float32
     /// running sum rounded after every term in resampy's order, eight outputs at once. The output is cut into
@@ -87,11 +94,11 @@ public static class Resampler
     /// segments share a phase (one broadcast weight per term) and read one row of the block's input copy
     /// interleaved by segment (<c>X[u][l] = x[l·D + u − front]</c>). Each output's terms, weights and order do
     /// not depend on its block or lane, so the cut changes no bit. Each output is a serial chain of add–round
-    /// steps, so four consecutive s are summed at once (eight vector chains) to keep the core busy.
+    /// steps, so several consecutive s are summed at once (eight vector chains) to keep the core busy.
     /// </summary>
     private static void Interpolate(ResamplerPhaseTable table, ReadOnlySpan<float> input, Span<float> output)
     {
-        const int lanes = 8;
+        const int lanes = Lanes;
         var phases = table.Phases;
         var maxPeriodsPerSegment = Math.Max(1, MaxSegmentOutputs / phases);
         for (long start = 0; start < output.Length;)
@@ -113,8 +120,8 @@ public static class Resampler
     private static unsafe void InterpolateBlock(
         ResamplerPhaseTable table, ReadOnlySpan<float> input, long firstInput, Span<float> output, long periodsPerSegment)
     {
-        const int lanes = 8;    // segments: one output of each in two Vector256<double>
-        const int chains = 4;   // consecutive outputs of a segment in flight
+        const int lanes = Lanes;
+        const int chains = MaxChains;
         var phases = table.Phases;
         var segmentOutputs = (int)(periodsPerSegment * phases);
         var segmentInputs = periodsPerSegment * table.InputsPerPeriod;
@@ -147,45 +154,10 @@ public static class Resampler
             fixed (double* stored = weightRows)
             fixed (float* y = output)
             {
-                for (var s = 0; s < loopOutputs; s += chains)
-                {
-                    var p0 = Setup(table, s, x, front, stored, scratch, 0, out var w0);
-                    var p1 = Setup(table, s + 1, x, front, stored, scratch, 1, out var w1);
-                    var p2 = Setup(table, s + 2, x, front, stored, scratch, 2, out var w2);
-                    var p3 = Setup(table, s + 3, x, front, stored, scratch, 3, out var w3);
-                    // Two vectors per output s (segments 0-3 and 4-7): eight add-round chains in flight.
-                    Vector256<double> a0 = default, b0 = default, a1 = default, b1 = default;
-                    Vector256<double> a2 = default, b2 = default, a3 = default, b3 = default;
-
-                    // Left wings: x[n], x[n−1], …
-                    for (var i = 0; i < table.LeftTaps; i++)
-                    {
-                        var back = i * lanes;
-                        Accumulate(ref a0, ref b0, w0[i], p0 - back);
-                        Accumulate(ref a1, ref b1, w1[i], p1 - back);
-                        Accumulate(ref a2, ref b2, w2[i], p2 - back);
-                        Accumulate(ref a3, ref b3, w3[i], p3 - back);
-                    }
-
-                    // Right wings: x[n+1], x[n+2], …
-                    w0 += table.LeftTaps;
-                    w1 += table.LeftTaps;
-                    w2 += table.LeftTaps;
-                    w3 += table.LeftTaps;
-                    for (var k = 0; k < table.RightTaps; k++)
-                    {
-                        var ahead = (k + 1) * lanes;
-                        Accumulate(ref a0, ref b0, w0[k], p0 + ahead);
-                        Accumulate(ref a1, ref b1, w1[k], p1 + ahead);
-                        Accumulate(ref a2, ref b2, w2[k], p2 + ahead);
-                        Accumulate(ref a3, ref b3, w3[k], p3 + ahead);
-                    }
-
-                    Write(a0, b0, s, segmentOutputs, y, output.Length);
-                    Write(a1, b1, s + 1, segmentOutputs, y, output.Length);
-                    Write(a2, b2, s + 2, segmentOutputs, y, output.Length);
-                    Write(a3, b3, s + 3, segmentOutputs, y, output.Length);
-                }
+                if (Avx512F.IsSupported)
+                    SumEightOutputs512(table, x, front, stored, scratch, y, loopOutputs, segmentOutputs, output.Length);
+                else
+                    SumFourOutputs256(table, x, front, stored, scratch, y, loopOutputs, segmentOutputs, output.Length);
             }
         }
         finally
@@ -193,6 +165,113 @@ public static class Resampler
             ArrayPool<double>.Shared.Return(interleaved);
             if (scratch is not null)
                 ArrayPool<double>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// The sums with 256-bit vectors: outputs s … s+3 of the eight segments at once, each output in two vectors
+    /// (segments 0-3 and 4-7), so eight add-round chains are in flight.
+    /// </summary>
+    private static unsafe void SumFourOutputs256(
+        ResamplerPhaseTable table, double* x, int front, double* stored, double[]? scratch, float* y,
+        int loopOutputs, int segmentOutputs, int length)
+    {
+        const int chains = 4;
+        for (var s = 0; s < loopOutputs; s += chains)
+        {
+            var p0 = Setup(table, s, x, front, stored, scratch, 0, out var w0);
+            var p1 = Setup(table, s + 1, x, front, stored, scratch, 1, out var w1);
+            var p2 = Setup(table, s + 2, x, front, stored, scratch, 2, out var w2);
+            var p3 = Setup(table, s + 3, x, front, stored, scratch, 3, out var w3);
+            Vector256<double> a0 = default, b0 = default, a1 = default, b1 = default;
+            Vector256<double> a2 = default, b2 = default, a3 = default, b3 = default;
+
+            // Left wings: x[n], x[n−1], …
+            for (var i = 0; i < table.LeftTaps; i++)
+            {
+                var back = i * Lanes;
+                Accumulate(ref a0, ref b0, w0[i], p0 - back);
+                Accumulate(ref a1, ref b1, w1[i], p1 - back);
+                Accumulate(ref a2, ref b2, w2[i], p2 - back);
+                Accumulate(ref a3, ref b3, w3[i], p3 - back);
+            }
+
+            // Right wings: x[n+1], x[n+2], …
+            w0 += table.LeftTaps;
+            w1 += table.LeftTaps;
+            w2 += table.LeftTaps;
+            w3 += table.LeftTaps;
+            for (var k = 0; k < table.RightTaps; k++)
+            {
+                var ahead = (k + 1) * Lanes;
+                Accumulate(ref a0, ref b0, w0[k], p0 + ahead);
+                Accumulate(ref a1, ref b1, w1[k], p1 + ahead);
+                Accumulate(ref a2, ref b2, w2[k], p2 + ahead);
+                Accumulate(ref a3, ref b3, w3[k], p3 + ahead);
+            }
+
+            Write(Vector512.Create(a0, b0), s, segmentOutputs, y, length);
+            Write(Vector512.Create(a1, b1), s + 1, segmentOutputs, y, length);
+            Write(Vector512.Create(a2, b2), s + 2, segmentOutputs, y, length);
+            Write(Vector512.Create(a3, b3), s + 3, segmentOutputs, y, length);
+        }
+    }
+
+    /// <summary>
+    /// The same sums with AVX-512: each output's eight segments in one vector, outputs s … s+7 in flight (eight
+    /// add-round chains, as above, with half the instructions).
+    /// </summary>
+    private static unsafe void SumEightOutputs512(
+        ResamplerPhaseTable table, double* x, int front, double* stored, double[]? scratch, float* y,
+        int loopOutputs, int segmentOutputs, int length)
+    {
+        const int chains = 8;
+        var p = stackalloc double*[chains];
+        var w = stackalloc double*[chains];
+        for (var s = 0; s < loopOutputs; s += chains)
+        {
+            for (var c = 0; c < chains; c++)
+                p[c] = Setup(table, s + c, x, front, stored, scratch, c, out w[c]);
+            double* p0 = p[0], p1 = p[1], p2 = p[2], p3 = p[3], p4 = p[4], p5 = p[5], p6 = p[6], p7 = p[7];
+            double* w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5], w6 = w[6], w7 = w[7];
+            Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector512<double> a4 = default, a5 = default, a6 = default, a7 = default;
+
+            for (var i = 0; i < table.LeftTaps; i++)
+            {
+                var back = i * Lanes;
+                a0 = Accumulate(a0, w0[i], p0 - back);
+                a1 = Accumulate(a1, w1[i], p1 - back);
+                a2 = Accumulate(a2, w2[i], p2 - back);
+                a3 = Accumulate(a3, w3[i], p3 - back);
+                a4 = Accumulate(a4, w4[i], p4 - back);
+                a5 = Accumulate(a5, w5[i], p5 - back);
+                a6 = Accumulate(a6, w6[i], p6 - back);
+                a7 = Accumulate(a7, w7[i], p7 - back);
+            }
+
+            var left = table.LeftTaps;
+            for (var k = 0; k < table.RightTaps; k++)
+            {
+                var ahead = (k + 1) * Lanes;
+                a0 = Accumulate(a0, w0[left + k], p0 + ahead);
+                a1 = Accumulate(a1, w1[left + k], p1 + ahead);
+                a2 = Accumulate(a2, w2[left + k], p2 + ahead);
+                a3 = Accumulate(a3, w3[left + k], p3 + ahead);
+                a4 = Accumulate(a4, w4[left + k], p4 + ahead);
+                a5 = Accumulate(a5, w5[left + k], p5 + ahead);
+                a6 = Accumulate(a6, w6[left + k], p6 + ahead);
+                a7 = Accumulate(a7, w7[left + k], p7 + ahead);
+            }
+
+            Write(a0, s, segmentOutputs, y, length);
+            Write(a1, s + 1, segmentOutputs, y, length);
+            Write(a2, s + 2, segmentOutputs, y, length);
+            Write(a3, s + 3, segmentOutputs, y, length);
+            Write(a4, s + 4, segmentOutputs, y, length);
+            Write(a5, s + 5, segmentOutputs, y, length);
+            Write(a6, s + 6, segmentOutputs, y, length);
+            Write(a7, s + 7, segmentOutputs, y, length);
         }
     }
 
@@ -224,16 +303,21 @@ public static class Resampler
         high = RoundToSingle(high + w * Vector256.Load(x + 4));
     }
 
-    /// <summary>Stores output s of each segment that exists.</summary>
-    private static unsafe void Write(Vector256<double> low, Vector256<double> high, int s, int segmentOutputs, float* y, int length)
+    /// <summary>One term of eight running sums in one vector: <c>sum = float32(sum + w·x)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<double> Accumulate(Vector512<double> sum, double weight, double* x) =>
+        Avx512F.ConvertToVector512Double(Avx512F.ConvertToVector256Single(sum + Vector512.Create(weight) * Vector512.Load(x)));
+
+    /// <summary>Stores output s of each segment that exists (segment l in lane l).</summary>
+    private static unsafe void Write(Vector512<double> sums, int s, int segmentOutputs, float* y, int length)
     {
         if (s >= segmentOutputs)
             return;
-        for (var lane = 0; lane < 8; lane++)
+        for (var lane = 0; lane < Lanes; lane++)
         {
             var t = (long)lane * segmentOutputs + s;
             if (t < length)
-                y[t] = (float)(lane < 4 ? low.GetElement(lane) : high.GetElement(lane - 4));
+                y[t] = (float)sums.GetElement(lane);
         }
     }
 
