@@ -153,8 +153,8 @@ public sealed class FeaturePipeline
         RequireOwn(analysis);
         var (logMel, floor) = (analysis.LogMel, Profile.FloorDb);
         return analysis.Pitch is { } track
-            ? new SpeechSequence(PitchFeatures.Prepare(logMel, track, floor, Profile.Pcen), ClipFunctionals.Compute(logMel, track, floorDb: floor))
-            : new SpeechSequence(SequenceFeatures.Prepare(logMel, floor, Profile.Pcen), null);
+            ? new SpeechSequence(PitchFeatures.Prepare(logMel, track, floor), ClipFunctionals.Compute(logMel, track, floorDb: floor))
+            : new SpeechSequence(SequenceFeatures.Prepare(logMel, floor), null);
     }
 
     /// <summary>MFCCs of every frame, [CoefficientCount, frames] (librosa's <c>mfcc</c> before the mean).</summary>

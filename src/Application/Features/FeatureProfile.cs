@@ -103,14 +103,6 @@ public sealed record FeatureProfile(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public double FloorDb { get; init; }
 
-    /// <summary>
-    /// Whether a sequence network's mel bands pass through per-channel energy normalisation
-    /// (<see cref="SequenceFeatures.PerChannelEnergyNormalise"/>) after the level floor, in place of the plain log; false for
-    /// every profile without it. A default-false init property for the reason <see cref="PitchRows"/> is one.
-    /// </summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public bool Pcen { get; init; }
-
     public static bool TryGet(string? name, out FeatureProfile profile)
     {
         profile = Known.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))!;

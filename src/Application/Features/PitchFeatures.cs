@@ -38,7 +38,7 @@ public static class PitchFeatures
     /// then the <see cref="Rows"/> pitch rows of the same frames: [bands + <see cref="Rows"/>, span frames].
     /// </summary>
     /// <exception cref="ArgumentException">The track and the log-mel have different frame counts (different grids).</exception>
-    public static FeatureMatrix Prepare(FeatureMatrix logMel, PitchTrack track, double floorDb = 0, bool pcen = false)
+    public static FeatureMatrix Prepare(FeatureMatrix logMel, PitchTrack track, double floorDb = 0)
     {
         ArgumentNullException.ThrowIfNull(logMel);
         ArgumentNullException.ThrowIfNull(track);
@@ -47,7 +47,7 @@ public static class PitchFeatures
 
         var (start, count) = SequenceFeatures.SpeechSpan(logMel, floorDb);
         var bands = logMel.Rows;
-        var mel = SequenceFeatures.Bands(logMel, floorDb, pcen, start, count);
+        var mel = SequenceFeatures.NormalisePerUtterance(SequenceFeatures.Frames(SequenceFeatures.Floor(logMel, floorDb), start, count));
 
         var values = new float[(bands + Rows) * count];
         mel.Values.CopyTo(values);

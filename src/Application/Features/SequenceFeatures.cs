@@ -47,66 +47,10 @@ public static class SequenceFeatures
     /// The network input, [bands, frames]: the <see cref="SpeechSpan"/> of the log-mel raised to the level floor
     /// (<see cref="Floor"/>; none when <paramref name="floorDb"/> is 0), normalised per utterance.
     /// </summary>
-    public static FeatureMatrix Prepare(FeatureMatrix logMel, double floorDb = 0, bool pcen = false)
+    public static FeatureMatrix Prepare(FeatureMatrix logMel, double floorDb = 0)
     {
         var (start, count) = SpeechSpan(logMel, floorDb);
-        return Bands(logMel, floorDb, pcen, start, count);
-    }
-
-    /// <summary>
-    /// The mel rows of a network input: frames [start, start + count) of the floored log-mel, normalised per utterance;
-    /// with <paramref name="pcen"/>, of its <see cref="PerChannelEnergyNormalise"/> (over the whole clip, since the
-    /// smoother runs in time), normalised with <see cref="MinBandStdPcen"/>.
-    /// </summary>
-    internal static FeatureMatrix Bands(FeatureMatrix logMel, double floorDb, bool pcen, int start, int count)
-    {
-        var floored = Floor(logMel, floorDb);
-        return pcen
-            ? NormalisePerUtterance(Frames(PerChannelEnergyNormalise(floored), start, count), MinBandStdPcen)
-            : NormalisePerUtterance(Frames(floored, start, count));
-    }
-
-    /// <summary>PCEN's smoother time constant, gain α, bias δ, exponent r and ε: librosa.pcen's defaults.</summary>
-    public const double PcenTimeConstantSeconds = 0.4, PcenGain = 0.98, PcenBias = 2, PcenPower = 0.5, PcenEpsilon = 1e-6;
-
-    /// <summary>The standard-deviation floor of PCEN rows (their values are about 0-3, not decibels).</summary>
-    public const double MinBandStdPcen = 0.01;
-
-    /// <summary>
-    /// Per-channel energy normalisation (Wang et al. 2017; librosa.pcen's form and defaults) of a log-mel in dB:
-    /// the power E relative to the clip's loudest value, each band's E smoothed in time by a one-pole filter M
-    /// (time constant <see cref="PcenTimeConstantSeconds"/> at the profile's 22 050 Hz / hop 512 frame rate, started at
-    /// its first frame's value, as librosa's filter state), then <c>(E / (ε + M)^α + δ)^r − δ^r</c>. Dividing by the
-    /// band's own recent energy is an automatic gain per band: stationary noise and a band's level sink, onsets stand out.
-    /// Relative to the loudest value, a clip's level cancels exactly.
-    /// </summary>
-    public static FeatureMatrix PerChannelEnergyNormalise(FeatureMatrix logMel)
-    {
-        ArgumentNullException.ThrowIfNull(logMel);
-        var (bands, frames) = (logMel.Rows, logMel.Frames);
-        var values = new float[bands * frames];
-        if (frames == 0)
-            return FeatureMatrix.Wrap(bands, frames, values);
-        var peak = double.NegativeInfinity;
-        foreach (var v in logMel.Values)
-            peak = Math.Max(peak, v);
-        var timeConstantFrames = PcenTimeConstantSeconds * 22050 / 512;
-        var b = (Math.Sqrt(1 + 4 * timeConstantFrames * timeConstantFrames) - 1) / (2 * timeConstantFrames * timeConstantFrames);
-        var offset = Math.Pow(PcenBias, PcenPower);
-        for (var m = 0; m < bands; m++)
-        {
-            var row = logMel.Row(m);
-            var target = values.AsSpan(m * frames, frames);
-            var smoothed = Math.Pow(10, (row[0] - peak) / 10);
-            for (var t = 0; t < frames; t++)
-            {
-                var energy = Math.Pow(10, (row[t] - peak) / 10);
-                smoothed = (1 - b) * smoothed + b * energy;
-                target[t] = (float)(Math.Pow(energy / Math.Pow(PcenEpsilon + smoothed, PcenGain) + PcenBias, PcenPower) - offset);
-            }
-        }
-
-        return FeatureMatrix.Wrap(bands, frames, values);
+        return NormalisePerUtterance(Frames(Floor(logMel, floorDb), start, count));
     }
 
     /// <summary>
@@ -177,7 +121,7 @@ public static class SequenceFeatures
     /// normalisation, applied to log-mel bands), in double precision. The standard deviation is floored
     /// at <see cref="MinBandStdDb"/>. A matrix with no frames is returned as is.
     /// </summary>
-    public static FeatureMatrix NormalisePerUtterance(FeatureMatrix features, double minStd = MinBandStdDb)
+    public static FeatureMatrix NormalisePerUtterance(FeatureMatrix features)
     {
         ArgumentNullException.ThrowIfNull(features);
         var frames = features.Frames;
@@ -193,7 +137,7 @@ public static class SequenceFeatures
             var squares = 0.0;
             foreach (var v in row)
                 squares += (v - mean) * (v - mean);
-            var std = Math.Max(minStd, frames == 0 ? 0 : Math.Sqrt(squares / frames));
+            var std = Math.Max(MinBandStdDb, frames == 0 ? 0 : Math.Sqrt(squares / frames));
             var target = values.AsSpan(m * frames, frames);
             for (var t = 0; t < frames; t++)
                 target[t] = (float)((row[t] - mean) / std);

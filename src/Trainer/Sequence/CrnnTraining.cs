@@ -23,8 +23,8 @@ internal sealed class CrnnTraining(SequenceTrainingOptions options, ISequenceJob
 
     /// <summary><see cref="FeatureProfile.SequencePitch"/> for pitch networks (<see cref="SequenceTrainingOptions.PitchRows"/>), else <see cref="FeatureProfile.Sequence"/>.</summary>
     public static FeatureProfile ProfileFor(SequenceTrainingOptions options) =>
-        options.PitchRows == 0 ? FeatureProfile.Sequence with { FloorDb = options.FloorDb, Pcen = options.Pcen }
-        : options.PitchRows == FeatureProfile.SequencePitch.PitchRows ? FeatureProfile.SequencePitch with { FloorDb = options.FloorDb, Pcen = options.Pcen }
+        options.PitchRows == 0 ? FeatureProfile.Sequence with { FloorDb = options.FloorDb }
+        : options.PitchRows == FeatureProfile.SequencePitch.PitchRows ? FeatureProfile.SequencePitch with { FloorDb = options.FloorDb }
         : throw new ArgumentException($"No feature profile has {options.PitchRows} pitch rows (sequence-pitch has {FeatureProfile.SequencePitch.PitchRows}).", nameof(options));
 
     public CrnnOutcome Run(IReadOnlyList<LabeledClip<SequenceExample>> clips, IReadOnlyList<ActorFold> folds, ActorFold final, int seed, CancellationToken ct,

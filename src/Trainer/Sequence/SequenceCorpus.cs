@@ -58,8 +58,8 @@ internal sealed class SequenceExtraction
     /// </summary>
     public static FeatureProfile CacheProfile(FeatureProfile profile)
     {
-        // The level floor and PCEN act on the network input only (FeaturePipeline.Sequence), never on the cached log-mel.
-        var raw = profile with { FloorDb = 0, Pcen = false };
+        // The level floor acts on the network input only (FeaturePipeline.Sequence), never on the cached log-mel.
+        var raw = profile with { FloorDb = 0 };
         return raw == (FeatureProfile.SequencePitch with { FloorDb = 0 }) ? FeatureProfile.Sequence with { FloorDb = 0 } : raw;
     }
 

@@ -74,11 +74,6 @@ internal sealed record SequenceTrainingOptions(
     [System.Text.Json.Serialization.JsonIgnore]
     public double FloorDb { get; init; } = FeatureProfile.Sequence.FloorDb;
 
-    /// <summary>Whether the profile's mel rows pass through PCEN (<see cref="FeatureProfile.Pcen"/>, <c>[crnn] pcen</c>); not in the
-    /// job files or cache keys for the reason <see cref="FloorDb"/> is not.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool Pcen { get; init; }
-
     /// <summary>The functionals model's ridge penalty per unit of mean cross-entropy (<c>[crnn] functionals_l2</c>).</summary>
     public double FunctionalsL2 { get; init; } = 0.03;
 

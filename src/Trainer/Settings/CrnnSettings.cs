@@ -58,7 +58,6 @@ internal static class CrnnSettings
             },
             Ensemble = Ensemble(configuration, epochs, pitch, d.Ensemble),
             FloorDb = Real(configuration, Section, "level_floor_db", d.FloorDb, min: 0, max: 80),
-            Pcen = Boolean(configuration, Section, "pcen", d.Pcen),
         };
         // Any pitch network makes the input carry pitch rows (log-mel-only members of a mixed ensemble drop them).
         bool anyPitch = pitch || options.Ensemble.Any(g => g.Pitch);

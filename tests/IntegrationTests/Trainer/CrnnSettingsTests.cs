@@ -39,18 +39,6 @@ public sealed class CrnnSettingsTests
         Assert.That(options.Augmentation.PitchShiftSemitones, Is.Zero);
     }
 
-    [Test]
-    public void CrnnSettings_Pcen_TrainsAndServesAProfileWithPcenRows()
-    {
-        var plain = CrnnSettings.From(CrnnConfig.With(("pitch", "true")));
-        var pcen = CrnnSettings.From(CrnnConfig.With(("pitch", "true"), ("pcen", "true")));
-
-        Assert.That(CrnnTraining.ProfileFor(plain).Pcen, Is.False);
-        Assert.That(CrnnTraining.ProfileFor(pcen), Is.EqualTo(CrnnTraining.ProfileFor(plain) with { Pcen = true }));
-        Assert.That(SequenceExtraction.CacheProfile(CrnnTraining.ProfileFor(pcen)), Is.EqualTo(SequenceExtraction.CacheProfile(CrnnTraining.ProfileFor(plain))),
-            "PCEN acts on the network input: the cached log-mel is shared");
-    }
-
     [TestCase("warp_bands", "-1")]
     [TestCase("warp_bands", "9")]
     [TestCase("warp_bands", "wide")]

@@ -19,55 +19,6 @@ public sealed class SequenceFeaturesTests
     }
 
     [Test]
-    public void PerChannelEnergyNormalise_SteadyBand_SettlesAtTheBiasOfARatioOfOne()
-    {
-        // A constant band: the smoother equals the energy, so E / M^α ≈ 1 and the output (1 + δ)^r − δ^r.
-        var values = Enumerable.Repeat(-20f, 50).ToArray();
-        var pcen = SequenceFeatures.PerChannelEnergyNormalise(new FeatureMatrix(1, 50, values));
-
-        // E = M = 1 (the peak): 1 / (1 + ε)^α.
-        var expected = Math.Sqrt(1 / Math.Pow(1 + SequenceFeatures.PcenEpsilon, SequenceFeatures.PcenGain) + 2) - Math.Sqrt(2);
-        Assert.That(pcen.Values.ToArray(), Has.All.EqualTo(expected).Within(1e-6));
-    }
-
-    [Test]
-    public void PerChannelEnergyNormalise_OnsetAfterQuiet_StandsOutThenSinks()
-    {
-        // 20 frames 40 dB down, then the band jumps to its peak and stays there.
-        var logMel = new FeatureMatrix(1, 80, Enumerable.Range(0, 80).Select(t => t < 20 ? -40f : 0f).ToArray());
-
-        var pcen = SequenceFeatures.PerChannelEnergyNormalise(logMel).Values.ToArray();
-
-        Assert.That(pcen[20], Is.GreaterThan(5 * pcen[19]), "the onset frame");
-        Assert.That(pcen[79], Is.LessThan(pcen[20] / 3), "after about three time constants the gain has caught up");
-    }
-
-    [Test]
-    public void PerChannelEnergyNormalise_ClipThirtyDecibelsQuieter_GivesTheSameRows()
-    {
-        var logMel = LogMel(8, 60, t => 10 * Math.Sin(0.2 * t));
-        var quieter = new FeatureMatrix(8, 60, logMel.Values.ToArray().Select(v => v - 30).ToArray());
-
-        var loud = SequenceFeatures.PerChannelEnergyNormalise(logMel).Values.ToArray();
-        var quiet = SequenceFeatures.PerChannelEnergyNormalise(quieter).Values.ToArray();
-
-        Assert.That(quiet, Is.EqualTo(loud).Within(1e-4));
-    }
-
-    [Test]
-    public void Prepare_WithPcen_NormalisesThePcenRowsPerUtterance()
-    {
-        var logMel = LogMel(8, 60, t => 10 * Math.Sin(0.2 * t));
-
-        var input = SequenceFeatures.Prepare(logMel, floorDb: 40, pcen: true);
-        var expected = SequenceFeatures.NormalisePerUtterance(
-            SequenceFeatures.PerChannelEnergyNormalise(SequenceFeatures.Floor(logMel, 40)), SequenceFeatures.MinBandStdPcen);
-
-        Assert.That(input.Values.ToArray(), Is.EqualTo(expected.Values.ToArray()));
-        Assert.That(input.Values.ToArray(), Is.Not.EqualTo(SequenceFeatures.Prepare(logMel, floorDb: 40).Values.ToArray()));
-    }
-
-    [Test]
     public void SpeechSpan_SilenceAroundSpeech_KeepsSpeechPlusMargin()
     {
         // Frames 10..29 are speech at 0 dB, the rest studio silence 70 dB down.
