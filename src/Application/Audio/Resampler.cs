@@ -226,14 +226,16 @@ public static class Resampler
         int loopOutputs, int segmentOutputs, int length)
     {
         const int chains = 8;
-        var p = stackalloc double*[chains];
-        var w = stackalloc double*[chains];
         for (var s = 0; s < loopOutputs; s += chains)
         {
-            for (var c = 0; c < chains; c++)
-                p[c] = Setup(table, s + c, x, front, stored, scratch, c, out w[c]);
-            double* p0 = p[0], p1 = p[1], p2 = p[2], p3 = p[3], p4 = p[4], p5 = p[5], p6 = p[6], p7 = p[7];
-            double* w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5], w6 = w[6], w7 = w[7];
+            var p0 = Setup(table, s, x, front, stored, scratch, 0, out var w0);
+            var p1 = Setup(table, s + 1, x, front, stored, scratch, 1, out var w1);
+            var p2 = Setup(table, s + 2, x, front, stored, scratch, 2, out var w2);
+            var p3 = Setup(table, s + 3, x, front, stored, scratch, 3, out var w3);
+            var p4 = Setup(table, s + 4, x, front, stored, scratch, 4, out var w4);
+            var p5 = Setup(table, s + 5, x, front, stored, scratch, 5, out var w5);
+            var p6 = Setup(table, s + 6, x, front, stored, scratch, 6, out var w6);
+            var p7 = Setup(table, s + 7, x, front, stored, scratch, 7, out var w7);
             Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default;
             Vector512<double> a4 = default, a5 = default, a6 = default, a7 = default;
 
@@ -250,18 +252,25 @@ public static class Resampler
                 a7 = Accumulate(a7, w7[i], p7 - back);
             }
 
-            var left = table.LeftTaps;
+            w0 += table.LeftTaps;
+            w1 += table.LeftTaps;
+            w2 += table.LeftTaps;
+            w3 += table.LeftTaps;
+            w4 += table.LeftTaps;
+            w5 += table.LeftTaps;
+            w6 += table.LeftTaps;
+            w7 += table.LeftTaps;
             for (var k = 0; k < table.RightTaps; k++)
             {
                 var ahead = (k + 1) * Lanes;
-                a0 = Accumulate(a0, w0[left + k], p0 + ahead);
-                a1 = Accumulate(a1, w1[left + k], p1 + ahead);
-                a2 = Accumulate(a2, w2[left + k], p2 + ahead);
-                a3 = Accumulate(a3, w3[left + k], p3 + ahead);
-                a4 = Accumulate(a4, w4[left + k], p4 + ahead);
-                a5 = Accumulate(a5, w5[left + k], p5 + ahead);
-                a6 = Accumulate(a6, w6[left + k], p6 + ahead);
-                a7 = Accumulate(a7, w7[left + k], p7 + ahead);
+                a0 = Accumulate(a0, w0[k], p0 + ahead);
+                a1 = Accumulate(a1, w1[k], p1 + ahead);
+                a2 = Accumulate(a2, w2[k], p2 + ahead);
+                a3 = Accumulate(a3, w3[k], p3 + ahead);
+                a4 = Accumulate(a4, w4[k], p4 + ahead);
+                a5 = Accumulate(a5, w5[k], p5 + ahead);
+                a6 = Accumulate(a6, w6[k], p6 + ahead);
+                a7 = Accumulate(a7, w7[k], p7 + ahead);
             }
 
             Write(a0, s, segmentOutputs, y, length);
